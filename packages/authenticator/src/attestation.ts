@@ -1,0 +1,62 @@
+import type { KeyObject } from 'node:crypto';
+import { isoCBOR } from '@simplewebauthn/server/helpers';
+import { type Bytes, concatBytes } from './bytes.ts';
+import { type AlgorithmName, signData } from './keys.ts';
+
+/** Attestation statement formats this authenticator can produce. */
+export type AttestationFormatName = 'none' | 'packed';
+
+/**
+ * Builds the CBOR attestation object `{ fmt, attStmt, authData }`. For `packed` it makes a self
+ * attestation: no certificate, `alg` plus a signature by the credential key itself over
+ * authData || clientDataHash, which is what most passkey providers that attest at all do.
+ *
+ * @example
+ * const attObj = buildAttestationObject({ format: 'none', authData });
+ */
+export function buildAttestationObject(options: {
+  format: AttestationFormatName;
+  authData: Uint8Array;
+  /** Needed for `packed`. */
+  clientDataHash?: Uint8Array;
+  privateKey?: KeyObject;
+  algorithm?: AlgorithmName;
+  /** The `alg` written into the statement (normally the credential's COSE alg). */
+  coseAlgorithm?: number;
+  /** Flip a byte of the packed signature. */
+  corruptSignature?: boolean;
+}): Bytes {
+  const { format, authData } = options;
+  const attStmt = new Map<string, number | Uint8Array>();
+  if (format === 'packed') {
+    const { clientDataHash, privateKey, algorithm, coseAlgorithm } = options;
+    if (!clientDataHash || !privateKey || !algorithm || coseAlgorithm === undefined) {
+      throw new TypeError('packed attestation needs clientDataHash, privateKey and algorithm');
+    }
+    let sig = signData({
+      algorithm,
+      privateKey,
+      data: concatBytes([authData, clientDataHash]),
+    });
+    if (options.corruptSignature) sig = corruptBytes(sig);
+    attStmt.set('alg', coseAlgorithm);
+    attStmt.set('sig', sig);
+  }
+  const object = new Map<string, string | Uint8Array | Map<string, number | Uint8Array>>([
+    ['fmt', format],
+    ['attStmt', attStmt],
+    ['authData', authData],
+  ]);
+  return isoCBOR.encode(object);
+}
+
+/**
+ * Returns a copy with the last byte flipped. The last byte keeps DER structure intact (it is part
+ * of ECDSA's `s`), so verifiers report a bad signature instead of a parse error.
+ */
+export function corruptBytes(bytes: Uint8Array): Bytes {
+  const copy = new Uint8Array(bytes);
+  const last = copy.length - 1;
+  if (last >= 0) copy[last] = (copy[last] ?? 0) ^ 0xff;
+  return copy;
+}
