@@ -1,0 +1,42 @@
+/** Assembles the `Store` port from the repositories over one Kysely handle. */
+import type { Store } from '@latchkey/core';
+import type { Kysely } from 'kysely';
+import { createApiKeysRepository } from './repositories/api-keys.ts';
+import { createAppsRepository } from './repositories/apps.ts';
+import { createAuditRepository } from './repositories/audit.ts';
+import { createCeremoniesRepository } from './repositories/ceremonies.ts';
+import { createCredentialsRepository } from './repositories/credentials.ts';
+import { ping } from './repositories/health.ts';
+import { createNoncesRepository } from './repositories/nonces.ts';
+import { createTransactionsRepository } from './repositories/transactions.ts';
+import { createUsersRepository } from './repositories/users.ts';
+import type { Database } from './schema.ts';
+
+/** Which database a store runs on. */
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** A `Store` together with the handle it runs on, for migrations and maintenance tools. */
+export type SqlStore = Store & { db: Kysely<Database>; dialect: StoreDialect };
+
+/** Wraps an open, migrated Kysely handle as a `Store`. `close()` destroys the handle. */
+export function createStore(db: Kysely<Database>, dialect: StoreDialect): SqlStore {
+  let closed: Promise<void> | undefined;
+  return {
+    db,
+    dialect,
+    apps: createAppsRepository(db),
+    apiKeys: createApiKeysRepository(db),
+    users: createUsersRepository(db),
+    credentials: createCredentialsRepository(db),
+    ceremonies: createCeremoniesRepository(db),
+    transactions: createTransactionsRepository(db),
+    nonces: createNoncesRepository(db),
+    audit: createAuditRepository(db),
+    ping: () => ping(db),
+    // Idempotent: shutdown paths and test cleanups may both close the same store.
+    close: () => {
+      closed ??= db.destroy();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,9 @@
+/**
+ * `@latchkey/store`: the SQL implementation of the core's `Store` port, on SQLite (better-sqlite3)
+ * or PostgreSQL (pg), with one schema and one set of migrations for both.
+ */
+export type { SqlStore, StoreDialect } from './create-store.ts';
+export { type DatabaseTarget, parseDatabaseUrl } from './database-url.ts';
+export { migrateToLatest } from './migrations/migrate.ts';
+export { type OpenStoreOptions, openStore } from './open-store.ts';
+export type * from './schema.ts';

@@ -1,0 +1,49 @@
+/**
+ * Runs the in-code migrations. Migrations are TypeScript modules listed here in order rather than
+ * files found on disk, so they work the same from source, from a bundle and from any working
+ * directory.
+ */
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Database } from '../schema.ts';
+import * as initial from './0001-initial.ts';
+
+/** Every migration, keyed by name; names sort in the order they apply. */
+const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001_initial': initial,
+});
+
+const provider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};
+
+// The PostgreSQL schema a handle lives in. Kysely's migrator looks its bookkeeping tables up across
+// every schema unless told which one, so two isolated instances in one database would see each
+// other's migration history without this.
+const migrationSchemas = new WeakMap<Kysely<Database>, string>();
+
+/** Records the schema whose migration tables `migrateToLatest(db)` should use for this handle. */
+export function setMigrationSchema(db: Kysely<Database>, schema: string): void {
+  migrationSchemas.set(db, schema);
+}
+
+/**
+ * Applies every pending migration and returns the names of those applied now (empty when the
+ * database was already up to date). Throws when a migration fails; that migration's changes are
+ * rolled back where the database supports transactional DDL.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const schema = migrationSchemas.get(db);
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    const message = error instanceof Error ? error.message : String(error);
+    const which = failed === undefined ? 'database migration' : `database migration ${failed}`;
+    throw new Error(`${which} failed: ${message}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,40 @@
+/** Opens a store from a database URL. */
+import type { Kysely } from 'kysely';
+import { createStore, type SqlStore } from './create-store.ts';
+import { parseDatabaseUrl } from './database-url.ts';
+import { migrateToLatest } from './migrations/migrate.ts';
+import { openPostgres } from './postgres/open-postgres.ts';
+import type { Database } from './schema.ts';
+import { openSqlite } from './sqlite/open-sqlite.ts';
+
+/** Options of `openStore`. */
+export interface OpenStoreOptions {
+  /** `sqlite:<path>`, `sqlite::memory:`, `postgres://…` or `postgresql://…`. */
+  url: string;
+  /** PostgreSQL only: the schema to keep every table in, created when missing. */
+  schema?: string;
+  /** Whether to apply pending migrations before returning. Default true. */
+  migrate?: boolean;
+}
+
+/**
+ * Opens the database at `options.url`, migrates it to the latest schema (unless `migrate: false`)
+ * and returns the store. Throws on an unsupported URL or when the database cannot be reached.
+ */
+export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
+  const target = parseDatabaseUrl(options.url);
+  if (target.dialect === 'sqlite' && options.schema !== undefined) {
+    throw new Error('the schema option applies to PostgreSQL only');
+  }
+  const db: Kysely<Database> =
+    target.dialect === 'sqlite'
+      ? openSqlite(target.path)
+      : await openPostgres(target.url, options.schema);
+  try {
+    if (options.migrate ?? true) await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return createStore(db, target.dialect);
+}

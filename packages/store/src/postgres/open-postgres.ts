@@ -1,0 +1,72 @@
+/**
+ * Opens a PostgreSQL connection pool with `pg`, optionally confined to one schema.
+ */
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { setMigrationSchema } from '../migrations/migrate.ts';
+import type { Database } from '../schema.ts';
+
+const INT8_OID = 20;
+
+// Only plain lower-case identifiers: the name ends up in a connection option and in DDL, where it
+// cannot be passed as a parameter, and the option's value is case-folded while DDL quotes it, so a
+// mixed-case name would create one schema and search another.
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+// Epoch milliseconds and counters are int8; pg returns those as strings by default. This parser is
+// given to our pool only, never installed globally, so other pg users in the process are unaffected.
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** Whether `name` is usable as a schema name by `openPostgres`. */
+export function isValidSchemaName(name: string): boolean {
+  return SCHEMA_NAME.test(name);
+}
+
+/**
+ * Opens a pool on `url`. With `schema`, the schema is created when missing and every connection's
+ * `search_path` is set to it, so all unqualified table names resolve there.
+ */
+export async function openPostgres(url: string, schema?: string): Promise<Kysely<Database>> {
+  if (schema !== undefined && !isValidSchemaName(schema)) {
+    throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}`);
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    types,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // An idle client losing its connection (database restart) is emitted on the pool; unhandled, it
+  // would crash the process. The pool discards that client and the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    if (schema !== undefined) await createSchema(db, schema);
+    const { rows } = await sql<{
+      schema: string | null;
+    }>`select current_schema() as schema`.execute(db);
+    setMigrationSchema(db, rows[0]?.schema ?? schema ?? 'public');
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}
+
+async function createSchema(db: Kysely<Database>, schema: string): Promise<void> {
+  try {
+    await db.schema.createSchema(schema).ifNotExists().execute();
+  } catch (error) {
+    // Two processes creating the same schema at once: one of them loses on the catalog's unique
+    // index even with IF NOT EXISTS. The schema exists either way.
+    if (!isUniqueViolation(error)) throw error;
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === '23505';
+}

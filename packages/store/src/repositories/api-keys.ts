@@ -1,0 +1,70 @@
+/** The `api_keys` table behind `ApiKeysPort`. */
+import type { ApiKeyRecord, ApiKeysPort } from '@latchkey/core';
+import type { Kysely, Selectable } from 'kysely';
+import type { ApiKeysTable, Database } from '../schema.ts';
+import { touched } from './codec.ts';
+
+function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    secretHash: row.secret_hash,
+    createdAt: Number(row.created_at),
+    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+  };
+}
+
+/** API keys, stored in `api_keys` by the hash of their secret. */
+export function createApiKeysRepository(db: Kysely<Database>): ApiKeysPort {
+  return {
+    async insert(key) {
+      await db
+        .insertInto('api_keys')
+        .values({
+          id: key.id,
+          app_id: key.appId,
+          secret_hash: key.secretHash,
+          created_at: key.createdAt,
+          last_used_at: key.lastUsedAt,
+          revoked_at: key.revokedAt,
+        })
+        .execute();
+    },
+
+    async findById(id) {
+      const row = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+
+    async listByApp(appId) {
+      const rows = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('app_id', '=', appId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toRecord);
+    },
+
+    async revoke(appId, id, at) {
+      const result = await db
+        .updateTable('api_keys')
+        .set({ revoked_at: at })
+        .where('app_id', '=', appId)
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return touched(result.numUpdatedRows);
+    },
+
+    async touch(id, at) {
+      await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/** The `ceremonies` table behind `CeremoniesPort`. */
+import type { CeremoniesPort, CeremonyRecord } from '@latchkey/core';
+import type { Kysely, Selectable } from 'kysely';
+import type { CeremoniesTable, Database } from '../schema.ts';
+import { fromFlag, toFlag } from './codec.ts';
+
+function toRecord(row: Selectable<CeremoniesTable>): CeremonyRecord {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    kind: row.kind,
+    challenge: row.challenge,
+    userId: row.user_id,
+    transactionId: row.transaction_id,
+    userVerificationRequired: fromFlag(row.user_verification_required),
+    expiresAt: Number(row.expires_at),
+    consumedAt: row.consumed_at === null ? null : Number(row.consumed_at),
+    createdAt: Number(row.created_at),
+  };
+}
+
+/** WebAuthn ceremonies (issued challenges), stored in `ceremonies`. */
+export function createCeremoniesRepository(db: Kysely<Database>): CeremoniesPort {
+  return {
+    async insert(ceremony) {
+      await db
+        .insertInto('ceremonies')
+        .values({
+          id: ceremony.id,
+          app_id: ceremony.appId,
+          kind: ceremony.kind,
+          challenge: ceremony.challenge,
+          user_id: ceremony.userId,
+          transaction_id: ceremony.transactionId,
+          user_verification_required: toFlag(ceremony.userVerificationRequired),
+          expires_at: ceremony.expiresAt,
+          consumed_at: ceremony.consumedAt,
+          created_at: ceremony.createdAt,
+        })
+        .execute();
+    },
+
+    async consume(appId, id, at) {
+      // One statement decides the winner. No expiry filter on purpose: an expired challenge is burnt
+      // as well, and the caller reports it as expired rather than unknown.
+      const row = await db
+        .updateTable('ceremonies')
+        .set({ consumed_at: at })
+        .where('app_id', '=', appId)
+        .where('id', '=', id)
+        .where('consumed_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/** The `users` table behind `UsersPort`. */
+import type { UserRecord, UsersPort } from '@latchkey/core';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, UsersTable } from '../schema.ts';
+
+function toRecord(row: Selectable<UsersTable>): UserRecord {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    externalId: row.external_id,
+    displayName: row.display_name,
+    webauthnUserId: row.webauthn_user_id,
+    status: row.status,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    lastLoginAt: row.last_login_at === null ? null : Number(row.last_login_at),
+    loginCount: Number(row.login_count),
+  };
+}
+
+/** Users, stored in `users`, unique per app by external id and by WebAuthn user handle. */
+export function createUsersRepository(db: Kysely<Database>): UsersPort {
+  const findByExternalId = async (
+    appId: string,
+    externalId: string,
+  ): Promise<UserRecord | null> => {
+    const row = await db
+      .selectFrom('users')
+      .selectAll()
+      .where('app_id', '=', appId)
+      .where('external_id', '=', externalId)
+      .executeTakeFirst();
+    return row ? toRecord(row) : null;
+  };
+
+  return {
+    async upsertByExternalId(candidate) {
+      // Insert-or-nothing, then read: racing callers never fail on the unique index, and whoever
+      // inserted first decides the row everyone gets back. No conflict target, so a candidate whose
+      // id collides (the same candidate sent twice) is absorbed too.
+      await db
+        .insertInto('users')
+        .values({
+          id: candidate.id,
+          app_id: candidate.appId,
+          external_id: candidate.externalId,
+          display_name: candidate.displayName,
+          webauthn_user_id: candidate.webauthnUserId,
+          status: candidate.status,
+          created_at: candidate.createdAt,
+          updated_at: candidate.updatedAt,
+          last_login_at: candidate.lastLoginAt,
+          login_count: candidate.loginCount,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      const user = await findByExternalId(candidate.appId, candidate.externalId);
+      if (user === null) {
+        // Only reachable when the candidate's id or WebAuthn handle belongs to another user.
+        throw new Error(
+          `could not create user ${JSON.stringify(candidate.externalId)}: its id or WebAuthn user id is taken`,
+        );
+      }
+      return user;
+    },
+
+    async findById(appId, id) {
+      const row = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('app_id', '=', appId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? toRecord(row) : null;
+    },
+
+    findByExternalId,
+
+    async list(appId, options) {
+      let filtered = db.selectFrom('users').where('app_id', '=', appId);
+      if (options.externalId !== undefined) {
+        filtered = filtered.where('external_id', '=', options.externalId);
+      }
+      if (options.createdBefore !== undefined) {
+        filtered = filtered.where('created_at', '<', options.createdBefore);
+      }
+      const [rows, count] = await Promise.all([
+        filtered
+          .selectAll()
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(options.limit)
+          .offset(options.offset)
+          .execute(),
+        filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+      ]);
+      return { items: rows.map(toRecord), total: Number(count.total) };
+    },
+
+    async recordLogin(appId, id, at) {
+      await db
+        .updateTable('users')
+        .set((eb) => ({ last_login_at: at, login_count: eb('login_count', '+', 1) }))
+        .where('app_id', '=', appId)
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async updateDisplayName(appId, id, displayName, at) {
+      await db
+        .updateTable('users')
+        .set({ display_name: displayName, updated_at: at })
+        .where('app_id', '=', appId)
+        .where('id', '=', id)
+        .execute();
+    },
+  };
+}

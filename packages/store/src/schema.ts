@@ -1,0 +1,135 @@
+/**
+ * The one Kysely schema both dialects share. Column types are what the drivers hand back: times are
+ * epoch milliseconds (bigint in PostgreSQL, parsed to numbers; integer in SQLite), booleans are 0/1
+ * integers and lists or objects are JSON text, so the same row mapping works on either database.
+ */
+import type { AuditEventType, CeremonyKind, CredentialType, UserStatus } from '@latchkey/core';
+
+/** `apps`: one relying party. */
+export interface AppsTable {
+  id: string;
+  name: string;
+  rp_id: string;
+  /** JSON array of strings. */
+  origins: string;
+  /** JSON object (`AppPolicy`). */
+  policy: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** `api_keys`: hashed management API keys of an app. */
+export interface ApiKeysTable {
+  id: string;
+  app_id: string;
+  secret_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** `users`: an app's users, keyed by the app's own external id. */
+export interface UsersTable {
+  id: string;
+  app_id: string;
+  external_id: string;
+  display_name: string;
+  webauthn_user_id: string;
+  status: UserStatus;
+  created_at: number;
+  updated_at: number;
+  last_login_at: number | null;
+  login_count: number;
+}
+
+/** `credentials`: registered passkeys (devices). */
+export interface CredentialsTable {
+  id: string;
+  app_id: string;
+  user_id: string;
+  credential_id: string;
+  public_key: string;
+  algorithm: number;
+  counter: number;
+  /** JSON array of strings. */
+  transports: string;
+  aaguid: string;
+  /** 0/1. */
+  backup_eligible: number;
+  /** 0/1. */
+  backup_state: number;
+  attachment: string | null;
+  type: CredentialType;
+  friendly_name: string;
+  created_at: number;
+  updated_at: number;
+  last_used_at: number | null;
+  usage_count: number;
+}
+
+/** `ceremonies`: issued WebAuthn challenges, burnt on first use. */
+export interface CeremoniesTable {
+  id: string;
+  app_id: string;
+  kind: CeremonyKind;
+  challenge: string;
+  user_id: string | null;
+  transaction_id: string | null;
+  /** 0/1. */
+  user_verification_required: number;
+  expires_at: number;
+  consumed_at: number | null;
+  created_at: number;
+}
+
+/** `transactions`: server-to-server grants to run one ceremony for one user. */
+export interface TransactionsTable {
+  id: string;
+  app_id: string;
+  kind: CeremonyKind;
+  user_id: string;
+  passkey_display_name: string | null;
+  expires_at: number;
+  consumed_at: number | null;
+  created_at: number;
+}
+
+/** `nonces`: single-use proofs of a finished ceremony, stored by hash. */
+export interface NoncesTable {
+  hash: string;
+  app_id: string;
+  user_id: string;
+  kind: CeremonyKind;
+  credential_id: string;
+  expires_at: number;
+  consumed_at: number | null;
+  created_at: number;
+}
+
+/** `audit_events`: the append-only security log. */
+export interface AuditEventsTable {
+  id: string;
+  app_id: string | null;
+  type: AuditEventType;
+  at: number;
+  user_id: string | null;
+  credential_id: string | null;
+  reason: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  /** JSON object, or null. */
+  data: string | null;
+}
+
+/** Every table of the latchkey database, for `Kysely<Database>`. */
+export interface Database {
+  apps: AppsTable;
+  api_keys: ApiKeysTable;
+  users: UsersTable;
+  credentials: CredentialsTable;
+  ceremonies: CeremoniesTable;
+  transactions: TransactionsTable;
+  nonces: NoncesTable;
+  audit_events: AuditEventsTable;
+}

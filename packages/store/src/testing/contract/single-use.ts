@@ -1,0 +1,149 @@
+/** Contract of the single-use records: `ceremonies`, `transactions` and `nonces`. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ceremonyFixture, nonceFixture, T0, transactionFixture } from '../fixtures.ts';
+import type { ContractContext } from './context.ts';
+
+const RACERS = 20;
+
+/** Registers the ceremonies, transactions and nonces tests. */
+export function singleUseContract(ctx: ContractContext): void {
+  describe('ceremonies', () => {
+    it('returns the ceremony on the first consume and null on the second', async () => {
+      const app = await ctx.newApp();
+      const ceremony = ceremonyFixture(app.id, {
+        kind: 'authenticate',
+        userId: 'user-1',
+        transactionId: 'tx-1',
+        userVerificationRequired: false,
+      });
+      await ctx.store().ceremonies.insert(ceremony);
+      const consumed = await ctx.store().ceremonies.consume(app.id, ceremony.id, T0 + 1);
+      assert.deepEqual(consumed, { ...ceremony, consumedAt: T0 + 1 });
+      assert.equal(await ctx.store().ceremonies.consume(app.id, ceremony.id, T0 + 2), null);
+    });
+
+    it('burns and returns an expired ceremony, leaving the expiry check to the caller', async () => {
+      const app = await ctx.newApp();
+      const ceremony = ceremonyFixture(app.id, { expiresAt: T0 });
+      await ctx.store().ceremonies.insert(ceremony);
+      const consumed = await ctx.store().ceremonies.consume(app.id, ceremony.id, T0 + 60_000);
+      assert.equal(consumed?.expiresAt, T0);
+      assert.equal(await ctx.store().ceremonies.consume(app.id, ceremony.id, T0 + 60_001), null);
+    });
+
+    it('does not let another app consume a ceremony, nor burn it', async () => {
+      const a = await ctx.newApp();
+      const b = await ctx.newApp();
+      const ceremony = ceremonyFixture(a.id);
+      await ctx.store().ceremonies.insert(ceremony);
+      assert.equal(await ctx.store().ceremonies.consume(b.id, ceremony.id, T0), null);
+      assert.notEqual(await ctx.store().ceremonies.consume(a.id, ceremony.id, T0), null);
+    });
+
+    it('returns null for an unknown ceremony', async () => {
+      const app = await ctx.newApp();
+      assert.equal(await ctx.store().ceremonies.consume(app.id, 'no-such-ceremony', T0), null);
+    });
+
+    it(`gives exactly one of ${RACERS} concurrent consumes the ceremony`, async () => {
+      const app = await ctx.newApp();
+      const ceremony = ceremonyFixture(app.id);
+      await ctx.store().ceremonies.insert(ceremony);
+      const results = await Promise.all(
+        Array.from({ length: RACERS }, () =>
+          ctx.store().ceremonies.consume(app.id, ceremony.id, T0),
+        ),
+      );
+      assert.equal(results.filter((r) => r !== null).length, 1);
+    });
+  });
+
+  describe('transactions', () => {
+    it('returns the transaction on the first consume and null on the second', async () => {
+      const app = await ctx.newApp();
+      const tx = transactionFixture(app.id, 'user-1', { passkeyDisplayName: 'Work laptop' });
+      await ctx.store().transactions.insert(tx);
+      const consumed = await ctx.store().transactions.consume(app.id, tx.id, 'register', T0 + 1);
+      assert.deepEqual(consumed, { ...tx, consumedAt: T0 + 1 });
+      assert.equal(await ctx.store().transactions.consume(app.id, tx.id, 'register', T0 + 2), null);
+    });
+
+    it('does not consume a transaction of another kind', async () => {
+      const app = await ctx.newApp();
+      const tx = transactionFixture(app.id, 'user-1', { kind: 'authenticate' });
+      await ctx.store().transactions.insert(tx);
+      assert.equal(await ctx.store().transactions.consume(app.id, tx.id, 'register', T0), null);
+      assert.notEqual(
+        await ctx.store().transactions.consume(app.id, tx.id, 'authenticate', T0),
+        null,
+      );
+    });
+
+    it('does not consume an expired transaction, from its expiry instant on', async () => {
+      const app = await ctx.newApp();
+      const tx = transactionFixture(app.id, 'user-1', { expiresAt: T0 + 10 });
+      await ctx.store().transactions.insert(tx);
+      assert.equal(
+        await ctx.store().transactions.consume(app.id, tx.id, 'register', T0 + 10),
+        null,
+      );
+      assert.notEqual(
+        await ctx.store().transactions.consume(app.id, tx.id, 'register', T0 + 9),
+        null,
+      );
+    });
+
+    it('does not let another app consume a transaction', async () => {
+      const a = await ctx.newApp();
+      const b = await ctx.newApp();
+      const tx = transactionFixture(a.id, 'user-1');
+      await ctx.store().transactions.insert(tx);
+      assert.equal(await ctx.store().transactions.consume(b.id, tx.id, 'register', T0), null);
+      assert.notEqual(await ctx.store().transactions.consume(a.id, tx.id, 'register', T0), null);
+    });
+  });
+
+  describe('nonces', () => {
+    it('returns the nonce on the first consume and null on the second', async () => {
+      const app = await ctx.newApp();
+      const nonce = nonceFixture(app.id, 'user-1');
+      await ctx.store().nonces.insert(nonce);
+      const consumed = await ctx.store().nonces.consume(app.id, nonce.hash, T0 + 1);
+      assert.deepEqual(consumed, { ...nonce, consumedAt: T0 + 1 });
+      assert.equal(await ctx.store().nonces.consume(app.id, nonce.hash, T0 + 2), null);
+    });
+
+    it('does not consume an expired nonce, from its expiry instant on', async () => {
+      const app = await ctx.newApp();
+      const nonce = nonceFixture(app.id, 'user-1', { expiresAt: T0 + 10 });
+      await ctx.store().nonces.insert(nonce);
+      assert.equal(await ctx.store().nonces.consume(app.id, nonce.hash, T0 + 10), null);
+      assert.notEqual(await ctx.store().nonces.consume(app.id, nonce.hash, T0 + 9), null);
+    });
+
+    it('does not let another app consume a nonce', async () => {
+      const a = await ctx.newApp();
+      const b = await ctx.newApp();
+      const nonce = nonceFixture(a.id, 'user-1');
+      await ctx.store().nonces.insert(nonce);
+      assert.equal(await ctx.store().nonces.consume(b.id, nonce.hash, T0), null);
+      assert.notEqual(await ctx.store().nonces.consume(a.id, nonce.hash, T0), null);
+    });
+
+    it('returns null for an unknown nonce', async () => {
+      const app = await ctx.newApp();
+      assert.equal(await ctx.store().nonces.consume(app.id, 'f'.repeat(64), T0), null);
+    });
+
+    it(`gives exactly one of ${RACERS} concurrent consumes the nonce`, async () => {
+      const app = await ctx.newApp();
+      const nonce = nonceFixture(app.id, 'user-1');
+      await ctx.store().nonces.insert(nonce);
+      const results = await Promise.all(
+        Array.from({ length: RACERS }, () => ctx.store().nonces.consume(app.id, nonce.hash, T0)),
+      );
+      assert.equal(results.filter((r) => r !== null).length, 1);
+    });
+  });
+}

@@ -1,0 +1,24 @@
+/**
+ * The contract every `Store` implementation passes: each port method, scoping by app, single use
+ * under concurrency, expiry, counter compare-and-set and pagination. Registers `node:test` suites.
+ */
+import { describe } from 'node:test';
+import { appsContract } from './contract/apps.ts';
+import { auditContract } from './contract/audit.ts';
+import { openForSuite } from './contract/context.ts';
+import { credentialsContract } from './contract/credentials.ts';
+import { singleUseContract } from './contract/single-use.ts';
+import { usersContract } from './contract/users.ts';
+import type { TestDatabase } from './test-databases.ts';
+
+/** Registers the whole contract suite against one fresh database of the given kind. */
+export function storeContract(database: TestDatabase): void {
+  describe(`the ${database.name} store`, () => {
+    const ctx = openForSuite(database);
+    appsContract(ctx);
+    usersContract(ctx);
+    credentialsContract(ctx);
+    singleUseContract(ctx);
+    auditContract(ctx);
+  });
+}
