@@ -1,0 +1,54 @@
+/**
+ * Per-app WebAuthn policy. Defaults are the safe choice; every field can be changed per app.
+ */
+
+export const USER_VERIFICATION = ['required', 'preferred', 'discouraged'] as const;
+export type UserVerification = (typeof USER_VERIFICATION)[number];
+
+export const ATTESTATION = ['none', 'indirect', 'direct', 'enterprise'] as const;
+export type Attestation = (typeof ATTESTATION)[number];
+
+export const RESIDENT_KEY = ['required', 'preferred', 'discouraged'] as const;
+export type ResidentKey = (typeof RESIDENT_KEY)[number];
+
+/** What to do when a device-bound credential's signature counter does not move forward. */
+export const COUNTER_POLICY = ['refuse', 'flag'] as const;
+export type CounterPolicy = (typeof COUNTER_POLICY)[number];
+
+/** COSE algorithm identifiers latchkey accepts, by name. ES256 first: the one real passkeys use. */
+export const ALGORITHMS = { ES256: -7, EdDSA: -8, RS256: -257 } as const;
+export type AlgorithmName = keyof typeof ALGORITHMS;
+export const ALGORITHM_NAMES = Object.keys(ALGORITHMS) as AlgorithmName[];
+
+export interface AppPolicy {
+  userVerification: UserVerification;
+  attestation: Attestation;
+  residentKey: ResidentKey;
+  /** Allowed algorithms, in the order offered in `pubKeyCredParams`. */
+  algorithms: AlgorithmName[];
+  /** The WebAuthn `timeout` sent to the browser, and the ceremony's lifetime (plus a margin). */
+  ceremonyTtlSeconds: number;
+  transactionTtlSeconds: number;
+  nonceTtlSeconds: number;
+  counterPolicy: CounterPolicy;
+  /** Whether a response with `crossOrigin: true` (an iframe on another site) is accepted. */
+  allowCrossOrigin: boolean;
+  /** Whether a user's last passkey may be revoked through the API. */
+  allowRemovingLastPasskey: boolean;
+}
+
+export const DEFAULT_POLICY: AppPolicy = Object.freeze({
+  userVerification: 'required',
+  attestation: 'none',
+  residentKey: 'required',
+  algorithms: ['ES256', 'EdDSA', 'RS256'],
+  ceremonyTtlSeconds: 300,
+  transactionTtlSeconds: 300,
+  nonceTtlSeconds: 120,
+  counterPolicy: 'refuse',
+  allowCrossOrigin: false,
+  allowRemovingLastPasskey: true,
+}) as AppPolicy;
+
+/** Bounds on lifetimes, so a typo cannot make a nonce live for a year. */
+export const TTL_BOUNDS = { min: 10, max: 3600 } as const;

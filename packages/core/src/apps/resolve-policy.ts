@@ -1,0 +1,81 @@
+import { LatchkeyError } from '../errors.ts';
+import {
+  ALGORITHM_NAMES,
+  type AlgorithmName,
+  type AppPolicy,
+  ATTESTATION,
+  COUNTER_POLICY,
+  DEFAULT_POLICY,
+  RESIDENT_KEY,
+  TTL_BOUNDS,
+  USER_VERIFICATION,
+} from './policy.ts';
+
+function oneOf<T extends string>(list: readonly T[], value: unknown, field: string): T {
+  if (typeof value === 'string' && (list as readonly string[]).includes(value)) return value as T;
+  throw new LatchkeyError('invalid_request', `${field} must be one of ${list.join(', ')}`);
+}
+
+function ttl(value: unknown, field: string): number {
+  if (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= TTL_BOUNDS.min &&
+    value <= TTL_BOUNDS.max
+  ) {
+    return value;
+  }
+  throw new LatchkeyError(
+    'invalid_request',
+    `${field} must be a whole number of seconds from ${TTL_BOUNDS.min} to ${TTL_BOUNDS.max}`,
+  );
+}
+
+function bool(value: unknown, field: string): boolean {
+  if (typeof value === 'boolean') return value;
+  throw new LatchkeyError('invalid_request', `${field} must be true or false`);
+}
+
+function algorithms(value: unknown): AlgorithmName[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new LatchkeyError('invalid_request', 'algorithms must list at least one algorithm');
+  }
+  const names = value.map((v) => oneOf(ALGORITHM_NAMES, v, 'algorithms'));
+  if (new Set(names).size !== names.length) {
+    throw new LatchkeyError('invalid_request', 'algorithms must not repeat');
+  }
+  return names;
+}
+
+/**
+ * Merges a partial policy over `base` (the defaults unless given) and validates every field, so a
+ * stored policy is always complete and well-formed.
+ *
+ * @example
+ * resolvePolicy({ userVerification: 'preferred' }) // the defaults, with UV preferred
+ */
+export function resolvePolicy(
+  partial: Partial<Record<keyof AppPolicy, unknown>> = {},
+  base: AppPolicy = DEFAULT_POLICY,
+): AppPolicy {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(partial)) {
+    if (value === undefined) continue;
+    if (!(key in DEFAULT_POLICY)) {
+      throw new LatchkeyError('invalid_request', `unknown policy field ${key}`);
+    }
+    merged[key] = value;
+  }
+  return {
+    userVerification: oneOf(USER_VERIFICATION, merged.userVerification, 'userVerification'),
+    attestation: oneOf(ATTESTATION, merged.attestation, 'attestation'),
+    residentKey: oneOf(RESIDENT_KEY, merged.residentKey, 'residentKey'),
+    algorithms: algorithms(merged.algorithms),
+    ceremonyTtlSeconds: ttl(merged.ceremonyTtlSeconds, 'ceremonyTtlSeconds'),
+    transactionTtlSeconds: ttl(merged.transactionTtlSeconds, 'transactionTtlSeconds'),
+    nonceTtlSeconds: ttl(merged.nonceTtlSeconds, 'nonceTtlSeconds'),
+    counterPolicy: oneOf(COUNTER_POLICY, merged.counterPolicy, 'counterPolicy'),
+    allowCrossOrigin: bool(merged.allowCrossOrigin, 'allowCrossOrigin'),
+    allowRemovingLastPasskey: bool(merged.allowRemovingLastPasskey, 'allowRemovingLastPasskey'),
+  };
+}

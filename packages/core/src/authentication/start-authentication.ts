@@ -1,0 +1,93 @@
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { getApp } from '../apps/get-app.ts';
+import type { RequestContext } from '../audit/record-event.ts';
+import { recordEvent } from '../audit/record-event.ts';
+import { LatchkeyError } from '../errors.ts';
+import { CEREMONY_MARGIN_SECONDS } from '../registration/start-registration.ts';
+import { newId, type Runtime, toBase64Url } from '../runtime.ts';
+
+/** Options for {@link startAuthentication}. */
+export interface StartAuthenticationOptions {
+  appId: string;
+  /** The app backend's authenticate transaction; null for a discoverable or autofill sign-in. */
+  transactionId: string | null;
+}
+
+/**
+ * Starts a sign-in. With a transaction, the challenge is bound to its user and `allowCredentials`
+ * lists that user's passkeys; without one, any of the app's discoverable credentials may answer
+ * (usable with conditional mediation), and the credential decides the user.
+ *
+ * @example
+ * const { ceremonyId, options } = await startAuthentication(runtime, { appId, transactionId: null });
+ */
+export async function startAuthentication(
+  runtime: Runtime,
+  options: StartAuthenticationOptions,
+  context?: RequestContext,
+): Promise<{
+  ceremonyId: string;
+  transactionId: string | null;
+  options: PublicKeyCredentialRequestOptionsJSON;
+}> {
+  const app = await getApp(runtime, options.appId);
+  const now = runtime.now();
+  let userId: string | null = null;
+  let allowCredentials: PublicKeyCredentialRequestOptionsJSON['allowCredentials'];
+  if (options.transactionId !== null) {
+    const transaction = await runtime.store.transactions.consume(
+      app.id,
+      options.transactionId,
+      'authenticate',
+      now,
+    );
+    if (!transaction) {
+      throw new LatchkeyError(
+        'transaction_invalid',
+        'transaction is unknown, expired or already used',
+      );
+    }
+    userId = transaction.userId;
+    const credentials = await runtime.store.credentials.listByUser(app.id, userId);
+    if (credentials.length === 0) {
+      throw new LatchkeyError('user_has_no_passkeys', 'user has no passkeys');
+    }
+    allowCredentials = credentials.map((c) => ({
+      id: c.credentialId,
+      type: 'public-key',
+      ...(c.transports.length ? { transports: c.transports as Transport[] } : {}),
+    }));
+  }
+  const challenge = toBase64Url(runtime.randomBytes(32));
+  const requestOptions: PublicKeyCredentialRequestOptionsJSON = {
+    challenge,
+    timeout: app.policy.ceremonyTtlSeconds * 1000,
+    rpId: app.rpId,
+    userVerification: app.policy.userVerification,
+    ...(allowCredentials ? { allowCredentials } : {}),
+  };
+  const ceremonyId = newId(runtime);
+  await runtime.store.ceremonies.insert({
+    id: ceremonyId,
+    appId: app.id,
+    kind: 'authenticate',
+    challenge,
+    userId,
+    transactionId: options.transactionId,
+    userVerificationRequired: app.policy.userVerification === 'required',
+    expiresAt: now + (app.policy.ceremonyTtlSeconds + CEREMONY_MARGIN_SECONDS) * 1000,
+    consumedAt: null,
+    createdAt: now,
+  });
+  await recordEvent(runtime, context, {
+    type: 'ceremony.started',
+    appId: app.id,
+    userId,
+    data: { kind: 'authenticate', ceremonyId, discoverable: userId === null },
+  });
+  return { ceremonyId, transactionId: options.transactionId, options: requestOptions };
+}
+
+type Transport = NonNullable<
+  NonNullable<PublicKeyCredentialRequestOptionsJSON['allowCredentials']>[number]['transports']
+>[number];

@@ -1,0 +1,42 @@
+export { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './apps/api-keys.ts';
+export { type CreateAppOptions, createApp } from './apps/create-app.ts';
+export { getApp } from './apps/get-app.ts';
+export * from './apps/origins.ts';
+export * from './apps/policy.ts';
+export { resolvePolicy } from './apps/resolve-policy.ts';
+export { type UpdateAppOptions, updateApp } from './apps/update-app.ts';
+export * from './audit/audit-events.ts';
+export { type RequestContext, recordEvent } from './audit/record-event.ts';
+export { isCounterRegression } from './authentication/counter.ts';
+export {
+  type FinishAuthenticationOptions,
+  finishAuthentication,
+} from './authentication/finish-authentication.ts';
+export {
+  type StartAuthenticationOptions,
+  startAuthentication,
+} from './authentication/start-authentication.ts';
+export * from './errors.ts';
+export { mintNonce, redeemNonce } from './nonces/nonces.ts';
+export * from './ports.ts';
+export {
+  credentialTypeOf,
+  defaultFriendlyName,
+  type Provider,
+  providerOf,
+} from './providers/providers.ts';
+export {
+  type FinishRegistrationOptions,
+  finishRegistration,
+  MAX_CREDENTIAL_ID_BYTES,
+} from './registration/finish-registration.ts';
+export {
+  type StartRegistrationOptions,
+  startRegistration,
+} from './registration/start-registration.ts';
+export * from './runtime.ts';
+export {
+  type CreateTransactionOptions,
+  createTransaction,
+} from './transactions/create-transaction.ts';
+export { getUser, listDevices, listUsers, revokeDevice } from './users/users.ts';

@@ -1,0 +1,108 @@
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import { getApp } from '../apps/get-app.ts';
+import { ALGORITHMS } from '../apps/policy.ts';
+import type { RequestContext } from '../audit/record-event.ts';
+import { recordEvent } from '../audit/record-event.ts';
+import { LatchkeyError } from '../errors.ts';
+import { newId, type Runtime, toBase64Url } from '../runtime.ts';
+
+/** The ceremony's lifetime beyond the browser's timeout, for the round trip. */
+export const CEREMONY_MARGIN_SECONDS = 30;
+
+/** Options for {@link startRegistration}. */
+export interface StartRegistrationOptions {
+  appId: string;
+  transactionId: string;
+  /** Advice for the browser's authenticator choice; it constrains nothing on the server. */
+  authenticatorAttachment?: 'platform' | 'cross-platform' | 'any';
+}
+
+/**
+ * Starts a registration: consumes the app backend's register transaction and issues a fresh
+ * challenge bound to the transaction's user, with the user's existing credentials excluded.
+ *
+ * @example
+ * const { ceremonyId, options } = await startRegistration(runtime, { appId, transactionId });
+ */
+export async function startRegistration(
+  runtime: Runtime,
+  options: StartRegistrationOptions,
+  context?: RequestContext,
+): Promise<{
+  ceremonyId: string;
+  transactionId: string;
+  options: PublicKeyCredentialCreationOptionsJSON;
+}> {
+  const app = await getApp(runtime, options.appId);
+  const now = runtime.now();
+  const transaction = await runtime.store.transactions.consume(
+    app.id,
+    options.transactionId,
+    'register',
+    now,
+  );
+  if (!transaction) {
+    throw new LatchkeyError(
+      'transaction_invalid',
+      'transaction is unknown, expired or already used',
+    );
+  }
+  const user = await runtime.store.users.findById(app.id, transaction.userId);
+  if (!user) throw new LatchkeyError('transaction_invalid', 'transaction user no longer exists');
+  const existing = await runtime.store.credentials.listByUser(app.id, user.id);
+  const { policy } = app;
+  const challenge = toBase64Url(runtime.randomBytes(32));
+  const attachment =
+    options.authenticatorAttachment && options.authenticatorAttachment !== 'any'
+      ? { authenticatorAttachment: options.authenticatorAttachment }
+      : {};
+  const displayName = transaction.passkeyDisplayName ?? user.displayName;
+  const creationOptions: PublicKeyCredentialCreationOptionsJSON = {
+    challenge,
+    rp: { name: app.name, id: app.rpId },
+    user: { id: user.webauthnUserId, name: displayName, displayName },
+    pubKeyCredParams: policy.algorithms.map((name) => ({
+      type: 'public-key',
+      alg: ALGORITHMS[name],
+    })),
+    timeout: policy.ceremonyTtlSeconds * 1000,
+    excludeCredentials: existing.map((c) => ({
+      id: c.credentialId,
+      type: 'public-key',
+      ...(c.transports.length ? { transports: c.transports as AuthenticatorTransport[] } : {}),
+    })),
+    authenticatorSelection: {
+      residentKey: policy.residentKey,
+      requireResidentKey: policy.residentKey === 'required',
+      userVerification: policy.userVerification,
+      ...attachment,
+    },
+    attestation: policy.attestation,
+    // credProps tells whether the credential is discoverable, which the policy may require.
+    extensions: { credProps: true },
+  };
+  const ceremonyId = newId(runtime);
+  await runtime.store.ceremonies.insert({
+    id: ceremonyId,
+    appId: app.id,
+    kind: 'register',
+    challenge,
+    userId: user.id,
+    transactionId: transaction.id,
+    userVerificationRequired: policy.userVerification === 'required',
+    expiresAt: now + (policy.ceremonyTtlSeconds + CEREMONY_MARGIN_SECONDS) * 1000,
+    consumedAt: null,
+    createdAt: now,
+  });
+  await recordEvent(runtime, context, {
+    type: 'ceremony.started',
+    appId: app.id,
+    userId: user.id,
+    data: { kind: 'register', ceremonyId },
+  });
+  return { ceremonyId, transactionId: transaction.id, options: creationOptions };
+}
+
+type AuthenticatorTransport = NonNullable<
+  NonNullable<PublicKeyCredentialCreationOptionsJSON['excludeCredentials']>[number]['transports']
+>[number];

@@ -1,0 +1,78 @@
+import { getApp } from '../apps/get-app.ts';
+import type { RequestContext } from '../audit/record-event.ts';
+import { recordEvent } from '../audit/record-event.ts';
+import { LatchkeyError } from '../errors.ts';
+import type { CeremonyKind, TransactionRecord, UserRecord } from '../ports.ts';
+import { newId, type Runtime, toBase64Url } from '../runtime.ts';
+
+/** Options for {@link createTransaction}. */
+export interface CreateTransactionOptions {
+  appId: string;
+  kind: CeremonyKind;
+  /** The app's own id for the user. */
+  externalId: string;
+  /** Register only: the name the passkey manager shows for this account. */
+  passkeyDisplayName?: string;
+}
+
+/**
+ * The app backend's permission for one ceremony for one of its users. A register transaction
+ * creates the user on first use; an authenticate transaction needs a user with passkeys, and
+ * answers `user_has_no_passkeys` alike for an unknown user and a user without passkeys, so the
+ * answer tells nothing about which users exist.
+ *
+ * @example
+ * const tx = await createTransaction(runtime, { appId, kind: 'register', externalId: 'u1', passkeyDisplayName: 'ada@example.com' });
+ */
+export async function createTransaction(
+  runtime: Runtime,
+  options: CreateTransactionOptions,
+  context?: RequestContext,
+): Promise<TransactionRecord> {
+  const app = await getApp(runtime, options.appId);
+  const now = runtime.now();
+  let user: UserRecord | null;
+  if (options.kind === 'register') {
+    const displayName = options.passkeyDisplayName ?? options.externalId;
+    user = await runtime.store.users.upsertByExternalId({
+      id: newId(runtime),
+      appId: app.id,
+      externalId: options.externalId,
+      displayName,
+      // WebAuthn L3 §14.6.1: the user handle must not reveal who the user is; a random one cannot.
+      webauthnUserId: toBase64Url(runtime.randomBytes(32)),
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+      lastLoginAt: null,
+      loginCount: 0,
+    });
+    if (user.displayName !== displayName) {
+      await runtime.store.users.updateDisplayName(app.id, user.id, displayName, now);
+    }
+  } else {
+    user = await runtime.store.users.findByExternalId(app.id, options.externalId);
+    const count = await runtime.store.credentials.countByUser(app.id, user?.id ?? '');
+    if (!user || count === 0) {
+      throw new LatchkeyError('user_has_no_passkeys', 'user has no passkeys');
+    }
+  }
+  const transaction: TransactionRecord = {
+    id: newId(runtime),
+    appId: app.id,
+    kind: options.kind,
+    userId: user.id,
+    passkeyDisplayName: options.passkeyDisplayName ?? null,
+    expiresAt: now + app.policy.transactionTtlSeconds * 1000,
+    consumedAt: null,
+    createdAt: now,
+  };
+  await runtime.store.transactions.insert(transaction);
+  await recordEvent(runtime, context, {
+    type: 'transaction.created',
+    appId: app.id,
+    userId: user.id,
+    data: { kind: options.kind, transactionId: transaction.id },
+  });
+  return transaction;
+}

@@ -1,0 +1,86 @@
+import { getApp } from '../apps/get-app.ts';
+import type { RequestContext } from '../audit/record-event.ts';
+import { recordEvent } from '../audit/record-event.ts';
+import { LatchkeyError } from '../errors.ts';
+import type { CredentialRecord, Page, UserRecord } from '../ports.ts';
+import type { Runtime } from '../runtime.ts';
+
+/**
+ * Lists an app's users, newest first, optionally only the one with an external id.
+ *
+ * @example
+ * const page = await listUsers(runtime, { appId, externalId: 'u1', limit: 1, offset: 0 });
+ */
+export async function listUsers(
+  runtime: Runtime,
+  options: {
+    appId: string;
+    externalId?: string;
+    limit: number;
+    offset: number;
+    createdBefore?: number;
+  },
+): Promise<Page<UserRecord>> {
+  await getApp(runtime, options.appId);
+  return runtime.store.users.list(options.appId, options);
+}
+
+/** One user of an app by latchkey's id, or `user_not_found`. */
+export async function getUser(
+  runtime: Runtime,
+  options: { appId: string; userId: string },
+): Promise<UserRecord> {
+  await getApp(runtime, options.appId);
+  const user = await runtime.store.users.findById(options.appId, options.userId);
+  if (!user) throw new LatchkeyError('user_not_found', 'user not found');
+  return user;
+}
+
+/** A user's credentials (devices), oldest first. */
+export async function listDevices(
+  runtime: Runtime,
+  options: { appId: string; userId: string },
+): Promise<CredentialRecord[]> {
+  const user = await getUser(runtime, options);
+  return runtime.store.credentials.listByUser(options.appId, user.id);
+}
+
+/**
+ * Revokes one of a user's passkeys by device id. Where the app forbids removing the last passkey,
+ * that answers `operation_not_allowed`. Every revocation is audited.
+ *
+ * @example
+ * await revokeDevice(runtime, { appId, userId, deviceId });
+ */
+export async function revokeDevice(
+  runtime: Runtime,
+  options: { appId: string; userId: string; deviceId: string },
+  context?: RequestContext,
+): Promise<CredentialRecord> {
+  const app = await getApp(runtime, options.appId);
+  const user = await getUser(runtime, options);
+  const device = await runtime.store.credentials.findById(app.id, options.deviceId);
+  if (!device || device.userId !== user.id) {
+    throw new LatchkeyError('device_not_found', 'device not found');
+  }
+  if (!app.policy.allowRemovingLastPasskey) {
+    const count = await runtime.store.credentials.countByUser(app.id, user.id);
+    if (count <= 1) {
+      throw new LatchkeyError(
+        'operation_not_allowed',
+        "this app does not allow removing a user's last passkey",
+      );
+    }
+  }
+  if (!(await runtime.store.credentials.delete(app.id, user.id, device.id))) {
+    throw new LatchkeyError('device_not_found', 'device not found');
+  }
+  await recordEvent(runtime, context, {
+    type: 'credential.revoked',
+    appId: app.id,
+    userId: user.id,
+    credentialId: device.id,
+    data: { credentialId: device.credentialId, friendlyName: device.friendlyName },
+  });
+  return device;
+}
