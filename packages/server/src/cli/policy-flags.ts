@@ -1,0 +1,74 @@
+import type { AppPolicy } from '@latchkey/core';
+import { type Command, Option } from 'commander';
+
+/** The policy flags shared by `apps create` and `apps update`. */
+export function addPolicyOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--user-verification <mode>', 'user verification').choices([
+        'required',
+        'preferred',
+        'discouraged',
+      ]),
+    )
+    .addOption(
+      new Option('--attestation <mode>', 'attestation preference').choices([
+        'none',
+        'indirect',
+        'direct',
+        'enterprise',
+      ]),
+    )
+    .addOption(
+      new Option('--resident-key <mode>', 'discoverable credentials').choices([
+        'required',
+        'preferred',
+        'discouraged',
+      ]),
+    )
+    .option('--algorithms <list>', 'allowed algorithms in order, e.g. ES256,EdDSA,RS256')
+    .option('--ceremony-ttl <seconds>', 'WebAuthn timeout and ceremony lifetime')
+    .option('--transaction-ttl <seconds>', 'transaction lifetime')
+    .option('--nonce-ttl <seconds>', 'nonce lifetime')
+    .addOption(
+      new Option('--counter-policy <policy>', 'device-bound counter regressions').choices([
+        'refuse',
+        'flag',
+      ]),
+    )
+    .option('--allow-cross-origin', 'accept ceremonies run in a cross-origin iframe')
+    .option('--no-allow-cross-origin', 'refuse ceremonies run in a cross-origin iframe')
+    .option('--allow-removing-last-passkey', "allow revoking a user's last passkey")
+    .option('--no-allow-removing-last-passkey', "forbid revoking a user's last passkey");
+}
+
+function seconds(value: unknown): number | undefined {
+  return typeof value === 'string' ? Number(value) : undefined;
+}
+
+/** Reads the policy flags that were given; absent flags leave the policy as it is. */
+export function policyFromOptions(
+  options: Record<string, unknown>,
+  given: (name: string) => boolean,
+): Partial<AppPolicy> {
+  const policy: Record<string, unknown> = {
+    userVerification: options.userVerification,
+    attestation: options.attestation,
+    residentKey: options.residentKey,
+    algorithms:
+      typeof options.algorithms === 'string'
+        ? options.algorithms.split(',').map((s) => s.trim())
+        : undefined,
+    ceremonyTtlSeconds: seconds(options.ceremonyTtl),
+    transactionTtlSeconds: seconds(options.transactionTtl),
+    nonceTtlSeconds: seconds(options.nonceTtl),
+    counterPolicy: options.counterPolicy,
+    allowCrossOrigin: given('allowCrossOrigin') ? options.allowCrossOrigin : undefined,
+    allowRemovingLastPasskey: given('allowRemovingLastPasskey')
+      ? options.allowRemovingLastPasskey
+      : undefined,
+  };
+  return Object.fromEntries(
+    Object.entries(policy).filter(([, v]) => v !== undefined),
+  ) as Partial<AppPolicy>;
+}

@@ -1,0 +1,43 @@
+import type { Runtime } from '@latchkey/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** Headers the browser SDKs send: passage-flex-js adds `Passage-Flex-Version` to every call. */
+const ALLOWED_HEADERS = 'Content-Type, Passage-Flex-Version';
+const ALLOWED_METHODS = 'GET, POST, OPTIONS';
+
+/**
+ * CORS for the auth API, per app: a browser may call an app's routes only from one of that app's
+ * own origins. Credentials (cookies) are never needed, so they are never allowed.
+ */
+export function registerFlexCors(app: FastifyInstance, runtime: Runtime): void {
+  async function allowedOrigin(request: FastifyRequest): Promise<string | null> {
+    const origin = request.headers.origin;
+    const appId = (request.params as { app_id?: string } | undefined)?.app_id;
+    if (typeof origin !== 'string' || !appId || appId.length > 64) return null;
+    const record = await runtime.store.apps.findById(appId);
+    return record?.origins.includes(origin) ? origin : null;
+  }
+
+  function allow(reply: FastifyReply, origin: string | null): void {
+    reply.header('Vary', 'Origin');
+    if (origin) reply.header('Access-Control-Allow-Origin', origin);
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'OPTIONS' || request.headers.origin === undefined) return;
+    allow(reply, await allowedOrigin(request));
+  });
+
+  const preflight = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const origin = await allowedOrigin(request);
+    allow(reply, origin);
+    if (origin) {
+      reply.header('Access-Control-Allow-Methods', ALLOWED_METHODS);
+      reply.header('Access-Control-Allow-Headers', ALLOWED_HEADERS);
+      reply.header('Access-Control-Max-Age', '600');
+    }
+    reply.code(204).send();
+  };
+  app.options('/v1/apps/:app_id', { schema: { hide: true } }, preflight);
+  app.options('/v1/apps/:app_id/*', { schema: { hide: true } }, preflight);
+}

@@ -1,0 +1,53 @@
+import type { ErrorCode } from '@latchkey/core';
+
+/** The only error codes the flex wire contract knows (SDKs map errors by code alone). */
+export const FLEX_ERROR_CODES = [
+  'invalid_request',
+  'invalid_access_token',
+  'invalid_nonce',
+  'webauthn_login_failed',
+  'discoverable_login_failed',
+  'operation_not_allowed',
+  'cannot_create_transaction',
+  'app_not_found',
+  'user_not_found',
+  'device_not_found',
+  'user_has_no_passkeys',
+  'internal_server_error',
+] as const;
+export type FlexErrorCode = (typeof FLEX_ERROR_CODES)[number];
+
+export interface FlexError {
+  status: number;
+  code: FlexErrorCode;
+}
+
+/**
+ * Every core error code, mapped to the flex wire error. One table, checked by a test that fails
+ * when a core code has no row.
+ */
+export const FLEX_ERRORS: Record<ErrorCode, FlexError> = {
+  invalid_request: { status: 400, code: 'invalid_request' },
+  app_not_found: { status: 404, code: 'app_not_found' },
+  user_not_found: { status: 404, code: 'user_not_found' },
+  device_not_found: { status: 404, code: 'device_not_found' },
+  user_has_no_passkeys: { status: 409, code: 'user_has_no_passkeys' },
+  transaction_invalid: { status: 400, code: 'invalid_request' },
+  ceremony_invalid: { status: 400, code: 'invalid_request' },
+  registration_rejected: { status: 400, code: 'invalid_request' },
+  // The contract has no code of its own for this; the status says what happened.
+  credential_already_registered: { status: 409, code: 'invalid_request' },
+  authentication_rejected: { status: 401, code: 'webauthn_login_failed' },
+  credential_unknown: { status: 401, code: 'discoverable_login_failed' },
+  invalid_nonce: { status: 401, code: 'invalid_nonce' },
+  unauthorized: { status: 401, code: 'invalid_access_token' },
+  operation_not_allowed: { status: 403, code: 'operation_not_allowed' },
+};
+
+/** The flex error body: `{"code", "error"}`. */
+export function flexErrorBody(
+  code: FlexErrorCode,
+  message: string,
+): { code: FlexErrorCode; error: string } {
+  return { code, error: message };
+}

@@ -1,0 +1,32 @@
+import type { Runtime } from '@latchkey/core';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+
+const Status = Type.Object({ status: Type.String() });
+
+/** Liveness, readiness and the API description. */
+export async function systemSurface(
+  app: FastifyInstance,
+  options: { runtime: Runtime },
+): Promise<void> {
+  app.get(
+    '/healthz',
+    { schema: { tags: ['system'], summary: 'The process is up', response: { 200: Status } } },
+    async () => ({ status: 'ok' }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'The process is up and its database answers',
+        response: { 200: Status, 503: Status },
+      },
+    },
+    async (_request, reply) => {
+      const ok = await options.runtime.store.ping();
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'database unavailable' });
+    },
+  );
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
