@@ -6,7 +6,7 @@ export * from './apps/policy.ts';
 export { resolvePolicy } from './apps/resolve-policy.ts';
 export { type UpdateAppOptions, updateApp } from './apps/update-app.ts';
 export * from './audit/audit-events.ts';
-export { type RequestContext, recordEvent } from './audit/record-event.ts';
+export { type AuditFacts, type RequestContext, recordEvent } from './audit/record-event.ts';
 export { isCounterRegression } from './authentication/counter.ts';
 export {
   type FinishAuthenticationOptions,

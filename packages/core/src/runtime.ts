@@ -3,7 +3,11 @@
  * so that tests can freeze time and seed ids.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { AuditFacts } from './audit/record-event.ts';
 import type { Store } from './ports.ts';
+
+/** Sees every audit event once it is recorded (metrics, for one). Must not throw or block. */
+export type EventObserver = (facts: Readonly<AuditFacts>) => void;
 
 export interface Runtime {
   store: Store;
@@ -11,6 +15,8 @@ export interface Runtime {
   now: () => number;
   /** Cryptographically random bytes. */
   randomBytes: (size: number) => Uint8Array;
+  /** Told of every recorded audit event; add to it to observe the core without touching it. */
+  observers: Set<EventObserver>;
 }
 
 /** Options for {@link createRuntime}. */
@@ -31,6 +37,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     store: options.store,
     now: options.now ?? Date.now,
     randomBytes: options.randomBytes ?? ((size) => randomBytes(size)),
+    observers: new Set(),
   };
 }
 

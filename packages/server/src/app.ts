@@ -5,6 +5,7 @@ import type { Runtime } from '@latchkey/core';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { parseJsonBody } from './http/json-body.ts';
 import { flexSurface } from './surfaces/flex/index.ts';
+import { metricsSurface } from './surfaces/metrics/index.ts';
 import { systemSurface } from './surfaces/system/index.ts';
 
 /** Largest request body accepted. Attestations with certificate chains fit in a few kilobytes. */
@@ -76,6 +77,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Registered before the surfaces, so its hooks time every route.
+  app.decorate('metrics', metricsSurface(app, { runtime: options.runtime }));
   await app.register(systemSurface, { runtime: options.runtime });
   await app.register(flexSurface, { runtime: options.runtime });
 

@@ -2,6 +2,10 @@ import { createRuntime } from '@latchkey/core';
 import { openStore } from '@latchkey/store';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.ts';
+import { trackInFlight } from './http/in-flight.ts';
+
+/** How long a shutdown waits for requests in flight before closing the database anyway. */
+const DRAIN_TIMEOUT_MS = 30_000;
 
 /** Options for {@link serve}. */
 export interface ServeOptions {
@@ -22,12 +26,14 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
   const store = await openStore({ url: options.databaseUrl });
   const runtime = createRuntime({ store });
   const app = await buildServer({ runtime, logger: { level: options.logLevel ?? 'info' } });
+  const inFlight = trackInFlight(app);
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    await inFlight.drained(DRAIN_TIMEOUT_MS);
     await store.close();
     process.exit(0);
   };

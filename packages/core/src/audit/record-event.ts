@@ -40,4 +40,11 @@ export async function recordEvent(
     requestId: context?.requestId ?? null,
     data: facts.data ?? null,
   });
+  for (const observe of runtime.observers) {
+    try {
+      observe(facts);
+    } catch {
+      // An observer (metrics) must never fail the operation it watches.
+    }
+  }
 }

@@ -1,0 +1,114 @@
+/**
+ * Several latchkey processes on one PostgreSQL, behind no load balancer but the test itself: every
+ * single-use promise (a challenge, a transaction, a nonce) holds across instances, because each
+ * consumption is one atomic statement in the shared database.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SoftwareAuthenticator } from '@latchkey/authenticator';
+import { createApp, createRuntime } from '@latchkey/core';
+import { openStore } from '@latchkey/store';
+import { FlexClient } from '../testing/flex-client.ts';
+import {
+  createPostgresDatabase,
+  type Instance,
+  startInstance,
+  type TestPostgresDatabase,
+} from '../testing/instances.ts';
+import { postgresUrlOrSkip } from '../testing/postgres-url.ts';
+
+const ORIGIN = 'https://bank.example';
+const postgres = postgresUrlOrSkip();
+
+describe('many instances on one PostgreSQL', { skip: postgres.skip }, () => {
+  let database: TestPostgresDatabase;
+  let instances: Instance[] = [];
+  let client: FlexClient;
+  const at = (i: number): string => (instances[i % instances.length] as Instance).url;
+
+  before(async () => {
+    database = await createPostgresDatabase(postgres.url as string);
+    const store = await openStore({ url: database.url });
+    const created = await createApp(createRuntime({ store }), { name: 'Bank', origins: [ORIGIN] });
+    await store.close();
+    client = new FlexClient({ appId: created.app.id, apiKey: created.apiKey, origin: ORIGIN });
+    instances = await Promise.all(
+      [0, 1, 2].map(() => startInstance({ databaseUrl: database.url })),
+    );
+  });
+
+  after(async () => {
+    await Promise.all(instances.map((i) => i.stop()));
+    await database?.drop();
+  });
+
+  it('registers on one instance and signs in on another', async () => {
+    const authenticator = new SoftwareAuthenticator();
+    const registered = await client.register(at(0), authenticator, 'ada');
+    assert.equal(registered.status, 200, JSON.stringify(registered.body));
+    assert.deepEqual((await client.verify(at(1), registered.body.nonce)).body, {
+      external_id: 'ada',
+    });
+
+    const signedIn = await client.signIn(at(1), authenticator, 'ada');
+    assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
+    assert.deepEqual((await client.verify(at(2), signedIn.body.nonce)).body, {
+      external_id: 'ada',
+    });
+  });
+
+  it('starts a ceremony on one instance and finishes it on another', async () => {
+    const authenticator = new SoftwareAuthenticator();
+    const started = await client.startRegister(at(2), 'grace');
+    const response = await authenticator.createCredential({
+      options: started.options,
+      origin: ORIGIN,
+    });
+    const finished = await client.finishRegister(at(0), started, response);
+    assert.equal(finished.status, 200, JSON.stringify(finished.body));
+    const discoverable = await client.signIn(at(0), authenticator, null, at(1));
+    assert.equal(discoverable.status, 200);
+    assert.deepEqual((await client.verify(at(2), discoverable.body.nonce)).body, {
+      external_id: 'grace',
+    });
+  });
+
+  it('redeems a nonce exactly once when 50 redemptions race across the instances', async () => {
+    const authenticator = new SoftwareAuthenticator();
+    await client.register(at(0), authenticator, 'linus');
+    const signedIn = await client.signIn(at(1), authenticator, 'linus');
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => client.verify(at(i), signedIn.body.nonce)),
+    );
+    const won = answers.filter((a) => a.status === 200);
+    assert.equal(won.length, 1);
+    assert.deepEqual(won[0]?.body, { external_id: 'linus' });
+    for (const lost of answers.filter((a) => a.status !== 200)) {
+      assert.equal(lost.status, 401);
+      assert.equal(lost.body.code, 'invalid_nonce');
+    }
+  });
+
+  it('refuses a finish replayed to another instance', async () => {
+    const authenticator = new SoftwareAuthenticator();
+    await client.register(at(0), authenticator, 'barbara');
+    const started = await client.startLogin(at(0), 'barbara');
+    const response = await authenticator.getAssertion({ options: started.options, origin: ORIGIN });
+    assert.equal((await client.finishLogin(at(0), started, response)).status, 200);
+    const replayed = await client.finishLogin(at(1), started, response);
+    assert.equal(replayed.status, 400);
+    assert.equal(replayed.body.code, 'invalid_request');
+  });
+
+  it('lets exactly one of 20 finishes of one payload, spread over the instances, succeed', async () => {
+    const authenticator = new SoftwareAuthenticator();
+    await client.register(at(0), authenticator, 'edsger');
+    const started = await client.startLogin(at(1), 'edsger');
+    const response = await authenticator.getAssertion({ options: started.options, origin: ORIGIN });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => client.finishLogin(at(i), started, response)),
+    );
+    assert.equal(answers.filter((a) => a.status === 200).length, 1);
+    assert.ok(answers.every((a) => a.status === 200 || a.status === 400));
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * `GET /metrics` in the Prometheus text format: what the core records (ceremonies by kind, outcome
+ * and reason; nonce redemptions; every audit event type), request latency by route, rate-limited
+ * requests, the database pool, and the process' own figures. One registry per server, so that
+ * several servers in one process (tests) keep their counts apart.
+ */
+import type { AuditFacts, Runtime } from '@latchkey/core';
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The database pool's figures, where the store has a pool (PostgreSQL). */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** What other parts of the server report into the metrics. */
+export interface Metrics {
+  registry: Registry;
+  /** A request refused by a rate limit. */
+  rateLimited(surface: string, limit: string): void;
+}
+
+const OUTCOMES: Record<string, string> = {
+  'ceremony.started': 'started',
+  'ceremony.succeeded': 'succeeded',
+  'ceremony.failed': 'failed',
+};
+
+/**
+ * Registers `/metrics` and the hooks that feed it.
+ *
+ * @example
+ * const metrics = await metricsSurface(app, { runtime, poolStats: () => store.poolStats?.() ?? null });
+ */
+export function metricsSurface(
+  app: FastifyInstance,
+  options: { runtime: Runtime; poolStats?: () => PoolStats | null },
+): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'latchkey_' });
+
+  const ceremonies = new Counter({
+    name: 'latchkey_ceremonies_total',
+    help: 'WebAuthn ceremonies by kind (register, authenticate, step_up) and outcome; failures by the check that refused them',
+    labelNames: ['kind', 'outcome', 'reason'] as const,
+    registers: [registry],
+  });
+  const nonces = new Counter({
+    name: 'latchkey_nonce_redemptions_total',
+    help: 'Nonce redemptions: redeemed, or rejected (unknown, expired, used or of another app)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const events = new Counter({
+    name: 'latchkey_audit_events_total',
+    help: 'Audit events recorded, by type',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  });
+  const limited = new Counter({
+    name: 'latchkey_rate_limited_total',
+    help: 'Requests refused by a rate limit, by surface and limit',
+    labelNames: ['surface', 'limit'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'latchkey_http_request_duration_seconds',
+    help: 'Request latency by route (the route pattern, not the URL) and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const pool = new Gauge({
+    name: 'latchkey_db_pool_connections',
+    help: 'Database pool connections: total, idle, and requests waiting for one',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const stats = options.poolStats?.();
+      if (!stats) return;
+      this.set({ state: 'total' }, stats.total);
+      this.set({ state: 'idle' }, stats.idle);
+      this.set({ state: 'waiting' }, stats.waiting);
+    },
+  });
+  void pool;
+
+  const observe = (facts: Readonly<AuditFacts>): void => {
+    events.inc({ type: facts.type });
+    const outcome = OUTCOMES[facts.type];
+    if (outcome) {
+      const kind = typeof facts.data?.kind === 'string' ? facts.data.kind : 'unknown';
+      ceremonies.inc({
+        kind,
+        outcome,
+        reason: outcome === 'failed' ? (facts.reason ?? 'unknown') : '',
+      });
+    } else if (facts.type.startsWith('step_up.')) {
+      const stepOutcome = facts.type.slice('step_up.'.length);
+      ceremonies.inc({
+        kind: 'step_up',
+        outcome: stepOutcome,
+        reason: stepOutcome === 'failed' ? (facts.reason ?? 'unknown') : '',
+      });
+    } else if (facts.type === 'nonce.redeemed') {
+      nonces.inc({ outcome: 'redeemed' });
+    } else if (facts.type === 'nonce.rejected') {
+      nonces.inc({ outcome: 'rejected' });
+    }
+  };
+  options.runtime.observers.add(observe);
+  app.addHook('onClose', async () => {
+    options.runtime.observers.delete(observe);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    // Unmatched URLs share one label, so a scan of random paths cannot grow the series without bound.
+    const route = request.routeOptions.url ?? 'unmatched';
+    latency.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', registry.contentType);
+    return registry.metrics();
+  });
+
+  return {
+    registry,
+    rateLimited: (surface, limit) => limited.inc({ surface, limit }),
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The server's metrics, for parts that report into them (rate limits). */
+    metrics: Metrics;
+  }
+}
