@@ -1,0 +1,85 @@
+/** `passage.auth`: transactions for the browser's ceremonies, and redeeming their nonces. */
+import type { HttpClient } from './http-client.ts';
+import { requireText } from './require-text.ts';
+import { object, text } from './wire.ts';
+
+/**
+ * Creates register and authenticate transactions and verifies nonces, as `passage.auth` of
+ * passage-flex-node 1.x. None of these requests is retried once it may have reached latchkey.
+ *
+ * @example
+ * const transactionId = await passage.auth.createRegisterTransaction('user-42', 'ada@example.com');
+ * // … the browser registers with it and sends you a nonce …
+ * const externalId = await passage.auth.verifyNonce(nonce);
+ */
+export class Auth {
+  readonly #http: HttpClient;
+
+  constructor(http: HttpClient) {
+    this.#http = http;
+  }
+
+  /**
+   * Creates a transaction that lets the browser register a passkey for `externalId`. The user is
+   * created in latchkey the first time their external id is seen. Resolves with the transaction
+   * id, which the browser passes to `passkey.register`.
+   *
+   * @example
+   * const transactionId = await passage.auth.createRegisterTransaction('user-42', 'ada@example.com');
+   */
+  async createRegisterTransaction(externalId: string, passkeyDisplayName: string): Promise<string> {
+    return this.#http.send(
+      {
+        method: 'POST',
+        path: '/transactions/register',
+        body: {
+          external_id: requireText(externalId, 'externalId'),
+          passkey_display_name: requireText(passkeyDisplayName, 'passkeyDisplayName'),
+        },
+        action: 'create a register transaction',
+      },
+      (body) => text(object(body), 'transaction_id'),
+    );
+  }
+
+  /**
+   * Creates a transaction that lets the browser sign `externalId` in with one of their passkeys.
+   * Rejects with `user_has_no_passkeys` (409) when the user has none, or does not exist: the two
+   * are indistinguishable on purpose.
+   *
+   * @example
+   * const transactionId = await passage.auth.createAuthenticateTransaction('user-42');
+   */
+  async createAuthenticateTransaction(externalId: string): Promise<string> {
+    return this.#http.send(
+      {
+        method: 'POST',
+        path: '/transactions/authenticate',
+        body: { external_id: requireText(externalId, 'externalId') },
+        action: 'create an authenticate transaction',
+      },
+      (body) => text(object(body), 'transaction_id'),
+    );
+  }
+
+  /**
+   * Redeems the nonce the browser got from a successful ceremony and resolves with the external
+   * id of the user who proved possession of a passkey. A nonce is redeemed once; an unknown,
+   * expired or used one rejects with `invalid_nonce` (401).
+   *
+   * @example
+   * const externalId = await passage.auth.verifyNonce(request.body.nonce);
+   * request.session.userId = externalId;
+   */
+  async verifyNonce(nonce: string): Promise<string> {
+    return this.#http.send(
+      {
+        method: 'POST',
+        path: '/authenticate/verify',
+        body: { nonce: requireText(nonce, 'nonce') },
+        action: 'verify a nonce',
+      },
+      (body) => text(object(body), 'external_id'),
+    );
+  }
+}

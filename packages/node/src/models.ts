@@ -1,0 +1,138 @@
+/**
+ * What the methods return: the models of `@passageidentity/passage-flex-node`, camelCase with
+ * `Date` fields, plus a few fields latchkey adds. A date latchkey has not seen yet (a passkey never
+ * used) is `0001-01-01T00:00:00Z`, as Passage's Go servers wrote it; {@link isNever} tells.
+ */
+
+/**
+ * The states a user can be in.
+ *
+ * @example
+ * USER_STATUSES.includes(user.status); // true
+ */
+export const USER_STATUSES = ['active', 'inactive', 'pending'] as const;
+/** @example const status: UserStatus = 'active'; */
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+/**
+ * The kinds of passkey: `passkey` is synced (backup eligible), `platform` is bound to the device
+ * that made it, `security_key` is a roaming, device-bound key.
+ *
+ * @example
+ * const synced = device.type === 'passkey';
+ */
+export const WEBAUTHN_TYPES = ['passkey', 'platform', 'security_key'] as const;
+/** @example const type: WebAuthnType = 'passkey'; */
+export type WebAuthnType = (typeof WEBAUTHN_TYPES)[number];
+
+/**
+ * Images of the passkey's provider (an `https:` or `data:` URL), or null when it is not known.
+ *
+ * @example
+ * const src = device.icons.light ?? '/img/key.svg';
+ */
+export interface WebAuthnIcons {
+  light: string | null;
+  dark: string | null;
+}
+
+/**
+ * One passkey of a user.
+ *
+ * @example
+ * const devices: WebAuthnDevice[] = await passage.user.listDevices('user-42');
+ * for (const d of devices) console.log(d.friendlyName, d.lastLoginAt);
+ */
+export interface WebAuthnDevice {
+  /** The device id: what `revokeDevice` takes. */
+  id: string;
+  /** The WebAuthn credential id, base64url. */
+  credId: string;
+  /** The provider's name where its AAGUID is known, otherwise the register transaction's display name. */
+  friendlyName: string;
+  type: WebAuthnType;
+  usageCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The last sign-in with it; `0001-01-01T00:00:00Z` before the first. */
+  lastLoginAt: Date;
+  icons: WebAuthnIcons;
+  /** latchkey: the authenticator's AAGUID (all zeros where it does not say). */
+  aaguid: string | null;
+  /** latchkey: whether the credential may be synced (WebAuthn BE flag). */
+  backupEligible: boolean | null;
+  /** latchkey: whether it is synced now (WebAuthn BS flag). */
+  backupState: boolean | null;
+  /** latchkey: the transports the browser reported (`internal`, `hybrid`, `usb`, …). */
+  transports: string[];
+  /** latchkey: `platform` or `cross-platform` as the browser reported it, or null. */
+  authenticatorAttachment: string | null;
+}
+
+/**
+ * passage-flex-node 0.2.x's name for {@link WebAuthnDevice}.
+ *
+ * @example
+ * const devices: WebAuthnDevices[] = await passage.getDevices('user-42');
+ */
+export type WebAuthnDevices = WebAuthnDevice;
+
+/**
+ * A user as latchkey knows them: your external id, their passkeys and sign-in counts.
+ *
+ * @example
+ * const user: PassageUser = await passage.user.get('user-42');
+ * if (!user.webauthn) offerPasskeyEnrollment();
+ */
+export interface PassageUser {
+  /** latchkey's id for the user (not your external id). */
+  id: string;
+  /** Your id for the user, as given to `createRegisterTransaction`. */
+  externalId: string;
+  status: UserStatus;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The last passkey sign-in; `0001-01-01T00:00:00Z` before the first. */
+  lastLoginAt: Date;
+  loginCount: number;
+  /** Always null: latchkey keeps no metadata of yours. */
+  userMetadata: Record<string, unknown> | null;
+  /** Whether the user has at least one passkey. */
+  webauthn: boolean;
+  webauthnDevices: WebAuthnDevice[];
+  webauthnTypes: WebAuthnType[];
+}
+
+/**
+ * passage-flex-node 0.2.x's name for {@link PassageUser}.
+ *
+ * @example
+ * const user: UserInfo = await passage.getUser('user-42');
+ */
+export type UserInfo = PassageUser;
+
+/**
+ * The app, as `getApp()` returns it.
+ *
+ * @example
+ * const app: AppInfo = await passage.getApp();
+ * app.authOrigin; // 'https://bank.example'
+ */
+export interface AppInfo {
+  id: string;
+  name: string;
+  /** The app's first web origin. */
+  authOrigin: string;
+}
+
+const NEVER_MS = Date.parse('0001-01-01T00:00:00Z');
+
+/**
+ * Whether a date is latchkey's "not yet" (`0001-01-01T00:00:00Z`), as in a passkey never used.
+ *
+ * @example
+ * const lastUsed = isNever(device.lastLoginAt) ? 'never' : device.lastLoginAt.toLocaleString();
+ */
+export function isNever(date: Date): boolean {
+  return date.getTime() === NEVER_MS;
+}

@@ -1,0 +1,147 @@
+/** The client: one instance per app, with both of passage-flex-node's call styles. */
+import { Auth } from './auth.ts';
+import { HttpClient } from './http-client.ts';
+import type { AppInfo, PassageUser, WebAuthnDevice } from './models.ts';
+import { type PassageFlexOptions, resolveOptions } from './options.ts';
+import { User } from './user.ts';
+import { object, toApp } from './wire.ts';
+
+/**
+ * The arguments of the flat `createRegisterTransaction`, as passage-flex-node 0.2.x took them.
+ *
+ * @example
+ * const args: RegisterTransactionArgs = { externalId: 'user-42', passkeyDisplayName: 'ada@example.com' };
+ */
+export interface RegisterTransactionArgs {
+  externalId: string;
+  passkeyDisplayName: string;
+}
+
+/**
+ * The arguments of the flat `createAuthenticateTransaction`, as passage-flex-node 0.2.x took them.
+ *
+ * @example
+ * const args: AuthenticateTransactionArgs = { externalId: 'user-42' };
+ */
+export interface AuthenticateTransactionArgs {
+  externalId: string;
+}
+
+/**
+ * latchkey's backend client, shaped like `PassageFlex` of `@passageidentity/passage-flex-node` so
+ * that code moves by changing the import and adding `baseUrl`. Also exported as `Latchkey`. The
+ * namespaced style of 1.x (`auth.*`, `user.*`) and the flat style of 0.2.x are both on every
+ * instance. The constructor checks its options and throws `PassageError` (`invalid_argument`)
+ * before any request.
+ *
+ * @example
+ * import { PassageFlex } from '@latchkey/node';
+ *
+ * const passage = new PassageFlex({
+ *   appId: process.env.LATCHKEY_APP_ID!,
+ *   apiKey: process.env.LATCHKEY_API_KEY!,
+ *   baseUrl: 'https://passkeys.example.com',
+ * });
+ * const transactionId = await passage.auth.createRegisterTransaction('user-42', 'ada@example.com');
+ */
+export class PassageFlex {
+  /** Transactions and nonces (1.x style). */
+  readonly auth: Auth;
+  /** Users and their passkeys (1.x style). */
+  readonly user: User;
+  readonly #http: HttpClient;
+
+  constructor(options: PassageFlexOptions) {
+    this.#http = new HttpClient(resolveOptions(options));
+    this.auth = new Auth(this.#http);
+    this.user = new User(this.#http);
+  }
+
+  /**
+   * The app's id, name and first web origin (0.2.x style).
+   *
+   * @example
+   * const { authOrigin } = await passage.getApp();
+   */
+  async getApp(): Promise<AppInfo> {
+    return this.#http.send({ method: 'GET', path: '', action: 'get the app' }, (body) =>
+      toApp(object(body, 'app')),
+    );
+  }
+
+  /**
+   * Same as `auth.createRegisterTransaction(externalId, passkeyDisplayName)` (0.2.x style).
+   *
+   * @example
+   * const transactionId = await passage.createRegisterTransaction({
+   *   externalId: 'user-42',
+   *   passkeyDisplayName: 'ada@example.com',
+   * });
+   */
+  createRegisterTransaction(args: RegisterTransactionArgs): Promise<string> {
+    return this.auth.createRegisterTransaction(args?.externalId, args?.passkeyDisplayName);
+  }
+
+  /**
+   * Same as `auth.createAuthenticateTransaction(externalId)` (0.2.x style).
+   *
+   * @example
+   * const transactionId = await passage.createAuthenticateTransaction({ externalId: 'user-42' });
+   */
+  createAuthenticateTransaction(args: AuthenticateTransactionArgs): Promise<string> {
+    return this.auth.createAuthenticateTransaction(args?.externalId);
+  }
+
+  /**
+   * Same as `auth.verifyNonce(nonce)` (0.2.x style): resolves with the external id.
+   *
+   * @example
+   * const externalId = await passage.verifyNonce(nonce);
+   */
+  verifyNonce(nonce: string): Promise<string> {
+    return this.auth.verifyNonce(nonce);
+  }
+
+  /**
+   * Same as `user.get(externalId)` (0.2.x style).
+   *
+   * @example
+   * const user = await passage.getUser('user-42');
+   */
+  getUser(externalId: string): Promise<PassageUser> {
+    return this.user.get(externalId);
+  }
+
+  /**
+   * Same as `user.listDevices(externalId)` (0.2.x style).
+   *
+   * @example
+   * const devices = await passage.getDevices('user-42');
+   */
+  getDevices(externalId: string): Promise<WebAuthnDevice[]> {
+    return this.user.listDevices(externalId);
+  }
+
+  /**
+   * Same as `user.revokeDevice(externalId, deviceId)`, resolving with `true` as 0.2.x did.
+   *
+   * @example
+   * const revoked = await passage.revokeDevice('user-42', device.id); // true
+   */
+  async revokeDevice(externalId: string, deviceId: string): Promise<boolean> {
+    await this.user.revokeDevice(externalId, deviceId);
+    return true;
+  }
+}
+
+/**
+ * The same class as {@link PassageFlex}, under latchkey's own name.
+ *
+ * @example
+ * import { Latchkey } from '@latchkey/node';
+ * const latchkey = new Latchkey({ appId, apiKey, baseUrl: 'http://127.0.0.1:8080' });
+ * const externalId = await latchkey.auth.verifyNonce(nonce);
+ */
+export const Latchkey = PassageFlex;
+/** The type of a {@link Latchkey} instance: a {@link PassageFlex}. */
+export type Latchkey = PassageFlex;
