@@ -27,6 +27,17 @@ export const ERROR_CODES = [
   'unauthorized',
   /** An operation the app's policy forbids (such as removing the last passkey). */
   'operation_not_allowed',
+  'action_not_found',
+  /** A step-up token that is unknown, of another app, or malformed. */
+  'invalid_token',
+  /** A step-up token past its ten minutes. */
+  'expired_token',
+  /** A token without the scope an operation needs (a second passkey needs `add:authenticators`). */
+  'token_scope_missing',
+  /** A state change that is not a forward move of the action's state machine. */
+  'invalid_state_transition',
+  /** An idempotency key used again with different attributes. */
+  'idempotency_key_reused',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -57,6 +68,9 @@ export const FAILURE_REASONS = [
   'credential_exists',
   'signature_invalid',
   'counter_regression',
+  'action_mismatch',
+  'action_state_final',
+  'attributes_changed',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 

@@ -6,6 +6,8 @@
  * Lookups return `null` when absent. A single-use consumption is one atomic statement whose result
  * says whether this caller won; nothing here reads-then-writes.
  */
+import type { ActionRule } from './actions/action-config.ts';
+import type { ActionState, RuleOutcome } from './actions/action-states.ts';
 import type { AppPolicy } from './apps/policy.ts';
 import type { AuditEventType } from './audit/audit-events.ts';
 
@@ -173,6 +175,8 @@ export interface UsersPort {
   /** Bumps lastLoginAt and loginCount. */
   recordLogin(appId: string, id: string, at: number): Promise<void>;
   updateDisplayName(appId: string, id: string, displayName: string, at: number): Promise<void>;
+  /** Deletes a user with its credentials and actions. Returns whether a user of that app was deleted. */
+  delete(appId: string, id: string): Promise<boolean>;
 }
 
 export interface CredentialsPort {
@@ -233,6 +237,159 @@ export interface AuditPort {
   }): Promise<AuditEventRecord[]>;
 }
 
+/** The stored configuration of one action code of an app. */
+export interface ActionConfigRecord {
+  appId: string;
+  actionCode: string;
+  defaultOutcome: RuleOutcome;
+  rules: ActionRule[];
+  /** Starts at 1 and grows by one with every change. */
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A rule as it fired for an action: kept with the action, so later edits do not rewrite history. */
+export interface FiredRule {
+  ruleId: string;
+  name: string;
+  description: string | null;
+}
+
+/** One tracked action. */
+export interface ActionRecord {
+  id: string;
+  appId: string;
+  userId: string;
+  actionCode: string;
+  /** Unique per (app, user, action code). */
+  idempotencyKey: string;
+  state: ActionState;
+  /** The tracked attributes as received (the body of `track`). */
+  attributes: Record<string, unknown>;
+  /** The custom attributes, the ones a step-up challenge commits to. */
+  custom: Record<string, string | number | boolean>;
+  /** SHA-256 (hex) of the canonical JSON of `custom`; null when there were none. */
+  attributesHash: string | null;
+  /** SHA-256 (hex) of the canonical JSON of `attributes`: tells a replay from a reused key. */
+  requestHash: string;
+  rules: FiredRule[];
+  ipAddress: string | null;
+  userAgent: string | null;
+  deviceId: string | null;
+  /** The credential (device id) that verified the action, where one did. */
+  verifiedByCredentialId: string | null;
+  createdAt: number;
+  updatedAt: number;
+  stateUpdatedAt: number;
+  /** When the app's backend validated the result; a result is validated once. */
+  validatedAt: number | null;
+}
+
+/** One recorded change of an action's state (the first has `fromState` null). */
+export interface ActionStateChangeRecord {
+  id: string;
+  appId: string;
+  actionId: string;
+  fromState: ActionState | null;
+  toState: ActionState;
+  at: number;
+  ruleIds: string[];
+  credentialId: string | null;
+  reason: string | null;
+}
+
+/** A step-up token, stored only as its hash. */
+export interface StepUpTokenRecord {
+  /** SHA-256 (hex) of the token. */
+  hash: string;
+  appId: string;
+  actionId: string;
+  userId: string;
+  actionCode: string;
+  idempotencyKey: string;
+  scopes: string[];
+  expiresAt: number;
+  createdAt: number;
+}
+
+/** A WebAuthn challenge of the actions surface, bound to an action (or to a sign-in to come). */
+export interface StepUpCeremonyRecord {
+  id: string;
+  appId: string;
+  kind: CeremonyKind;
+  /** The action it is bound to; null for a passkey sign-in, whose action is made on success. */
+  actionId: string | null;
+  actionCode: string;
+  userId: string | null;
+  challenge: string;
+  expiresAt: number;
+  consumedAt: number | null;
+  createdAt: number;
+}
+
+export interface ActionConfigsPort {
+  /** Inserts or replaces the configuration of an action code, one version up. Returns it as stored. */
+  put(config: Omit<ActionConfigRecord, 'version' | 'createdAt'>): Promise<ActionConfigRecord>;
+  find(appId: string, actionCode: string): Promise<ActionConfigRecord | null>;
+  list(appId: string): Promise<ActionConfigRecord[]>;
+}
+
+export interface ActionsPort {
+  /**
+   * Inserts the action unless one with its (app, user, action code, idempotency key) exists, and
+   * returns the stored one. Safe under concurrent calls: all callers get the same row, and exactly
+   * one of them `created` it.
+   */
+  insertOrGet(action: ActionRecord): Promise<{ action: ActionRecord; created: boolean }>;
+  findById(appId: string, id: string): Promise<ActionRecord | null>;
+  findByKey(
+    appId: string,
+    userId: string,
+    actionCode: string,
+    idempotencyKey: string,
+  ): Promise<ActionRecord | null>;
+  /** A user's actions, newest first. */
+  listByUser(
+    appId: string,
+    userId: string,
+    filter: { since?: number; codes?: string[]; state?: ActionState; limit: number },
+  ): Promise<ActionRecord[]>;
+  /**
+   * Moves the action from `from` to `to` in one conditional statement. Returns the updated action,
+   * or null when it was not in `from` any more (someone else moved it first).
+   */
+  transition(
+    appId: string,
+    id: string,
+    change: { from: ActionState; to: ActionState; at: number; credentialId: string | null },
+  ): Promise<ActionRecord | null>;
+  /** Sets validatedAt where unset. Returns whether this call did. */
+  markValidated(appId: string, id: string, at: number): Promise<boolean>;
+  /** Whether another action of the user was tracked with this device id or IP address. */
+  seenBefore(
+    appId: string,
+    userId: string,
+    what: { deviceId: string } | { ipAddress: string },
+  ): Promise<boolean>;
+  appendChange(change: ActionStateChangeRecord): Promise<void>;
+  /** An action's state changes, oldest first. */
+  listChanges(appId: string, actionId: string): Promise<ActionStateChangeRecord[]>;
+}
+
+export interface StepUpTokensPort {
+  insert(token: StepUpTokenRecord): Promise<void>;
+  findByHash(hash: string): Promise<StepUpTokenRecord | null>;
+}
+
+export interface StepUpCeremoniesPort {
+  insert(ceremony: StepUpCeremonyRecord): Promise<void>;
+  /** Reads a ceremony of the app without consuming it (null when unknown or consumed). */
+  findUnconsumed(appId: string, id: string): Promise<StepUpCeremonyRecord | null>;
+  /** Burns the ceremony, like `CeremoniesPort.consume`: the stored row, or null if not this caller's. */
+  consume(appId: string, id: string, at: number): Promise<StepUpCeremonyRecord | null>;
+}
+
 /** The whole store, as the core sees it. */
 export interface Store {
   apps: AppsPort;
@@ -243,6 +400,10 @@ export interface Store {
   transactions: TransactionsPort;
   nonces: NoncesPort;
   audit: AuditPort;
+  actionConfigs: ActionConfigsPort;
+  actions: ActionsPort;
+  stepUpTokens: StepUpTokensPort;
+  stepUpCeremonies: StepUpCeremoniesPort;
   /** Whether the database answers; used by readiness checks. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

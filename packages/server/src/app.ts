@@ -2,8 +2,12 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Runtime } from '@latchkey/core';
+import type { PoolStats, RateLimitCounter } from '@latchkey/store';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { parseJsonBody } from './http/json-body.ts';
+import { createMemoryRateLimitCounter } from './rate-limits/memory-rate-limit-counter.ts';
+import { registerRateLimits } from './rate-limits/rate-limits.ts';
+import { actionsSurface } from './surfaces/actions/index.ts';
 import { flexSurface } from './surfaces/flex/index.ts';
 import { metricsSurface } from './surfaces/metrics/index.ts';
 import { systemSurface } from './surfaces/system/index.ts';
@@ -18,6 +22,13 @@ export interface BuildServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** Whether to trust X-Forwarded-For from a proxy in front. Default false. */
   trustProxy?: boolean;
+  /**
+   * Where rate limits are counted. Several instances need a shared counter (the database's, or
+   * Redis); the default counts in this process only.
+   */
+  rateLimitCounter?: RateLimitCounter;
+  /** The database pool's figures, for `/metrics` (PostgreSQL). */
+  poolStats?: () => PoolStats | null;
 }
 
 /**
@@ -72,15 +83,31 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'An app API key' },
+          secretKey: {
+            type: 'http',
+            scheme: 'basic',
+            description: 'The actions server API: an app API key as the user, empty password',
+          },
         },
       },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   // Registered before the surfaces, so its hooks time every route.
-  app.decorate('metrics', metricsSurface(app, { runtime: options.runtime }));
+  app.decorate(
+    'metrics',
+    metricsSurface(app, {
+      runtime: options.runtime,
+      ...(options.poolStats ? { poolStats: options.poolStats } : {}),
+    }),
+  );
+  registerRateLimits(app, {
+    runtime: options.runtime,
+    counter: options.rateLimitCounter ?? createMemoryRateLimitCounter(),
+  });
   await app.register(systemSurface, { runtime: options.runtime });
   await app.register(flexSurface, { runtime: options.runtime });
+  await app.register(actionsSurface, { runtime: options.runtime });
 
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({

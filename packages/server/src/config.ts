@@ -24,3 +24,28 @@ export function listenPort(flag: string | undefined): number {
 export function listenHost(flag: string | undefined): string {
   return flag ?? process.env.HOST ?? DEFAULTS.host;
 }
+
+/** The Redis URL for rate-limit counters: `--redis`, else `LATCHKEY_REDIS_URL`, else none. */
+export function redisUrl(flag: string | undefined): string | undefined {
+  return flag ?? process.env.LATCHKEY_REDIS_URL ?? undefined;
+}
+
+/** Whether to trust `X-Forwarded-For`: `--trust-proxy`, else `LATCHKEY_TRUST_PROXY=true`. */
+export function trustProxy(flag: boolean | undefined): boolean {
+  return flag ?? process.env.LATCHKEY_TRUST_PROXY === 'true';
+}
+
+/** Seconds between sweeps: `--sweep-interval`, else `LATCHKEY_SWEEP_INTERVAL`, else 60. */
+export function sweepIntervalSeconds(flag: string | undefined): number {
+  const value = flag ?? process.env.LATCHKEY_SWEEP_INTERVAL ?? '60';
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) {
+    throw new Error(`invalid sweep interval: ${value} (whole seconds, 1 to 86400)`);
+  }
+  return seconds;
+}
+
+/** The log level: `--log-level`, else `LOG_LEVEL`, else info. */
+export function logLevel(flag: string | undefined): string {
+  return flag ?? process.env.LOG_LEVEL ?? 'info';
+}

@@ -1,8 +1,10 @@
 import { createRuntime } from '@latchkey/core';
-import { openStore } from '@latchkey/store';
+import { createSqlRateLimitCounter, openStore, poolStats } from '@latchkey/store';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.ts';
 import { trackInFlight } from './http/in-flight.ts';
+import { startSweeper } from './maintenance/sweeper.ts';
+import { createRedisRateLimitCounter } from './rate-limits/redis-rate-limit-counter.ts';
 
 /** How long a shutdown waits for requests in flight before closing the database anyway. */
 const DRAIN_TIMEOUT_MS = 30_000;
@@ -13,11 +15,18 @@ export interface ServeOptions {
   port: number;
   host: string;
   logLevel?: string;
+  /** Count rate limits in this Redis instead of the database. */
+  redisUrl?: string;
+  /** How often expired rows are swept. Default one minute. */
+  sweepIntervalMs?: number;
+  /** Trust `X-Forwarded-For` from a proxy in front (the client IP for limits and the audit log). */
+  trustProxy?: boolean;
 }
 
 /**
- * Opens (and migrates) the database, then listens. SIGTERM and SIGINT close the listener, let
- * in-flight requests finish, and close the database.
+ * Opens (and migrates) the database, then listens. Rate limits are counted in the database (or in
+ * Redis), so that every instance on it shares them; expired rows are swept in the background.
+ * SIGTERM and SIGINT close the listener, let in-flight requests finish, and close the database.
  *
  * @example
  * await serve({ databaseUrl: 'sqlite:./latchkey.db', port: 8080, host: '127.0.0.1' });
@@ -25,22 +34,40 @@ export interface ServeOptions {
 export async function serve(options: ServeOptions): Promise<FastifyInstance> {
   const store = await openStore({ url: options.databaseUrl });
   const runtime = createRuntime({ store });
-  const app = await buildServer({ runtime, logger: { level: options.logLevel ?? 'info' } });
+  const redis = options.redisUrl ? createRedisRateLimitCounter(options.redisUrl) : null;
+  const app = await buildServer({
+    runtime,
+    logger: { level: options.logLevel ?? 'info' },
+    rateLimitCounter: redis ?? createSqlRateLimitCounter(store.db),
+    poolStats: () => poolStats(store.db),
+    ...(options.trustProxy ? { trustProxy: true } : {}),
+  });
   const inFlight = trackInFlight(app);
+  const sweeper = startSweeper({
+    store,
+    intervalMs: options.sweepIntervalMs ?? 60_000,
+    now: runtime.now,
+    log: app.log,
+  });
   let closing = false;
+  const closeResources = async (): Promise<void> => {
+    await sweeper.stop();
+    await redis?.close();
+    await store.close();
+  };
   const shutdown = async (signal: string): Promise<void> => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
     await app.close();
     await inFlight.drained(DRAIN_TIMEOUT_MS);
-    await store.close();
+    await closeResources();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   app.addHook('onClose', async () => {
-    if (!closing) await store.close();
+    if (!closing) await closeResources();
   });
   await app.listen({ port: options.port, host: options.host });
   return app;

@@ -1,6 +1,8 @@
 /** Assembles the `Store` port from the repositories over one Kysely handle. */
 import type { Store } from '@latchkey/core';
 import type { Kysely } from 'kysely';
+import { createActionConfigsRepository } from './repositories/action-configs.ts';
+import { createActionsRepository } from './repositories/actions.ts';
 import { createApiKeysRepository } from './repositories/api-keys.ts';
 import { createAppsRepository } from './repositories/apps.ts';
 import { createAuditRepository } from './repositories/audit.ts';
@@ -8,6 +10,10 @@ import { createCeremoniesRepository } from './repositories/ceremonies.ts';
 import { createCredentialsRepository } from './repositories/credentials.ts';
 import { ping } from './repositories/health.ts';
 import { createNoncesRepository } from './repositories/nonces.ts';
+import {
+  createStepUpCeremoniesRepository,
+  createStepUpTokensRepository,
+} from './repositories/step-up.ts';
 import { createTransactionsRepository } from './repositories/transactions.ts';
 import { createUsersRepository } from './repositories/users.ts';
 import type { Database } from './schema.ts';
@@ -32,6 +38,10 @@ export function createStore(db: Kysely<Database>, dialect: StoreDialect): SqlSto
     transactions: createTransactionsRepository(db),
     nonces: createNoncesRepository(db),
     audit: createAuditRepository(db),
+    actionConfigs: createActionConfigsRepository(db),
+    actions: createActionsRepository(db),
+    stepUpTokens: createStepUpTokensRepository(db),
+    stepUpCeremonies: createStepUpCeremoniesRepository(db),
     ping: () => ping(db),
     // Idempotent: shutdown paths and test cleanups may both close the same store.
     close: () => {

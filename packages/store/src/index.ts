@@ -4,6 +4,13 @@
  */
 export type { SqlStore, StoreDialect } from './create-store.ts';
 export { type DatabaseTarget, parseDatabaseUrl } from './database-url.ts';
+export { type SweepResult, sweepExpired } from './maintenance/sweep-expired.ts';
 export { migrateToLatest } from './migrations/migrate.ts';
 export { type OpenStoreOptions, openStore } from './open-store.ts';
+export { type PoolStats, poolStats } from './postgres/open-postgres.ts';
+export {
+  createSqlRateLimitCounter,
+  type RateLimitCounter,
+} from './repositories/rate-limits.ts';
 export type * from './schema.ts';
+export { isStoreUnavailable } from './unavailable.ts';

@@ -3,7 +3,14 @@
  * epoch milliseconds (bigint in PostgreSQL, parsed to numbers; integer in SQLite), booleans are 0/1
  * integers and lists or objects are JSON text, so the same row mapping works on either database.
  */
-import type { AuditEventType, CeremonyKind, CredentialType, UserStatus } from '@latchkey/core';
+import type {
+  ActionState,
+  AuditEventType,
+  CeremonyKind,
+  CredentialType,
+  RuleOutcome,
+  UserStatus,
+} from '@latchkey/core';
 
 /** `apps`: one relying party. */
 export interface AppsTable {
@@ -122,7 +129,94 @@ export interface AuditEventsTable {
   data: string | null;
 }
 
+/** `action_configs`: the rules of each action code of an app. */
+export interface ActionConfigsTable {
+  app_id: string;
+  action_code: string;
+  default_outcome: RuleOutcome;
+  /** JSON array of rules. */
+  rules: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** `actions`: tracked actions. */
+export interface ActionsTable {
+  id: string;
+  app_id: string;
+  user_id: string;
+  action_code: string;
+  idempotency_key: string;
+  state: ActionState;
+  /** JSON object. */
+  attributes: string;
+  /** JSON object. */
+  custom: string;
+  attributes_hash: string | null;
+  request_hash: string;
+  /** JSON array of fired rules. */
+  rules: string;
+  ip_address: string | null;
+  user_agent: string | null;
+  device_id: string | null;
+  verified_by_credential_id: string | null;
+  created_at: number;
+  updated_at: number;
+  state_updated_at: number;
+  validated_at: number | null;
+}
+
+/** `action_state_changes`: the history of every action's state. */
+export interface ActionStateChangesTable {
+  id: string;
+  app_id: string;
+  action_id: string;
+  from_state: ActionState | null;
+  to_state: ActionState;
+  at: number;
+  /** JSON array of rule ids. */
+  rule_ids: string;
+  credential_id: string | null;
+  reason: string | null;
+}
+
+/** `step_up_tokens`: action tokens, stored by hash. */
+export interface StepUpTokensTable {
+  hash: string;
+  app_id: string;
+  action_id: string;
+  user_id: string;
+  action_code: string;
+  idempotency_key: string;
+  /** JSON array of scopes. */
+  scopes: string;
+  expires_at: number;
+  created_at: number;
+}
+
+/** `step_up_ceremonies`: WebAuthn challenges of the actions surface, burnt on first use. */
+export interface StepUpCeremoniesTable {
+  id: string;
+  app_id: string;
+  kind: CeremonyKind;
+  action_id: string | null;
+  action_code: string;
+  user_id: string | null;
+  challenge: string;
+  expires_at: number;
+  consumed_at: number | null;
+  created_at: number;
+}
+
 /** Every table of the latchkey database, for `Kysely<Database>`. */
+/** One fixed window of one rate-limit key. */
+export interface RateLimitWindowsTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
 export interface Database {
   apps: AppsTable;
   api_keys: ApiKeysTable;
@@ -132,4 +226,10 @@ export interface Database {
   transactions: TransactionsTable;
   nonces: NoncesTable;
   audit_events: AuditEventsTable;
+  action_configs: ActionConfigsTable;
+  actions: ActionsTable;
+  action_state_changes: ActionStateChangesTable;
+  step_up_tokens: StepUpTokensTable;
+  step_up_ceremonies: StepUpCeremoniesTable;
+  rate_limit_windows: RateLimitWindowsTable;
 }

@@ -105,7 +105,7 @@ export async function authenticateApiKey(
       appId: options.appId,
       reason: record?.revokedAt ? 'revoked' : record ? 'mismatch' : 'unknown',
     });
-    throw new LatchkeyError('unauthorized', 'invalid access token');
+    throw new LatchkeyError('unauthorized', 'Invalid access token');
   }
   // lastUsedAt is for operators ("is this key still in use?"); minute precision spares a write per call.
   const now = runtime.now();

@@ -35,7 +35,31 @@ export interface AppPolicy {
   allowCrossOrigin: boolean;
   /** Whether a user's last passkey may be revoked through the API. */
   allowRemovingLastPasskey: boolean;
+  /**
+   * Abuse limits, per minute and shared by every instance: ceremony starts, and failed finishes,
+   * each counted per client IP and for the whole app. 0 turns a limit off.
+   */
+  rateLimits: RateLimits;
 }
+
+/** Per-minute limits on ceremony starts and failed finishes (see {@link AppPolicy.rateLimits}). */
+export interface RateLimits {
+  startsPerIp: number;
+  startsPerApp: number;
+  failuresPerIp: number;
+  failuresPerApp: number;
+}
+
+/** The limit names, in the order they are documented and shown. */
+export const RATE_LIMIT_NAMES = [
+  'startsPerIp',
+  'startsPerApp',
+  'failuresPerIp',
+  'failuresPerApp',
+] as const;
+
+/** Upper bound of any rate limit, so a typo cannot make one meaningless. */
+export const RATE_LIMIT_MAX = 1_000_000;
 
 export const DEFAULT_POLICY: AppPolicy = Object.freeze({
   userVerification: 'required',
@@ -48,6 +72,8 @@ export const DEFAULT_POLICY: AppPolicy = Object.freeze({
   counterPolicy: 'refuse',
   allowCrossOrigin: false,
   allowRemovingLastPasskey: true,
+  // A person retries a few times a minute; a page behind one NAT may hold many people.
+  rateLimits: { startsPerIp: 120, startsPerApp: 6000, failuresPerIp: 30, failuresPerApp: 1200 },
 }) as AppPolicy;
 
 /** Bounds on lifetimes, so a typo cannot make a nonce live for a year. */

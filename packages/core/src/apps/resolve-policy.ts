@@ -6,6 +6,9 @@ import {
   ATTESTATION,
   COUNTER_POLICY,
   DEFAULT_POLICY,
+  RATE_LIMIT_MAX,
+  RATE_LIMIT_NAMES,
+  type RateLimits,
   RESIDENT_KEY,
   TTL_BOUNDS,
   USER_VERIFICATION,
@@ -34,6 +37,36 @@ function ttl(value: unknown, field: string): number {
 function bool(value: unknown, field: string): boolean {
   if (typeof value === 'boolean') return value;
   throw new LatchkeyError('invalid_request', `${field} must be true or false`);
+}
+
+function rateLimits(value: unknown, base: RateLimits): RateLimits {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new LatchkeyError('invalid_request', 'rateLimits must be an object');
+  }
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, limit] of Object.entries(value)) {
+    if (!(RATE_LIMIT_NAMES as readonly string[]).includes(key)) {
+      throw new LatchkeyError('invalid_request', `unknown rate limit ${key}`);
+    }
+    if (limit !== undefined) merged[key] = limit;
+  }
+  const checked = {} as RateLimits;
+  for (const name of RATE_LIMIT_NAMES) {
+    const limit = merged[name];
+    if (
+      typeof limit !== 'number' ||
+      !Number.isInteger(limit) ||
+      limit < 0 ||
+      limit > RATE_LIMIT_MAX
+    ) {
+      throw new LatchkeyError(
+        'invalid_request',
+        `rateLimits.${name} must be a whole number from 0 (off) to ${RATE_LIMIT_MAX}`,
+      );
+    }
+    checked[name] = limit;
+  }
+  return checked;
 }
 
 function algorithms(value: unknown): AlgorithmName[] {
@@ -77,5 +110,7 @@ export function resolvePolicy(
     counterPolicy: oneOf(COUNTER_POLICY, merged.counterPolicy, 'counterPolicy'),
     allowCrossOrigin: bool(merged.allowCrossOrigin, 'allowCrossOrigin'),
     allowRemovingLastPasskey: bool(merged.allowRemovingLastPasskey, 'allowRemovingLastPasskey'),
+    // Stored policies from before rate limits existed have none: they get the defaults.
+    rateLimits: rateLimits(merged.rateLimits ?? {}, base.rateLimits ?? DEFAULT_POLICY.rateLimits),
   };
 }

@@ -16,5 +16,17 @@ export const AUDIT_EVENT_TYPES = [
   'credential.revoked',
   'nonce.redeemed',
   'nonce.rejected',
+  'action_config.updated',
+  'action.tracked',
+  'action.rule_fired',
+  'action.state_changed',
+  'action.validated',
+  'action.validation_refused',
+  'step_up.started',
+  'step_up.succeeded',
+  'step_up.failed',
+  'step_up_token.rejected',
+  'user.updated',
+  'user.deleted',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

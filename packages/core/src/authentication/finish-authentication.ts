@@ -13,6 +13,7 @@ import { mintNonce } from '../nonces/nonces.ts';
 import type { CredentialRecord, UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
 import { isCounterRegression } from './counter.ts';
+import { strictEcdsaSignature } from './strict-ecdsa-signature.ts';
 
 /** Options for {@link finishAuthentication}. */
 export interface FinishAuthenticationOptions {
@@ -21,6 +22,22 @@ export interface FinishAuthenticationOptions {
   /** The transaction the client says it is finishing; must be the ceremony's when given. */
   transactionId: string | null;
   response: AuthenticationResponseJSON;
+}
+
+/**
+ * What a successful sign-in yields: the nonce for the app backend, and what the browser needs to
+ * keep its passkey list in step with the server (WebAuthn L3 §5.1.10, the Signal API).
+ */
+export interface FinishAuthenticationResult {
+  nonce: string;
+  user: UserRecord;
+  credential: CredentialRecord;
+  /** The app's RP ID, for `PublicKeyCredential.signalAllAcceptedCredentials`. */
+  rpId: string;
+  /** The WebAuthn user handle (`user.id`, base64url) of the user who signed in. */
+  userHandle: string;
+  /** Every credential id (base64url) the user still holds in this app, this one included. */
+  acceptedCredentialIds: string[];
 }
 
 function reject(reason: FailureReason, message: string): never {
@@ -34,13 +51,13 @@ function reject(reason: FailureReason, message: string): never {
  * counter, and mints a nonce naming the user.
  *
  * @example
- * const { nonce, user } = await finishAuthentication(runtime, { appId, ceremonyId, transactionId: null, response });
+ * const { nonce, user, acceptedCredentialIds } = await finishAuthentication(runtime, { appId, ceremonyId, transactionId: null, response });
  */
 export async function finishAuthentication(
   runtime: Runtime,
   options: FinishAuthenticationOptions,
   context?: RequestContext,
-): Promise<{ nonce: string; user: UserRecord; credential: CredentialRecord }> {
+): Promise<FinishAuthenticationResult> {
   const facts = {
     appId: options.appId,
     kind: 'authenticate' as const,
@@ -120,6 +137,13 @@ export async function finishAuthentication(
       });
     }
     if (!verified) return reject('signature_invalid', 'signature does not verify');
+    const canonical = strictEcdsaSignature({
+      publicKey: isoBase64URL.toBuffer(credential.publicKey),
+      authenticatorData: authData,
+      clientDataJSON: isoBase64URL.toBuffer(response.response.clientDataJSON),
+      signature: isoBase64URL.toBuffer(response.response.signature),
+    });
+    if (canonical === false) return reject('signature_invalid', 'signature is not canonical DER');
 
     const now = runtime.now();
     const regression = isCounterRegression(credential.counter, parsed.counter);
@@ -163,6 +187,14 @@ export async function finishAuthentication(
       credentialId: credential.id,
       data: { kind: 'authenticate', ceremonyId: ceremony.id, userVerified: parsed.flags.uv },
     });
-    return { nonce, user, credential };
+    const held = await runtime.store.credentials.listByUser(app.id, user.id);
+    return {
+      nonce,
+      user,
+      credential,
+      rpId: app.rpId,
+      userHandle: user.webauthnUserId,
+      acceptedCredentialIds: held.map((c) => c.credentialId),
+    };
   });
 }

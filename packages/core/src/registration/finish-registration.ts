@@ -32,6 +32,21 @@ export interface FinishRegistrationOptions {
   response: RegistrationResponseJSON;
 }
 
+/**
+ * What a successful registration yields: the nonce for the app backend, and what the browser needs
+ * to keep its passkey list in step with the server (WebAuthn L3 §5.1.10, the Signal API).
+ */
+export interface FinishRegistrationResult {
+  nonce: string;
+  credential: CredentialRecord;
+  /** The app's RP ID, for `PublicKeyCredential.signalAllAcceptedCredentials`. */
+  rpId: string;
+  /** The WebAuthn user handle (`user.id`, base64url) the passkey was made for. */
+  userHandle: string;
+  /** Every credential id (base64url) the user now holds in this app, the new one included. */
+  acceptedCredentialIds: string[];
+}
+
 function reject(reason: FailureReason, message: string): never {
   throw new LatchkeyError('registration_rejected', message, { reason });
 }
@@ -48,7 +63,7 @@ export async function finishRegistration(
   runtime: Runtime,
   options: FinishRegistrationOptions,
   context?: RequestContext,
-): Promise<{ nonce: string; credential: CredentialRecord }> {
+): Promise<FinishRegistrationResult> {
   const facts = { appId: options.appId, kind: 'register' as const, ceremonyId: options.ceremonyId };
   return auditFailures(runtime, context, facts, async (note) => {
     const app = await getApp(runtime, options.appId);
@@ -61,6 +76,8 @@ export async function finishRegistration(
     const userId = ceremony.userId;
     if (!userId) return reject('malformed_response', 'registration ceremony has no user');
     note({ userId });
+    const user = await runtime.store.users.findById(app.id, userId);
+    if (!user) return reject('malformed_response', 'registration user no longer exists');
     const { response } = options;
     const { policy } = app;
 
@@ -201,6 +218,13 @@ export async function finishRegistration(
       credentialId: credential.id,
       data: { kind: 'register', ceremonyId: ceremony.id },
     });
-    return { nonce, credential };
+    const held = await runtime.store.credentials.listByUser(app.id, userId);
+    return {
+      nonce,
+      credential,
+      rpId: app.rpId,
+      userHandle: user.webauthnUserId,
+      acceptedCredentialIds: held.map((c) => c.credentialId),
+    };
   });
 }

@@ -12,8 +12,17 @@ import {
 } from '@latchkey/core';
 import { migrateToLatest, openStore } from '@latchkey/store';
 import { Command } from 'commander';
-import { databaseUrl, listenHost, listenPort } from '../config.ts';
+import {
+  databaseUrl,
+  listenHost,
+  listenPort,
+  logLevel,
+  redisUrl,
+  sweepIntervalSeconds,
+  trustProxy,
+} from '../config.ts';
 import { serve } from '../serve.ts';
+import { addActionsCommands } from './actions-commands.ts';
 import { addPolicyOptions, policyFromOptions } from './policy-flags.ts';
 
 const cliContext = { ip: null, userAgent: 'latchkey-cli', requestId: null };
@@ -55,13 +64,26 @@ program
   .option('--port <port>', 'port to listen on (env PORT, default 8080)')
   .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
   .option('--db <url>', 'sqlite:<path> or postgres://… (env LATCHKEY_DATABASE_URL)')
-  .option('--log-level <level>', 'pino log level', 'info')
+  .option('--log-level <level>', 'pino log level (env LOG_LEVEL, default info)')
+  .option('--redis <url>', 'count rate limits in this Redis (env LATCHKEY_REDIS_URL)')
+  .option(
+    '--trust-proxy',
+    'take the client IP from X-Forwarded-For (env LATCHKEY_TRUST_PROXY=true)',
+  )
+  .option(
+    '--sweep-interval <seconds>',
+    'seconds between sweeps of expired rows (env LATCHKEY_SWEEP_INTERVAL, default 60)',
+  )
   .action(async (options) => {
+    const redis = redisUrl(options.redis);
     await serve({
       databaseUrl: databaseUrl(options.db),
       port: listenPort(options.port),
       host: listenHost(options.host),
-      logLevel: options.logLevel,
+      logLevel: logLevel(options.logLevel),
+      trustProxy: trustProxy(options.trustProxy),
+      sweepIntervalMs: sweepIntervalSeconds(options.sweepInterval) * 1000,
+      ...(redis ? { redisUrl: redis } : {}),
     });
   });
 
@@ -244,6 +266,8 @@ keys
       process.stdout.write(`revoked ${keyId}\n`);
     });
   });
+
+addActionsCommands(program, withRuntime, cliContext);
 
 try {
   await program.parseAsync(process.argv);

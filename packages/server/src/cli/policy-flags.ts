@@ -39,9 +39,27 @@ export function addPolicyOptions(command: Command): Command {
     .option('--allow-cross-origin', 'accept ceremonies run in a cross-origin iframe')
     .option('--no-allow-cross-origin', 'refuse ceremonies run in a cross-origin iframe')
     .option('--allow-removing-last-passkey', "allow revoking a user's last passkey")
-    .option('--no-allow-removing-last-passkey', "forbid revoking a user's last passkey");
+    .option('--no-allow-removing-last-passkey', "forbid revoking a user's last passkey")
+    .option('--starts-per-ip <n>', 'ceremony starts a minute per client IP (0: no limit)')
+    .option('--starts-per-app <n>', 'ceremony starts a minute for the whole app (0: no limit)')
+    .option('--failures-per-ip <n>', 'failed finishes a minute per client IP (0: no limit)')
+    .option('--failures-per-app <n>', 'failed finishes a minute for the whole app (0: no limit)');
 }
 
+/** The rate-limit flags that were given, as a partial `rateLimits`; undefined when none was. */
+function rateLimitsFrom(options: Record<string, unknown>): Record<string, number> | undefined {
+  const limits = Object.fromEntries(
+    Object.entries({
+      startsPerIp: seconds(options.startsPerIp),
+      startsPerApp: seconds(options.startsPerApp),
+      failuresPerIp: seconds(options.failuresPerIp),
+      failuresPerApp: seconds(options.failuresPerApp),
+    }).filter(([, v]) => v !== undefined),
+  );
+  return Object.keys(limits).length ? (limits as Record<string, number>) : undefined;
+}
+
+/** A whole-number flag (seconds or counts); commander gives strings. */
 function seconds(value: unknown): number | undefined {
   return typeof value === 'string' ? Number(value) : undefined;
 }
@@ -67,6 +85,7 @@ export function policyFromOptions(
     allowRemovingLastPasskey: given('allowRemovingLastPasskey')
       ? options.allowRemovingLastPasskey
       : undefined,
+    rateLimits: rateLimitsFrom(options),
   };
   return Object.fromEntries(
     Object.entries(policy).filter(([, v]) => v !== undefined),

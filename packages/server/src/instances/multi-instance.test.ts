@@ -100,6 +100,75 @@ describe('many instances on one PostgreSQL', { skip: postgres.skip }, () => {
     assert.equal(replayed.body.code, 'invalid_request');
   });
 
+  it('counts a rate limit across the instances, in the database and in Redis', async () => {
+    const redisUrl = process.env.LATCHKEY_TEST_REDIS_URL;
+    if (!redisUrl && process.env.CI) throw new Error('LATCHKEY_TEST_REDIS_URL is required in CI');
+    const store = await openStore({ url: database.url });
+    const limited = await createApp(createRuntime({ store }), {
+      name: 'Limited',
+      origins: [ORIGIN],
+      policy: {
+        rateLimits: { startsPerIp: 10, startsPerApp: 0, failuresPerIp: 0, failuresPerApp: 0 },
+      },
+    });
+    await store.close();
+    const starts = (urls: string[]) =>
+      Promise.all(
+        Array.from({ length: 15 }, (_, i) =>
+          fetch(
+            `${urls[i % urls.length]}/v1/apps/${limited.app.id}/authenticate/transactions/webauthn/start`,
+            {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', origin: ORIGIN },
+              body: '{}',
+            },
+          ).then((r) => r.status),
+        ),
+      );
+    // Counts live in one-minute windows: keep each burst inside one.
+    const awayFromWindowEdge = async () => {
+      const into = Date.now() % 60_000;
+      if (into > 55_000) await new Promise((r) => setTimeout(r, 60_000 - into + 50));
+    };
+    await awayFromWindowEdge();
+    const counted = await starts(instances.map((i) => i.url));
+    assert.equal(counted.filter((s) => s === 200).length, 10, `statuses: ${counted}`);
+    assert.equal(counted.filter((s) => s === 429).length, 5);
+
+    if (!redisUrl) return;
+    // A second app, so the windows of the first do not count; these two instances count in Redis.
+    const again = await openStore({ url: database.url });
+    const other = await createApp(createRuntime({ store: again }), {
+      name: 'Limited in Redis',
+      origins: [ORIGIN],
+      policy: {
+        rateLimits: { startsPerIp: 10, startsPerApp: 0, failuresPerIp: 0, failuresPerApp: 0 },
+      },
+    });
+    await again.close();
+    const withRedis = await Promise.all(
+      [0, 1].map(() => startInstance({ databaseUrl: database.url, args: ['--redis', redisUrl] })),
+    );
+    try {
+      await awayFromWindowEdge();
+      const viaRedis = await Promise.all(
+        Array.from({ length: 15 }, (_, i) =>
+          fetch(
+            `${withRedis[i % 2]?.url}/v1/apps/${other.app.id}/authenticate/transactions/webauthn/start`,
+            {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', origin: ORIGIN },
+              body: '{}',
+            },
+          ).then((r) => r.status),
+        ),
+      );
+      assert.equal(viaRedis.filter((s) => s === 200).length, 10, `statuses: ${viaRedis}`);
+    } finally {
+      await Promise.all(withRedis.map((i) => i.stop()));
+    }
+  });
+
   it('lets exactly one of 20 finishes of one payload, spread over the instances, succeed', async () => {
     const authenticator = new SoftwareAuthenticator();
     await client.register(at(0), authenticator, 'edsger');

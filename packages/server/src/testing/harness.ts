@@ -4,6 +4,7 @@
  */
 import { SoftwareAuthenticator } from '@latchkey/authenticator';
 import { type AppPolicy, createApp, createRuntime, type Runtime, type Store } from '@latchkey/core';
+import { createSqlRateLimitCounter } from '@latchkey/store';
 import { testDatabases } from '@latchkey/store/testing';
 import type {
   AuthenticationResponseJSON,
@@ -16,6 +17,14 @@ import { buildServer } from '../app.ts';
 
 export const ORIGIN = 'https://bank.example';
 export const RP_ID = 'bank.example';
+
+/** Every rate limit off. */
+export const NO_RATE_LIMITS = {
+  startsPerIp: 0,
+  startsPerApp: 0,
+  failuresPerIp: 0,
+  failuresPerApp: 0,
+};
 
 /** A clock a test can move. Each reading ticks one millisecond, so events keep their order. */
 export class TestClock {
@@ -61,12 +70,17 @@ export async function openHarness(
   const opened = await db.open();
   const clock = new TestClock();
   const runtime = createRuntime({ store: opened.store, now: clock.now });
-  const server = await buildServer({ runtime, logger: false });
+  const server = await buildServer({
+    runtime,
+    logger: false,
+    rateLimitCounter: createSqlRateLimitCounter(opened.store.db),
+  });
   const newApp = async (o: { origins?: string[]; policy?: Partial<AppPolicy> } = {}) => {
     const created = await createApp(runtime, {
       name: 'Bank',
       origins: o.origins ?? [ORIGIN],
-      ...(o.policy ? { policy: o.policy } : {}),
+      // Tests fire far more ceremonies a minute than a person: limits are off unless a test sets them.
+      policy: { rateLimits: NO_RATE_LIMITS, ...o.policy },
     });
     return { id: created.app.id, apiKey: created.apiKey };
   };

@@ -22,6 +22,28 @@ const types: pg.CustomTypesConfig = {
       : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+// The pool behind each handle, for its figures (metrics).
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+
+/** Connections of a PostgreSQL handle's pool: open, idle, and requests waiting for one. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/**
+ * The pool figures of a handle opened by `openPostgres`, or null for any other handle.
+ *
+ * @example
+ * const stats = poolStats(store.db); // { total: 3, idle: 2, waiting: 0 }
+ */
+export function poolStats(db: Kysely<Database>): PoolStats | null {
+  const pool = pools.get(db);
+  if (!pool) return null;
+  return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+}
+
 /** Whether `name` is usable as a schema name by `openPostgres`. */
 export function isValidSchemaName(name: string): boolean {
   return SCHEMA_NAME.test(name);
@@ -38,12 +60,21 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
   const pool = new pg.Pool({
     connectionString: url,
     types,
+    // A database that stops answering must fail requests (503), not hold them forever.
+    connectionTimeoutMillis: 5_000,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   // An idle client losing its connection (database restart) is emitted on the pool; unhandled, it
   // would crash the process. The pool discards that client and the next query reconnects.
   pool.on('error', () => {});
+  // A connection that drops while checked out (between two queries of a request) emits 'error' on
+  // its client; the query that uses it next fails on its own, so the event itself must not crash
+  // the process.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
   try {
     if (schema !== undefined) await createSchema(db, schema);
     const { rows } = await sql<{

@@ -2,6 +2,7 @@
 import type { UserRecord, UsersPort } from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, UsersTable } from '../schema.ts';
+import { touched } from './codec.ts';
 
 function toRecord(row: Selectable<UsersTable>): UserRecord {
   return {
@@ -113,6 +114,34 @@ export function createUsersRepository(db: Kysely<Database>): UsersPort {
         .where('app_id', '=', appId)
         .where('id', '=', id)
         .execute();
+    },
+
+    async delete(appId, id) {
+      // Children first in one transaction, so that no dialect's foreign-key handling matters.
+      return db.transaction().execute(async (trx) => {
+        const actionIds = trx
+          .selectFrom('actions')
+          .select('id')
+          .where('app_id', '=', appId)
+          .where('user_id', '=', id);
+        await trx.deleteFrom('action_state_changes').where('action_id', 'in', actionIds).execute();
+        await trx
+          .deleteFrom('actions')
+          .where('app_id', '=', appId)
+          .where('user_id', '=', id)
+          .execute();
+        await trx
+          .deleteFrom('credentials')
+          .where('app_id', '=', appId)
+          .where('user_id', '=', id)
+          .execute();
+        const result = await trx
+          .deleteFrom('users')
+          .where('app_id', '=', appId)
+          .where('id', '=', id)
+          .executeTakeFirst();
+        return touched(result.numDeletedRows);
+      });
     },
   };
 }

@@ -3,6 +3,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  type ActionRecord,
   type ApiKeyRecord,
   type AppRecord,
   type AuditEventRecord,
@@ -10,6 +11,8 @@ import {
   type CredentialRecord,
   DEFAULT_POLICY,
   type NonceRecord,
+  type StepUpCeremonyRecord,
+  type StepUpTokenRecord,
   type TransactionRecord,
   type UserRecord,
 } from '@latchkey/core';
@@ -169,6 +172,75 @@ export function auditEventFixture(
     userAgent: 'test',
     requestId: randomUUID(),
     data: null,
+    ...overrides,
+  };
+}
+
+/** A tracked action of `userId` in state CHALLENGE_REQUIRED, with a custom amount. */
+export function actionFixture(
+  appId: string,
+  userId: string,
+  overrides: Partial<ActionRecord> = {},
+): ActionRecord {
+  return {
+    id: randomUUID(),
+    appId,
+    userId,
+    actionCode: 'high-value-transfer',
+    idempotencyKey: randomUUID(),
+    state: 'CHALLENGE_REQUIRED',
+    attributes: { custom: { amount: 7500 }, ipAddress: '203.0.113.7' },
+    custom: { amount: 7500 },
+    attributesHash: randomBytes(32).toString('hex'),
+    requestHash: randomBytes(32).toString('hex'),
+    rules: [{ ruleId: 'large-transfer', name: 'large transfer', description: null }],
+    ipAddress: '203.0.113.7',
+    userAgent: 'test',
+    deviceId: null,
+    verifiedByCredentialId: null,
+    createdAt: T0,
+    updatedAt: T0,
+    stateUpdatedAt: T0,
+    validatedAt: null,
+    ...overrides,
+  };
+}
+
+/** A step-up token of an action, expiring ten minutes after T0. */
+export function stepUpTokenFixture(
+  action: ActionRecord,
+  overrides: Partial<StepUpTokenRecord> = {},
+): StepUpTokenRecord {
+  return {
+    hash: randomBytes(32).toString('hex'),
+    appId: action.appId,
+    actionId: action.id,
+    userId: action.userId,
+    actionCode: action.actionCode,
+    idempotencyKey: action.idempotencyKey,
+    scopes: [],
+    expiresAt: T0 + 600_000,
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+/** An unconsumed step-up authentication ceremony of `appId`, expiring five minutes after T0. */
+export function stepUpCeremonyFixture(
+  appId: string,
+  overrides: Partial<StepUpCeremonyRecord> = {},
+): StepUpCeremonyRecord {
+  return {
+    id: randomUUID(),
+    appId,
+    kind: 'authenticate',
+    actionId: randomUUID(),
+    actionCode: 'high-value-transfer',
+    userId: randomUUID(),
+    challenge: b64u(64),
+    expiresAt: T0 + 300_000,
+    consumedAt: null,
+    createdAt: T0,
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@
  * under concurrency, expiry, counter compare-and-set and pagination. Registers `node:test` suites.
  */
 import { describe } from 'node:test';
+import { actionsContract } from './contract/actions.ts';
 import { appsContract } from './contract/apps.ts';
 import { auditContract } from './contract/audit.ts';
 import { openForSuite } from './contract/context.ts';
@@ -20,5 +21,6 @@ export function storeContract(database: TestDatabase): void {
     credentialsContract(ctx);
     singleUseContract(ctx);
     auditContract(ctx);
+    actionsContract(ctx);
   });
 }

@@ -2,6 +2,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   finishAuthentication,
   finishRegistration,
+  getApp,
+  isLatchkeyError,
   LatchkeyError,
   type Runtime,
   startAuthentication,
@@ -9,6 +11,7 @@ import {
 } from '@latchkey/core';
 import type { FastifyInstance } from 'fastify';
 import { requestContext } from '../../http/request-context.ts';
+import { FLEX_ERRORS } from './flex-errors.ts';
 import {
   normalizeAuthenticationResponse,
   normalizeRegistrationResponse,
@@ -16,11 +19,12 @@ import {
 } from './normalize-response.ts';
 import {
   AppParams,
+  AuthenticateFailedBody,
   AuthenticateFinishBody,
   AuthenticateStartBody,
+  CeremonyFinishedResponse,
   ErrorBody,
   HandshakeResponse,
-  NonceResponse,
   RegisterFinishBody,
   RegisterStartBody,
 } from './schemas.ts';
@@ -76,11 +80,11 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
         summary: 'Finish registering; returns a nonce for the app backend',
         params: AppParams,
         body: RegisterFinishBody,
-        response: { 200: NonceResponse, ...errors },
+        response: { 200: CeremonyFinishedResponse, ...errors },
       },
     },
     async (request) => {
-      const { nonce } = await finishRegistration(
+      const finished = await finishRegistration(
         runtime,
         {
           appId: request.params.app_id,
@@ -90,7 +94,7 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
         },
         requestContext(request),
       );
-      return { nonce };
+      return presentFinished(finished);
     },
   );
 
@@ -129,21 +133,57 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
         summary: 'Finish a sign-in; returns a nonce naming the user',
         params: AppParams,
         body: AuthenticateFinishBody,
-        response: { 200: NonceResponse, ...errors },
+        response: { 200: CeremonyFinishedResponse, ...errors, 401: AuthenticateFailedBody },
       },
     },
-    async (request) => {
-      const { nonce } = await finishAuthentication(
-        runtime,
-        {
-          appId: request.params.app_id,
-          ceremonyId: request.body.handshake_id,
-          transactionId: optionalTransactionId(request.body.transaction_id),
-          response: normalizeAuthenticationResponse(request.body.handshake_response),
-        },
-        requestContext(request),
-      );
-      return { nonce };
+    async (request, reply) => {
+      const appId = request.params.app_id;
+      const response = normalizeAuthenticationResponse(request.body.handshake_response);
+      try {
+        const finished = await finishAuthentication(
+          runtime,
+          {
+            appId,
+            ceremonyId: request.body.handshake_id,
+            transactionId: optionalTransactionId(request.body.transaction_id),
+            response,
+          },
+          requestContext(request),
+        );
+        return presentFinished(finished);
+      } catch (error) {
+        if (!isLatchkeyError(error, 'credential_unknown')) throw error;
+        // The browser may tell the authenticator to forget this passkey (signalUnknownCredential).
+        // Only the RP ID and the client's own credential id are added: nothing that names a user.
+        const app = await getApp(runtime, appId);
+        const mapped = FLEX_ERRORS.credential_unknown;
+        return reply.code(mapped.status).send({
+          code: mapped.code,
+          error: error.message,
+          rp_id: app.rpId,
+          credential_id: response.id,
+        });
+      }
     },
   );
+}
+
+/** The finish answer: the contract's nonce and the Signal API data. */
+function presentFinished(finished: {
+  nonce: string;
+  rpId: string;
+  userHandle: string;
+  acceptedCredentialIds: string[];
+}): {
+  nonce: string;
+  rp_id: string;
+  user_handle: string;
+  accepted_credential_ids: string[];
+} {
+  return {
+    nonce: finished.nonce,
+    rp_id: finished.rpId,
+    user_handle: finished.userHandle,
+    accepted_credential_ids: finished.acceptedCredentialIds,
+  };
 }

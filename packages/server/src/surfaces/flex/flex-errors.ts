@@ -14,6 +14,8 @@ export const FLEX_ERROR_CODES = [
   'device_not_found',
   'user_has_no_passkeys',
   'internal_server_error',
+  // latchkey's addition: a 429 from a rate limit (the contract has no code for it).
+  'too_many_requests',
 ] as const;
 export type FlexErrorCode = (typeof FLEX_ERROR_CODES)[number];
 
@@ -42,6 +44,13 @@ export const FLEX_ERRORS: Record<ErrorCode, FlexError> = {
   invalid_nonce: { status: 401, code: 'invalid_nonce' },
   unauthorized: { status: 401, code: 'invalid_access_token' },
   operation_not_allowed: { status: 403, code: 'operation_not_allowed' },
+  // The actions surface's codes; the flex routes do not raise them, but every code has a row.
+  action_not_found: { status: 404, code: 'invalid_request' },
+  invalid_token: { status: 401, code: 'invalid_access_token' },
+  expired_token: { status: 401, code: 'invalid_access_token' },
+  token_scope_missing: { status: 403, code: 'operation_not_allowed' },
+  invalid_state_transition: { status: 409, code: 'operation_not_allowed' },
+  idempotency_key_reused: { status: 409, code: 'invalid_request' },
 };
 
 /** The flex error body: `{"code", "error"}`. */

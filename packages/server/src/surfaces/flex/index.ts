@@ -1,4 +1,5 @@
 import { isLatchkeyError, type Runtime } from '@latchkey/core';
+import { isStoreUnavailable } from '@latchkey/store';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { BodyParseError } from '../../http/json-body.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
@@ -38,6 +39,13 @@ export async function flexSurface(
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return reply.code(status).send(flexErrorBody('invalid_request', error.message));
+    }
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', '1')
+        .send(flexErrorBody('internal_server_error', 'the database is unavailable; retry shortly'));
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send(flexErrorBody('internal_server_error', 'internal server error'));

@@ -177,6 +177,26 @@ for (const db of databases()) {
       );
     });
 
+    it('refuses an ES256 signature whose DER tag was changed but whose r and s still verify', async () => {
+      const { authenticator } = await registerUser(h, 'der-tag');
+      for (const tag of [0xb0, 0x70, 0xf0]) {
+        const started = await startLogin(h, await authenticateTransaction(h, 'der-tag'));
+        const valid = await authenticator.getAssertion({
+          options: started.options,
+          origin: ORIGIN,
+        });
+        const signature = Buffer.from(valid.response.signature, 'base64url');
+        assert.equal(signature[0], 0x30);
+        signature[0] = tag;
+        const res = await finishLogin(h, started, {
+          ...valid,
+          response: { ...valid.response, signature: signature.toString('base64url') },
+        });
+        assert.equal(res.statusCode, 401, `tag 0x${tag.toString(16)}`);
+        assert.equal(res.json().code, 'webauthn_login_failed');
+      }
+    });
+
     it('refuses a few bytes of CBOR that declare 2^32 items', async () => {
       for (const hex of [
         '9b0000000100000000',

@@ -196,3 +196,29 @@ export const HandshakeResponse = Type.Object({
   transaction_id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 export const NonceResponse = Type.Object({ nonce: Type.String() });
+
+/**
+ * A finish's answer: the contract's `nonce`, plus (a latchkey addition) what the browser hands to
+ * the WebAuthn Signal API so that passkeys the server no longer accepts stop being offered.
+ */
+export const CeremonyFinishedResponse = Type.Object({
+  nonce: Type.String(),
+  rp_id: Type.String(),
+  user_handle: Type.String({ description: 'The WebAuthn user.id, base64url' }),
+  accepted_credential_ids: Type.Array(Type.String()),
+});
+
+/**
+ * A 401 from the authenticate finish. For `discoverable_login_failed` (a credential the app does not
+ * know) it also carries the RP ID and the credential id the client sent, for
+ * `PublicKeyCredential.signalUnknownCredential`. Neither names a user.
+ */
+export const AuthenticateFailedBody = Type.Object(
+  {
+    code: Type.String(),
+    error: Type.String(),
+    rp_id: Type.Optional(Type.String()),
+    credential_id: Type.Optional(Type.String()),
+  },
+  { $id: 'FlexAuthenticateFailed' },
+);

@@ -715,7 +715,7 @@ for (const db of databases()) {
           assert.equal(res.statusCode, 401, String(apiKey));
           assert.deepEqual(res.json(), {
             code: 'invalid_access_token',
-            error: 'invalid access token',
+            error: 'Invalid access token',
           });
         }
         assert.ok((await auditEvents(h, 'api_key.rejected')).length >= 5);

@@ -5,15 +5,9 @@
  * several servers in one process (tests) keep their counts apart.
  */
 import type { AuditFacts, Runtime } from '@latchkey/core';
+import type { PoolStats } from '@latchkey/store';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-
-/** The database pool's figures, where the store has a pool (PostgreSQL). */
-export interface PoolStats {
-  total: number;
-  idle: number;
-  waiting: number;
-}
 
 /** What other parts of the server report into the metrics. */
 export interface Metrics {
@@ -32,7 +26,7 @@ const OUTCOMES: Record<string, string> = {
  * Registers `/metrics` and the hooks that feed it.
  *
  * @example
- * const metrics = await metricsSurface(app, { runtime, poolStats: () => store.poolStats?.() ?? null });
+ * const metrics = metricsSurface(app, { runtime, poolStats: () => poolStats(store.db) });
  */
 export function metricsSurface(
   app: FastifyInstance,

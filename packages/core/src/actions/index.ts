@@ -1,0 +1,16 @@
+export * from './action-config.ts';
+export * from './action-configs.ts';
+export * from './action-queries.ts';
+export * from './action-states.ts';
+export * from './action-users.ts';
+export * from './attributes-binding.ts';
+export * from './authenticate-secret-key.ts';
+export { changeActionState } from './change-action-state.ts';
+export * from './evaluate-rules.ts';
+export * from './rule-variables.ts';
+export { RULE_OPERATORS } from './rules-engine.ts';
+export * from './step-up-authentication.ts';
+export * from './step-up-registration.ts';
+export * from './step-up-tokens.ts';
+export * from './track-action.ts';
+export * from './validate-action.ts';

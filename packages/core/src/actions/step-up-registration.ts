@@ -1,0 +1,195 @@
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import { getApp } from '../apps/get-app.ts';
+import { ALGORITHMS } from '../apps/policy.ts';
+import type { RequestContext } from '../audit/record-event.ts';
+import { recordEvent } from '../audit/record-event.ts';
+import { LatchkeyError } from '../errors.ts';
+import type { ActionRecord, CredentialRecord, UserRecord } from '../ports.ts';
+import { finishRegistration } from '../registration/finish-registration.ts';
+import { newId, type Runtime } from '../runtime.ts';
+import { stepUpChallenge } from './attributes-binding.ts';
+import { changeActionState } from './change-action-state.ts';
+import {
+  assertCeremonyAllowed,
+  burnStepUpCeremony,
+  insertVerificationCeremony,
+  recordStepUpFailure,
+  stepUpExpiry,
+} from './step-up-ceremony.ts';
+import { hasScope, issueToken, type ResolvedToken, resolveToken } from './step-up-tokens.ts';
+
+/**
+ * Security row 12: a user's first passkey needs only a token from the app's backend; any further
+ * one needs a token with the `add:authenticators` scope, which the backend issues only where the
+ * user proved who they are, so that a token leaked from an unauthenticated page cannot add an
+ * attacker's passkey to someone else's account.
+ */
+async function assertMayEnroll(runtime: Runtime, resolved: ResolvedToken): Promise<number> {
+  const count = await runtime.store.credentials.countByUser(
+    resolved.action.appId,
+    resolved.action.userId,
+  );
+  if (count > 0 && !hasScope(resolved.token, 'add:authenticators')) {
+    throw new LatchkeyError(
+      'token_scope_missing',
+      'adding another passkey needs a token with the add:authenticators scope',
+    );
+  }
+  return count;
+}
+
+/**
+ * Starts a passkey enrollment with a step-up token (the browser SDK's `passkey.signUp`): a
+ * challenge bound to the token's action and user, with the user's passkeys excluded.
+ *
+ * @example
+ * const { challengeId, options } = await startStepUpRegistration(runtime, { token, username: 'ada' });
+ */
+export async function startStepUpRegistration(
+  runtime: Runtime,
+  options: {
+    token: string;
+    username?: string | null;
+    displayName?: string | null;
+    authenticatorAttachment?: string | null;
+  },
+  context?: RequestContext,
+): Promise<{ challengeId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+  const resolved = await resolveToken(runtime, { token: options.token }, context);
+  const { action } = resolved;
+  assertCeremonyAllowed(action);
+  await assertMayEnroll(runtime, resolved);
+  const app = await getApp(runtime, action.appId);
+  const user = await runtime.store.users.findById(app.id, action.userId);
+  if (!user) throw new LatchkeyError('invalid_token', 'the token is invalid');
+  const existing = await runtime.store.credentials.listByUser(app.id, user.id);
+  const { policy } = app;
+  const challenge = stepUpChallenge(runtime.randomBytes(32), action.attributesHash);
+  const name = options.username || user.displayName;
+  const attachment =
+    options.authenticatorAttachment === 'platform' ||
+    options.authenticatorAttachment === 'cross-platform'
+      ? {
+          authenticatorAttachment: options.authenticatorAttachment as 'platform' | 'cross-platform',
+        }
+      : {};
+  const creationOptions: PublicKeyCredentialCreationOptionsJSON = {
+    challenge,
+    rp: { name: app.name, id: app.rpId },
+    user: { id: user.webauthnUserId, name, displayName: options.displayName || name },
+    pubKeyCredParams: policy.algorithms.map((alg) => ({
+      type: 'public-key',
+      alg: ALGORITHMS[alg],
+    })),
+    timeout: policy.ceremonyTtlSeconds * 1000,
+    excludeCredentials: existing.map((c) => ({ id: c.credentialId, type: 'public-key' })),
+    authenticatorSelection: {
+      residentKey: policy.residentKey,
+      requireResidentKey: policy.residentKey === 'required',
+      userVerification: 'required',
+      ...attachment,
+    },
+    attestation: policy.attestation,
+    extensions: { credProps: true },
+  };
+  const challengeId = newId(runtime);
+  const now = runtime.now();
+  await runtime.store.stepUpCeremonies.insert({
+    id: challengeId,
+    appId: app.id,
+    kind: 'register',
+    actionId: action.id,
+    actionCode: action.actionCode,
+    userId: user.id,
+    challenge,
+    expiresAt: stepUpExpiry(runtime, policy.ceremonyTtlSeconds),
+    consumedAt: null,
+    createdAt: now,
+  });
+  await recordEvent(runtime, context, {
+    type: 'step_up.started',
+    appId: app.id,
+    userId: user.id,
+    data: { kind: 'register', challengeId, actionId: action.id, actionCode: action.actionCode },
+  });
+  return { challengeId, options: creationOptions };
+}
+
+/**
+ * Finishes a passkey enrollment with a step-up token: burns the challenge, checks it belongs to the
+ * token's action, verifies the attestation like every registration (with user verification
+ * required), stores the passkey, moves the action to CHALLENGE_SUCCEEDED and issues a new token
+ * for it.
+ *
+ * @example
+ * const { token, credential } = await finishStepUpRegistration(runtime, { token, challengeId, response });
+ */
+export async function finishStepUpRegistration(
+  runtime: Runtime,
+  options: { token: string; challengeId: string; response: RegistrationResponseJSON },
+  context?: RequestContext,
+): Promise<{
+  token: string;
+  credential: CredentialRecord;
+  user: UserRecord;
+  action: ActionRecord;
+}> {
+  const resolved = await resolveToken(runtime, { token: options.token }, context);
+  let { action } = resolved;
+  try {
+    const ceremony = await burnStepUpCeremony(runtime, {
+      appId: action.appId,
+      ceremonyId: options.challengeId,
+      kind: 'register',
+    });
+    if (ceremony.actionId !== action.id) {
+      throw new LatchkeyError('ceremony_invalid', 'the challenge belongs to another action', {
+        reason: 'action_mismatch',
+      });
+    }
+    assertCeremonyAllowed(action);
+    await assertMayEnroll(runtime, resolved);
+    const ceremonyId = await insertVerificationCeremony(runtime, {
+      appId: action.appId,
+      kind: 'register',
+      challenge: ceremony.challenge,
+      userId: action.userId,
+    });
+    const { credential } = await finishRegistration(
+      runtime,
+      { appId: action.appId, ceremonyId, transactionId: null, response: options.response },
+      context,
+    );
+    action = await changeActionState(
+      runtime,
+      {
+        action,
+        to: 'CHALLENGE_SUCCEEDED',
+        credentialId: credential.id,
+        reason: 'passkey enrolled',
+      },
+      context,
+    );
+    const user = await runtime.store.users.findById(action.appId, action.userId);
+    if (!user) throw new LatchkeyError('invalid_token', 'the token is invalid');
+    await recordEvent(runtime, context, {
+      type: 'step_up.succeeded',
+      appId: action.appId,
+      userId: user.id,
+      credentialId: credential.id,
+      data: { kind: 'register', actionId: action.id, actionCode: action.actionCode },
+    });
+    const token = await issueToken(runtime, { action });
+    return { token, credential, user, action };
+  } catch (error) {
+    await recordStepUpFailure(
+      runtime,
+      { appId: action.appId, action, kind: 'register', error },
+      context,
+    );
+    throw error;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * One contract for every rate-limit counter: the database's (SQLite and PostgreSQL), Redis, and
+ * the in-process one. Each hit is atomic, so N concurrent hits see N distinct counts.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createSqlRateLimitCounter, type RateLimitCounter, type SqlStore } from '@latchkey/store';
+import { databases } from '../testing/harness.ts';
+import { createMemoryRateLimitCounter } from './memory-rate-limit-counter.ts';
+import { createRedisRateLimitCounter } from './redis-rate-limit-counter.ts';
+
+const REDIS_URL_VARIABLE = 'LATCHKEY_TEST_REDIS_URL';
+
+interface CounterUnderTest {
+  name: string;
+  skip: string | false;
+  open(): Promise<{ counter: RateLimitCounter; close(): Promise<void> }>;
+}
+
+function redisTarget(): CounterUnderTest {
+  const url = process.env[REDIS_URL_VARIABLE];
+  if (!url && process.env.CI) throw new Error(`${REDIS_URL_VARIABLE} is required in CI`);
+  return {
+    name: 'redis',
+    skip: url ? false : `${REDIS_URL_VARIABLE} is unset: Redis tests skipped`,
+    async open() {
+      const counter = createRedisRateLimitCounter(url as string);
+      return { counter, close: () => counter.close() };
+    },
+  };
+}
+
+const targets: CounterUnderTest[] = [
+  ...databases().map((db) => ({
+    name: db.name,
+    skip: false as const,
+    async open() {
+      const opened = await db.open();
+      return {
+        counter: createSqlRateLimitCounter((opened.store as SqlStore).db),
+        close: () => opened.cleanup(),
+      };
+    },
+  })),
+  redisTarget(),
+  {
+    name: 'memory',
+    skip: false,
+    async open() {
+      return { counter: createMemoryRateLimitCounter(), close: async () => {} };
+    },
+  },
+];
+
+const WINDOW = 60_000;
+
+for (const target of targets) {
+  describe(`rate-limit counter (${target.name})`, { skip: target.skip }, () => {
+    let counter: RateLimitCounter;
+    let close: () => Promise<void>;
+    // A key of its own per run, so a shared Redis keeps runs apart.
+    const key = (name: string) => `test:${process.pid}:${Date.now()}:${name}`;
+    const now = Date.parse('2026-06-01T12:00:00Z');
+
+    before(async () => {
+      ({ counter, close } = await target.open());
+    });
+    after(() => close());
+
+    it('counts hits in a window and peeks without counting', async () => {
+      const k = key('a');
+      assert.equal(await counter.peek(k, WINDOW, now), 0);
+      assert.equal(await counter.hit(k, WINDOW, now), 1);
+      assert.equal(await counter.hit(k, WINDOW, now + 1000), 2);
+      assert.equal(await counter.peek(k, WINDOW, now + 2000), 2);
+      assert.equal(await counter.hit(k, WINDOW, now + 3000), 3);
+    });
+
+    it('starts again in the next window', async () => {
+      const k = key('b');
+      await counter.hit(k, WINDOW, now);
+      await counter.hit(k, WINDOW, now);
+      assert.equal(await counter.hit(k, WINDOW, now + WINDOW), 1);
+      assert.equal(await counter.peek(k, WINDOW, now + WINDOW), 1);
+    });
+
+    it('keeps keys apart', async () => {
+      const a = key('c');
+      const b = key('d');
+      await counter.hit(a, WINDOW, now);
+      assert.equal(await counter.peek(b, WINDOW, now), 0);
+    });
+
+    it('gives 50 concurrent hits 50 distinct counts', async () => {
+      const k = key('e');
+      const counts = await Promise.all(
+        Array.from({ length: 50 }, () => counter.hit(k, WINDOW, now)),
+      );
+      assert.deepEqual(
+        [...counts].sort((x, y) => x - y),
+        Array.from({ length: 50 }, (_, i) => i + 1),
+      );
+    });
+  });
+}

@@ -1,0 +1,50 @@
+/** Rate-limit counters in Redis, for deployments that would rather not write them to the database. */
+import type { RateLimitCounter } from '@latchkey/store';
+import { Redis } from 'ioredis';
+
+/**
+ * Fixed windows as `INCR` on a key that expires with its window: atomic, and shared by every
+ * instance that uses the same Redis.
+ *
+ * @example
+ * const counter = createRedisRateLimitCounter('redis://127.0.0.1:6379');
+ */
+export function createRedisRateLimitCounter(
+  url: string,
+): RateLimitCounter & { close(): Promise<void>; ping(): Promise<boolean> } {
+  const redis = new Redis(url, {
+    lazyConnect: false,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+  });
+  const windowKey = (key: string, windowMs: number, now: number): string =>
+    `latchkey:rl:${key}:${now - (now % windowMs)}`;
+  return {
+    async hit(key, windowMs, now) {
+      const k = windowKey(key, windowMs, now);
+      const [[incrError, count] = [], [expireError] = []] =
+        (await redis
+          .multi()
+          .incr(k)
+          .pexpire(k, 2 * windowMs)
+          .exec()) ?? [];
+      if (incrError) throw incrError;
+      if (expireError) throw expireError;
+      return Number(count);
+    },
+    async peek(key, windowMs, now) {
+      const value = await redis.get(windowKey(key, windowMs, now));
+      return value === null ? 0 : Number(value);
+    },
+    async ping() {
+      try {
+        return (await redis.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

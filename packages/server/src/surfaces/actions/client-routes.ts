@@ -1,0 +1,236 @@
+import {
+  type AppRecord,
+  authenticateTenant,
+  createSignInChallenge,
+  finishStepUpAuthentication,
+  finishStepUpRegistration,
+  LatchkeyError,
+  type Runtime,
+  resolveToken,
+  startStepUpAuthentication,
+  startStepUpRegistration,
+} from '@latchkey/core';
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requestContext } from '../../http/request-context.ts';
+import {
+  normalizeAuthenticationResponse,
+  normalizeRegistrationResponse,
+} from '../flex/normalize-response.ts';
+import { AuthenticationResponse, RegistrationResponse } from '../flex/schemas.ts';
+import { bearerToken, tenantId } from './credentials-header.ts';
+import { authenticatorJson } from './presenters.ts';
+
+const tags = ['actions client'];
+const AnyObject = Type.Object({}, { additionalProperties: true });
+const AddPasskeyBody = Type.Object(
+  {
+    registrationCredential: RegistrationResponse,
+    challengeId: Type.String({ minLength: 1, maxLength: 100 }),
+    conditionalCreate: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  },
+  { additionalProperties: true },
+);
+const VerifyBody = Type.Object(
+  {
+    authenticationCredential: AuthenticationResponse,
+    challengeId: Type.String({ minLength: 1, maxLength: 100 }),
+    deviceId: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+  },
+  { additionalProperties: true },
+);
+
+type Caller = { token: string } | { app: AppRecord };
+
+/** Bearer token when there is one, else the Basic tenant scheme; neither is an error. */
+async function caller(runtime: Runtime, request: FastifyRequest): Promise<Caller> {
+  const token = bearerToken(request);
+  if (token !== null) return { token };
+  const tenant = tenantId(request);
+  if (tenant === null) throw new LatchkeyError('unauthorized', 'missing Authorization header');
+  return { app: await authenticateTenant(runtime, tenant) };
+}
+
+async function requireToken(runtime: Runtime, request: FastifyRequest): Promise<string> {
+  const found = await caller(runtime, request);
+  if (!('token' in found)) throw new LatchkeyError('invalid_token', 'this call needs a token');
+  return found.token;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.length <= 255 ? value : null;
+}
+
+/**
+ * The client API of the actions contract: what `@authsignal/browser`'s passkey module calls from
+ * the page. Every answer is JSON, errors included, because the SDK reads only the body.
+ */
+export function registerClientRoutes(app: FastifyInstance, runtime: Runtime): void {
+  app.post<{ Body: Record<string, unknown> }>(
+    '/v1/client/user-authenticators/passkey/registration-options',
+    {
+      schema: {
+        tags,
+        summary: 'passkey.signUp step 1: creation options (Bearer token)',
+        body: AnyObject,
+      },
+    },
+    async (request) => {
+      const token = await requireToken(runtime, request);
+      return startStepUpRegistration(
+        runtime,
+        {
+          token,
+          username: text(request.body.username),
+          displayName: text(request.body.displayName),
+          authenticatorAttachment: text(request.body.authenticatorAttachment),
+        },
+        requestContext(request),
+      );
+    },
+  );
+
+  app.post<{ Body: Static<typeof AddPasskeyBody> }>(
+    '/v1/client/user-authenticators/passkey',
+    {
+      schema: {
+        tags,
+        summary: 'passkey.signUp step 2: add the passkey (Bearer token)',
+        body: AddPasskeyBody,
+      },
+    },
+    async (request) => {
+      const token = await requireToken(runtime, request);
+      // Conditional create (a passkey made without user presence) is not offered for step-up.
+      if (request.body.conditionalCreate === true) {
+        throw new LatchkeyError('invalid_request', 'conditional create is not supported');
+      }
+      const done = await finishStepUpRegistration(
+        runtime,
+        {
+          token,
+          challengeId: request.body.challengeId,
+          response: normalizeRegistrationResponse(request.body.registrationCredential),
+        },
+        requestContext(request),
+      );
+      return {
+        isVerified: true,
+        accessToken: done.token,
+        userAuthenticatorId: done.credential.id,
+        userId: done.user.externalId,
+        userAuthenticator: authenticatorJson(done.user, done.credential),
+      };
+    },
+  );
+
+  app.post<{ Body: Record<string, unknown> }>(
+    '/v1/client/challenge',
+    {
+      schema: {
+        tags,
+        summary: 'passkey.signIn({action}) step 1: a challenge (Basic tenant)',
+        body: AnyObject,
+      },
+    },
+    async (request) => {
+      const found = await caller(runtime, request);
+      if (!('app' in found)) {
+        throw new LatchkeyError(
+          'invalid_request',
+          'a challenge for a tracked action comes with its token',
+        );
+      }
+      const { challengeId } = await createSignInChallenge(
+        runtime,
+        { app: found.app, actionCode: text(request.body.action) },
+        requestContext(request),
+      );
+      return { challengeId };
+    },
+  );
+
+  app.post<{ Body: Record<string, unknown> }>(
+    '/v1/client/user-authenticators/passkey/authentication-options',
+    { schema: { tags, summary: 'passkey.signIn step 2: request options', body: AnyObject } },
+    async (request) => {
+      const found = await caller(runtime, request);
+      return startStepUpAuthentication(
+        runtime,
+        'token' in found
+          ? { token: found.token }
+          : { app: found.app, challengeId: text(request.body.challengeId) },
+        requestContext(request),
+      );
+    },
+  );
+
+  app.post<{ Body: Static<typeof VerifyBody> }>(
+    '/v1/client/verify/passkey',
+    { schema: { tags, summary: 'passkey.signIn step 3: verify the assertion', body: VerifyBody } },
+    async (request) => {
+      const found = await caller(runtime, request);
+      const verified = await finishStepUpAuthentication(
+        runtime,
+        {
+          ...found,
+          challengeId: request.body.challengeId,
+          response: normalizeAuthenticationResponse(request.body.authenticationCredential),
+        },
+        requestContext(request),
+      );
+      return {
+        isVerified: true,
+        accessToken: verified.token,
+        userId: verified.user.externalId,
+        userAuthenticatorId: verified.credential.id,
+        username: verified.user.displayName,
+        userDisplayName: verified.user.displayName,
+      };
+    },
+  );
+
+  app.get<{ Querystring: { credentialIds?: string } }>(
+    '/v1/client/user-authenticators/passkey',
+    {
+      schema: {
+        tags,
+        summary: 'passkey.isAvailableOnDevice: 200 when one of these credential ids is registered',
+        querystring: Type.Object({
+          credentialIds: Type.Optional(Type.String({ maxLength: 20_000 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const found = await caller(runtime, request);
+      const appId =
+        'app' in found ? found.app.id : (await resolveToken(runtime, found)).action.appId;
+      const ids = (request.query.credentialIds ?? '').split(',').filter(Boolean).slice(0, 20);
+      for (const id of ids) {
+        const credential = await runtime.store.credentials.findByCredentialId(appId, id);
+        const user = credential
+          ? await runtime.store.users.findById(appId, credential.userId)
+          : null;
+        if (credential && user) return authenticatorJson(user, credential);
+      }
+      return reply.code(404).send({
+        error: 'invalid_request',
+        errorCode: 'invalid_request',
+        errorDescription: 'no such passkey',
+      });
+    },
+  );
+
+  app.get(
+    '/v1/client/user-authenticators',
+    { schema: { tags, summary: "The token's user's passkeys (Bearer token)" } },
+    async (request) => {
+      const token = await requireToken(runtime, request);
+      const { action } = await resolveToken(runtime, { token }, requestContext(request));
+      const user = await runtime.store.users.findById(action.appId, action.userId);
+      if (!user) throw new LatchkeyError('invalid_token', 'the token is invalid');
+      const credentials = await runtime.store.credentials.listByUser(action.appId, user.id);
+      return credentials.map((c) => authenticatorJson(user, c));
+    },
+  );
+}

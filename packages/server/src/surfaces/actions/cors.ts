@@ -1,0 +1,57 @@
+import { type AppRecord, type Runtime, sha256Hex } from '@latchkey/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { bearerToken, tenantId } from './credentials-header.ts';
+
+/** The Authorization header makes every client call non-simple, so each has a preflight. */
+const ALLOWED_HEADERS = 'Authorization, Content-Type';
+const ALLOWED_METHODS = 'GET, POST, OPTIONS';
+
+/**
+ * CORS for the client API. A call is answered for an origin of the app it concerns (the Bearer
+ * token's app, or the Basic tenant). A preflight carries no Authorization header, so it is allowed
+ * for an origin of any app; the call itself is then held to its own app's origins. Where a call
+ * names no known app (a bad token), the origin of any app may read the JSON error, so that the
+ * browser SDK can report it.
+ */
+export function registerClientCors(app: FastifyInstance, runtime: Runtime): void {
+  async function anyAppHas(origin: string): Promise<boolean> {
+    return (await runtime.store.apps.list()).some((a) => a.origins.includes(origin));
+  }
+
+  async function requestApp(request: FastifyRequest): Promise<AppRecord | null> {
+    const token = bearerToken(request);
+    if (token !== null) {
+      const record =
+        token.length <= 200 ? await runtime.store.stepUpTokens.findByHash(sha256Hex(token)) : null;
+      return record ? runtime.store.apps.findById(record.appId) : null;
+    }
+    const tenant = tenantId(request);
+    return tenant && tenant.length <= 64 ? runtime.store.apps.findById(tenant) : null;
+  }
+
+  function allow(reply: FastifyReply, origin: string | null): void {
+    reply.header('Vary', 'Origin');
+    if (origin) reply.header('Access-Control-Allow-Origin', origin);
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (request.method === 'OPTIONS' || typeof origin !== 'string') return;
+    if (!request.url.startsWith('/v1/client/')) return;
+    const record = await requestApp(request);
+    const allowed = record ? record.origins.includes(origin) : await anyAppHas(origin);
+    allow(reply, allowed ? origin : null);
+  });
+
+  app.options('/v1/client/*', { schema: { hide: true } }, async (request, reply) => {
+    const origin = request.headers.origin;
+    const allowed = typeof origin === 'string' && (await anyAppHas(origin)) ? origin : null;
+    allow(reply, allowed);
+    if (allowed) {
+      reply.header('Access-Control-Allow-Methods', ALLOWED_METHODS);
+      reply.header('Access-Control-Allow-Headers', ALLOWED_HEADERS);
+      reply.header('Access-Control-Max-Age', '600');
+    }
+    return reply.code(204).send();
+  });
+}
