@@ -169,6 +169,43 @@ describe('many instances on one PostgreSQL', { skip: postgres.skip }, () => {
     }
   });
 
+  it('applies a rules change made on one instance to the next action tracked on another', async () => {
+    const secret = `Basic ${Buffer.from(`${client.options.apiKey}:`).toString('base64')}`;
+    const headers = { authorization: secret, 'content-type': 'application/json' };
+    const track = async (base: string, key: string) => {
+      const res = await fetch(`${base}/v1/users/ada/actions/high-value-transfer`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ idempotencyKey: key, custom: { amount: 7500 } }),
+      });
+      assert.equal(res.status, 200);
+      return ((await res.json()) as { state: string }).state;
+    };
+    const setRules = async (base: string, outcome: string) => {
+      const res = await fetch(`${base}/v1/action-configs/high-value-transfer`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({
+          defaultOutcome: 'ALLOW',
+          rules: [
+            {
+              name: 'large transfer',
+              priority: 10,
+              outcome,
+              conditions: { '>': [{ var: 'custom.amount' }, 5000] },
+            },
+          ],
+        }),
+      });
+      assert.equal(res.status, 200, await res.text());
+    };
+    await setRules(at(0), 'CHALLENGE');
+    assert.equal(await track(at(1), 'transfer-1'), 'CHALLENGE_REQUIRED');
+    await setRules(at(2), 'BLOCK');
+    assert.equal(await track(at(1), 'transfer-2'), 'BLOCK');
+    assert.equal(await track(at(0), 'transfer-3'), 'BLOCK');
+  });
+
   it('lets exactly one of 20 finishes of one payload, spread over the instances, succeed', async () => {
     const authenticator = new SoftwareAuthenticator();
     await client.register(at(0), authenticator, 'edsger');

@@ -1,0 +1,208 @@
+/**
+ * The bank demo's whole story in a real Chromium with a virtual passkey authenticator: open an
+ * account, add a passkey, sign in with it (button and autofill), send money with and without a
+ * passkey step-up, fail a step-up, remove the passkey. Screenshots of each page go to
+ * `.artifacts/screenshots/`.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { type DemoStack, startDemoStack } from '../../examples/bank/testing/demo-stack.ts';
+import {
+  type BrowserSession,
+  browserUnavailableReason,
+  openBrowser,
+  SCREENSHOT_DIR,
+} from '../support/chromium.ts';
+
+const skip = browserUnavailableReason();
+const EMAIL = 'ada@example.com';
+const PASSWORD = 'correct horse battery';
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOT_DIR}bank-${name}.png`, fullPage: true });
+}
+
+describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
+  let stack: DemoStack;
+  let browser: BrowserSession;
+  let page: Page;
+
+  const balance = (): number => stack.bank.findUserByEmail(EMAIL)!.balanceCents;
+  const signCount = async (): Promise<number> => (await browser.credentials())[0]?.signCount ?? -1;
+
+  async function presence(enabled: boolean): Promise<void> {
+    await browser.cdp.send('WebAuthn.setAutomaticPresenceSimulation', {
+      authenticatorId: browser.authenticatorId,
+      enabled,
+    });
+  }
+
+  /**
+   * Signs out with the authenticator not answering, so that the autofill request the sign-in page
+   * starts on load waits (headless Chromium would otherwise answer it at once and sign back in),
+   * then lets the authenticator answer again. Returns the autofill request's handshake id.
+   */
+  async function signOutWithAutofillWaiting(): Promise<string> {
+    await presence(false);
+    const autofillStart = page.waitForResponse((r) => r.url().endsWith('/webauthn/start'));
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/sign-in?notice=signed_out');
+    const handshakeId = (await (await autofillStart).json()).handshake.id as string;
+    await presence(true);
+    return handshakeId;
+  }
+
+  /** Fills the transfer form on a freshly opened account page and sends it. */
+  async function send(recipient: string, amount: string): Promise<void> {
+    await page.goto(`${stack.bankUrl}/account`);
+    await page.fill('#recipient', recipient);
+    await page.fill('#amount', amount);
+    await page.click('#transfer-submit');
+  }
+
+  before(async () => {
+    stack = await startDemoStack();
+    browser = await openBrowser();
+    page = browser.page;
+    page.setDefaultTimeout(15_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('opens an account with an email and a password', async () => {
+    await page.goto(`${stack.bankUrl}/sign-up`);
+    await shot(page, '01-sign-up');
+    await page.fill('input[name=email]', EMAIL);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL('**/account?notice=welcome');
+    assert.equal(await page.textContent('#balance'), '$25,000.00');
+    await page.locator('#add-passkey:not([hidden])').waitFor();
+    assert.equal(await page.locator('#no-passkeys').count(), 1);
+    await shot(page, '02-account-new');
+  });
+
+  it('adds a passkey, listed with its name, type and use', async () => {
+    await page.click('#add-passkey');
+    await page.waitForURL('**/account?notice=passkey_added');
+    const rows = page.locator('table.passkeys tbody tr');
+    assert.equal(await rows.count(), 1);
+    const cells = await rows.first().locator('td').allTextContents();
+    assert.match(cells[0]!, /\S/, 'a name');
+    assert.equal(cells[3]!.trim(), 'Never', 'not used yet');
+    assert.equal(cells[4]!.trim(), '0');
+    assert.equal((await browser.credentials()).length, 1, 'the authenticator holds the passkey');
+    await shot(page, '03-account-passkey-added');
+  });
+
+  it('signs out, then in again with the "Sign in with a passkey" button', async () => {
+    const autofillHandshake = await signOutWithAutofillWaiting();
+    await shot(page, '04-sign-in');
+    const finish = page.waitForRequest((r) => r.url().endsWith('/webauthn/finish'));
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    const finished = JSON.parse((await finish).postData() ?? '{}');
+    assert.notEqual(finished.handshake_id, autofillHandshake, 'the button’s own ceremony');
+    await page.waitForURL('**/account');
+    assert.equal(await page.textContent('#balance'), '$25,000.00');
+    const cells = await page.locator('table.passkeys tbody tr td').allTextContents();
+    assert.equal(cells[4]!.trim(), '1', 'used once');
+    assert.notEqual(cells[3]!.trim(), 'Never');
+  });
+
+  it('signs in with passkey autofill on the email field', async () => {
+    await signOutWithAutofillWaiting();
+    assert.equal(
+      await page.getAttribute('#email', 'autocomplete'),
+      'username webauthn',
+      'the field offers passkeys',
+    );
+    // Headless Chromium answers an autofill request at once, with no typing: reloaded, the page
+    // signs in by itself through the autofill request it starts on load.
+    const signIn = page.waitForRequest((r) => r.url().endsWith('/api/passkey-sign-in'));
+    await page.reload();
+    await signIn;
+    await page.waitForURL('**/account');
+    assert.equal(await page.textContent('#balance'), '$25,000.00');
+  });
+
+  it('sends $50 at once, with no passkey prompt', async () => {
+    const before = await signCount();
+    let latchkeyCalls = 0;
+    const count = (r: { url(): string }) => {
+      if (r.url().startsWith(stack.latchkeyUrl)) latchkeyCalls++;
+    };
+    page.on('request', count);
+    await send('Grace Hopper', '50');
+    await page.waitForURL('**/account?notice=sent*');
+    page.off('request', count);
+    assert.equal(await page.textContent('#notice'), 'Sent $50.00 to Grace Hopper.');
+    assert.equal(await page.textContent('#balance'), '$24,950.00');
+    assert.equal(balance(), 2_495_000);
+    assert.equal(await signCount(), before, 'the passkey was not used');
+    assert.equal(latchkeyCalls, 0, 'the browser never talked to latchkey');
+    await shot(page, '05-account-sent-small');
+  });
+
+  it('asks for the passkey before sending $7,500, and moves the money only after', async () => {
+    const before = await signCount();
+    let atConfirm: { balance: number; signCount: number } | null = null;
+    await page.route('**/api/transfers/*/confirm', async (route) => {
+      atConfirm = { balance: balance(), signCount: await signCount() };
+      await route.continue();
+    });
+    await send('Katherine Johnson', '7,500');
+    await page.waitForURL('**/account?notice=sent*');
+    await page.unroute('**/api/transfers/*/confirm');
+    assert.deepEqual(
+      atConfirm,
+      { balance: 2_495_000, signCount: before + 1 },
+      'the passkey answered first, and the balance had not moved yet',
+    );
+    assert.equal(await page.textContent('#notice'), 'Sent $7,500.00 to Katherine Johnson.');
+    assert.equal(await page.textContent('#balance'), '$17,450.00');
+    assert.equal(balance(), 1_745_000);
+    assert.match(
+      (await page.locator('.transfers li').first().textContent()) ?? '',
+      /confirmed with a passkey/,
+    );
+    await shot(page, '06-account-sent-large');
+  });
+
+  it('leaves the balance alone when the step-up’s user verification fails', async () => {
+    await browser.setUserVerified(false);
+    try {
+      await send('Mallory', '6000');
+      const message = page.locator('#transfer-message.error');
+      await message.waitFor();
+      assert.match((await message.textContent()) ?? '', /transfer was not sent/);
+      await shot(page, '07-account-step-up-failed');
+    } finally {
+      await browser.setUserVerified(true);
+    }
+    assert.equal(balance(), 1_745_000);
+    await page.reload();
+    assert.equal(await page.textContent('#balance'), '$17,450.00');
+  });
+
+  it('removes the passkey, which then cannot sign in, with a clear message', async () => {
+    await page.getByRole('button', { name: /^Remove/ }).click();
+    await page.waitForURL('**/account?notice=passkey_removed');
+    assert.equal(await page.locator('table.passkeys tbody tr').count(), 0);
+    assert.equal(await page.locator('#no-passkeys').count(), 1);
+    await shot(page, '08-account-passkey-removed');
+
+    await signOutWithAutofillWaiting();
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    const message = page.locator('#passkey-message');
+    await message.waitFor();
+    assert.match((await message.textContent()) ?? '', /no longer linked to an account/);
+    assert.ok(page.url().includes('/sign-in'), 'still signed out');
+    await shot(page, '09-sign-in-revoked-passkey');
+  });
+});

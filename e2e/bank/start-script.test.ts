@@ -1,0 +1,109 @@
+/**
+ * `npm start` (scripts/start.mjs) as a newcomer runs it: latchkey and the bank come up, the demo's
+ * app is created once and reused, and Ctrl-C stops both.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { freePort } from '../../examples/bank/testing/demo-stack.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'latchkey-start-'));
+const running = new Set<ChildProcess>();
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+async function startDemo(latchkeyPort: number, bankPort: number): Promise<Started> {
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      LATCHKEY_PORT: String(latchkeyPort),
+      BANK_PORT: String(bankPort),
+      LATCHKEY_DATABASE_URL: `sqlite:${join(dir, 'latchkey.db')}`,
+      BANK_DB: join(dir, 'bank.db'),
+      LATCHKEY_DEMO_STATE: join(dir, 'demo.json'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  const ready = new Promise<void>((resolve, reject) => {
+    const check = setInterval(() => {
+      if (output.includes('<- open this')) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 50);
+    void exited.then((code) => {
+      clearInterval(check);
+      reject(new Error(`npm start exited with ${code}:\n${output}`));
+    });
+  });
+  await ready;
+  return { child, output: () => output, exited };
+}
+
+async function refused(url: string): Promise<boolean> {
+  try {
+    await fetch(url);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe('npm start', () => {
+  after(() => {
+    for (const child of running) child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts latchkey and the bank, prints both URLs, and stops both on Ctrl-C', async () => {
+    const [latchkeyPort, bankPort] = [await freePort(), await freePort()];
+    const latchkeyUrl = `http://127.0.0.1:${latchkeyPort}`;
+    const bankUrl = `http://localhost:${bankPort}`;
+    const first = await startDemo(latchkeyPort, bankPort);
+    assert.match(first.output(), new RegExp(`latchkey +${latchkeyUrl}`));
+    assert.match(first.output(), new RegExp(`bank +${bankUrl}`));
+    assert.match(first.output(), /created the demo's latchkey app/);
+
+    const state = JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8'));
+    assert.equal((await fetch(`${latchkeyUrl}/healthz`)).status, 200);
+    const app = await fetch(`${latchkeyUrl}/v1/apps/${state.app_id}`);
+    const body = (await app.json()) as { app: { allowed_origins: string[] } };
+    assert.deepEqual(body.app.allowed_origins, [bankUrl]);
+    const signIn = await (await fetch(`${bankUrl}/sign-in`)).text();
+    assert.match(signIn, new RegExp(`<meta name="latchkey-app-id" content="${state.app_id}">`));
+
+    first.child.kill('SIGINT');
+    assert.equal(await first.exited, 0);
+    assert.ok(await refused(`${latchkeyUrl}/healthz`), 'latchkey stopped');
+    assert.ok(await refused(`${bankUrl}/sign-in`), 'the bank stopped');
+
+    const second = await startDemo(latchkeyPort, bankPort);
+    assert.match(second.output(), /using the demo's latchkey app/);
+    assert.equal(JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8')).app_id, state.app_id);
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exited, 0);
+  });
+});

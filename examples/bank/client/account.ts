@@ -1,0 +1,80 @@
+/**
+ * The account page: add a passkey (only where the browser can make one), and send money, with a
+ * passkey step-up for large amounts.
+ */
+import { BankApiError, postJson, say } from './bank-api.ts';
+import { type PasskeyTask, passkeyErrorMessage } from './passkey-errors.ts';
+import { latchkey } from './passkeys.ts';
+
+const client = latchkey();
+
+function messageFor(error: unknown, task: PasskeyTask): string {
+  return error instanceof BankApiError ? error.message : passkeyErrorMessage(error, task);
+}
+
+// Add a passkey: the bank asks latchkey for a register transaction, the browser makes the passkey,
+// and the bank redeems the nonce to confirm it is this user's.
+const addButton = document.getElementById('add-passkey') as HTMLButtonElement | null;
+const passkeyBox = document.getElementById('passkey-message');
+
+void (async () => {
+  if (addButton && (await client.passkey.canRegisterPasskey())) addButton.hidden = false;
+})();
+
+addButton?.addEventListener('click', async () => {
+  addButton.disabled = true;
+  say(passkeyBox, 'info', 'Follow your browser’s prompt to create a passkey…');
+  try {
+    const { transactionId } = await postJson<{ transactionId: string }>('/api/passkeys/register');
+    const nonce = await client.passkey.register(transactionId);
+    const { redirect } = await postJson<{ redirect: string }>('/api/passkeys/verify', { nonce });
+    window.location.assign(redirect);
+  } catch (error) {
+    say(passkeyBox, 'error', messageFor(error, 'register'));
+    addButton.disabled = false;
+  }
+});
+
+// Transfers.
+const form = document.getElementById('transfer-form') as HTMLFormElement | null;
+const submit = document.getElementById('transfer-submit') as HTMLButtonElement | null;
+const transferBox = document.getElementById('transfer-message');
+
+type TransferAnswer =
+  | { status: 'sent'; redirect: string }
+  | { status: 'step_up'; pendingId: string; transactionId: string };
+
+async function stepUp(pendingId: string, transactionId: string): Promise<void> {
+  say(transferBox, 'info', 'This is a large transfer. Confirm it with your passkey…');
+  let nonce: string;
+  try {
+    nonce = await client.passkey.authenticate({ transactionId });
+  } catch (error) {
+    await postJson(`/api/transfers/${encodeURIComponent(pendingId)}/cancel`).catch(() => {});
+    throw error;
+  }
+  const confirmed = await postJson<{ redirect: string }>(
+    `/api/transfers/${encodeURIComponent(pendingId)}/confirm`,
+    { nonce },
+  );
+  window.location.assign(confirmed.redirect);
+}
+
+form?.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (!submit) return;
+  const data = new FormData(form);
+  submit.disabled = true;
+  say(transferBox, 'error', null);
+  try {
+    const answer = await postJson<TransferAnswer>('/api/transfers', {
+      recipient: String(data.get('recipient') ?? ''),
+      amount: String(data.get('amount') ?? ''),
+    });
+    if (answer.status === 'sent') window.location.assign(answer.redirect);
+    else await stepUp(answer.pendingId, answer.transactionId);
+  } catch (error) {
+    say(transferBox, 'error', messageFor(error, 'step-up'));
+    submit.disabled = false;
+  }
+});

@@ -1,0 +1,19 @@
+/**
+ * What every route needs: the bank's store, its latchkey client, and its settings.
+ */
+import type { Latchkey } from '@latchkey/node';
+import type { BankStore } from './bank-store.ts';
+import type { PasskeySettings } from './views/layout.ts';
+
+export interface BankContext {
+  store: BankStore;
+  /** The `@latchkey/node` client, with the app's API key: server-side only. */
+  latchkey: Latchkey;
+  /** What the pages tell the browser SDK: the app id and latchkey's URL (no secrets). */
+  passkeys: PasskeySettings;
+  /** The bank's own origin, the only one allowed to change state. */
+  origin: string;
+  /** Whether cookies get the Secure flag (the origin is https). */
+  secureCookies: boolean;
+  now: () => number;
+}

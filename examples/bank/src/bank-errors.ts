@@ -1,0 +1,66 @@
+/**
+ * What the bank's JSON endpoints answer when they refuse: a stable code, a status, and a message a
+ * customer can act on. The page shows the message; tests assert the code.
+ */
+
+export const BANK_ERRORS = {
+  invalid_request: { status: 400, message: 'That request was not understood.' },
+  cross_origin: {
+    status: 403,
+    message: 'This request did not come from the bank’s own pages, so it was refused.',
+  },
+  not_signed_in: { status: 401, message: 'Your session has ended. Sign in again.' },
+  invalid_amount: { status: 400, message: 'Enter an amount in dollars, such as 50 or 7,500.00.' },
+  amount_too_large: { status: 400, message: 'A single transfer can be at most $1,000,000.00.' },
+  invalid_recipient: { status: 400, message: 'Enter who the money goes to (2 to 80 characters).' },
+  insufficient_funds: { status: 409, message: 'Your balance is too low for this transfer.' },
+  passkey_required: {
+    status: 409,
+    message: 'Transfers over $5,000 need a passkey. Add a passkey to your account first.',
+  },
+  step_up_expired: {
+    status: 410,
+    message: 'This transfer waited too long for confirmation and was cancelled. Send it again.',
+  },
+  step_up_failed: {
+    status: 401,
+    message: 'The passkey check could not be verified, so the transfer was not sent.',
+  },
+  wrong_user: {
+    status: 403,
+    message: 'That passkey belongs to a different account, so the transfer was not sent.',
+  },
+  passkey_not_verified: {
+    status: 401,
+    message: 'The passkey could not be verified. Try again.',
+  },
+  unknown_account: {
+    status: 401,
+    message: 'This passkey is not linked to an account at this bank. Sign in with your password.',
+  },
+  latchkey_unavailable: {
+    status: 503,
+    message: 'The passkey service is not reachable right now. Try again in a moment.',
+  },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+/** One of the bank's error codes. */
+export type BankErrorCode = keyof typeof BANK_ERRORS;
+
+/**
+ * A refusal with its code, thrown by route handlers and turned into JSON in one place.
+ *
+ * @example
+ * throw new BankError('insufficient_funds');
+ */
+export class BankError extends Error {
+  readonly code: BankErrorCode;
+  readonly status: number;
+
+  constructor(code: BankErrorCode, options?: { cause?: unknown }) {
+    super(BANK_ERRORS[code].message, options);
+    this.name = 'BankError';
+    this.code = code;
+    this.status = BANK_ERRORS[code].status;
+  }
+}

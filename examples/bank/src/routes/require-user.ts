@@ -1,0 +1,33 @@
+/**
+ * The signed-in user of a JSON request, or a `not_signed_in` refusal.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { BankContext } from '../bank-context.ts';
+import { BankError } from '../bank-errors.ts';
+import type { User } from '../bank-store.ts';
+import { sessionUser } from '../sessions.ts';
+
+/**
+ * @example
+ * const user = requireUser(ctx, request);
+ */
+export function requireUser(ctx: BankContext, request: FastifyRequest): User {
+  const user = sessionUser(ctx.store, request, ctx.now());
+  if (!user) throw new BankError('not_signed_in');
+  return user;
+}
+
+/**
+ * A string field of a JSON body, or an `invalid_request` refusal.
+ *
+ * @example
+ * const nonce = stringField(request.body, 'nonce');
+ */
+export function stringField(body: unknown, field: string): string {
+  const value =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : null;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 2048) {
+    throw new BankError('invalid_request');
+  }
+  return value;
+}
