@@ -98,6 +98,10 @@ export async function finishRegistration(
     } catch {
       return reject('malformed_response', 'attestationObject is malformed');
     }
+    // Valid CBOR that is not a map (a bare integer, say) is not an attestation object either.
+    if (!(attestation instanceof Map)) {
+      return reject('malformed_response', 'attestationObject is not a CBOR map');
+    }
     const fmt = attestation.get('fmt');
     const authData = attestation.get('authData');
     if (!(authData instanceof Uint8Array)) {

@@ -197,6 +197,27 @@ for (const db of databases()) {
       }
     });
 
+    it('refuses an attestation object that is valid CBOR but not a map', async () => {
+      const authenticator = new SoftwareAuthenticator();
+      // "AA" is one byte, 0x00: the CBOR integer 0.
+      for (const attestationObject of ['AA', 'YWJj', 'gA']) {
+        const started = await startRegister(
+          h,
+          await registerTransaction(h, `not-a-map-${attestationObject}`),
+        );
+        const valid = await authenticator.createCredential({
+          options: started.options,
+          origin: ORIGIN,
+        });
+        const res = await finishRegister(h, started, {
+          ...valid,
+          response: { ...valid.response, attestationObject },
+        });
+        assert.equal(res.statusCode, 400, `${attestationObject}: ${res.body}`);
+        assert.equal(res.json().code, 'invalid_request');
+      }
+    });
+
     it('refuses a few bytes of CBOR that declare 2^32 items', async () => {
       for (const hex of [
         '9b0000000100000000',
