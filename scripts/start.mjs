@@ -5,7 +5,9 @@
 // 2. on first start, creates the bank's latchkey app with `latchkey apps create … --json` and keeps
 //    its id and API key in .latchkey-demo.json (git-ignored); later starts reuse it while latchkey
 //    still knows it;
-// 3. starts the bank (examples/bank) on http://localhost:3000 with that app, and prints both URLs.
+// 3. loads the bank's transfer rules (examples/bank/rules/high-value-transfer.json) onto that app
+//    with `latchkey actions set`, at every start, so edits to the file take effect;
+// 4. starts the bank (examples/bank) on http://localhost:3000 with that app, and prints both URLs.
 // Ctrl-C (SIGINT) or SIGTERM is passed on to both; if either stops on its own, the other is stopped.
 //
 // Environment: LATCHKEY_PORT (8080), BANK_PORT (3000), LATCHKEY_DATABASE_URL
@@ -26,6 +28,7 @@ const databaseUrl = env.LATCHKEY_DATABASE_URL ?? `sqlite:${resolve(root, 'latchk
 const bankDb = resolve(root, env.BANK_DB ?? 'bank.db');
 const statePath = resolve(root, env.LATCHKEY_DEMO_STATE ?? '.latchkey-demo.json');
 const latchkeyBin = resolve(root, 'packages/server/bin/latchkey.js');
+const rulesFile = resolve(root, 'examples/bank/rules/high-value-transfer.json');
 
 /** @type {Map<string, import('node:child_process').ChildProcess>} */
 const children = new Map();
@@ -151,6 +154,17 @@ try {
   ]);
   await waitFor(`${latchkeyUrl}/healthz`, 'latchkey');
   const app = await demoApp();
+  await cli([
+    'actions',
+    'set',
+    '--app',
+    app.app_id,
+    '--action',
+    'high-value-transfer',
+    '--file',
+    rulesFile,
+  ]);
+  log(`loaded the transfer rules for high-value-transfer from ${rulesFile}`);
   start('bank', ['--import', 'tsx', resolve(root, 'examples/bank/src/main.ts')], {
     PORT: String(bankPort),
     HOST: '127.0.0.1',

@@ -1,7 +1,9 @@
 /**
  * The bank demo's whole story in a real Chromium with a virtual passkey authenticator: open an
- * account, add a passkey, sign in with it (button and autofill), send money with and without a
- * passkey step-up, fail a step-up, remove the passkey. Screenshots of each page go to
+ * account, add a passkey (flex), sign in with it (button and autofill), send money tracked as
+ * `high-value-transfer` with the bank's rules (a first transfer to someone new and one over $5,000
+ * ask for the passkey through `@authsignal/browser`; a second small one to the same recipient does
+ * not), fail a step-up, remove the passkey. Screenshots of each page go to
  * `.artifacts/screenshots/`.
  */
 import assert from 'node:assert/strict';
@@ -20,9 +22,10 @@ const skip = browserUnavailableReason();
 const EMAIL = 'ada@example.com';
 const PASSWORD = 'correct horse battery';
 
-async function shot(page: Page, name: string): Promise<void> {
+/** A screenshot of the whole page, or (for a modal dialog, whose backdrop covers the viewport) of what is on screen. */
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: `${SCREENSHOT_DIR}bank-${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${SCREENSHOT_DIR}bank-${name}.png`, fullPage });
 }
 
 describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
@@ -131,7 +134,56 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
     assert.equal(await page.textContent('#balance'), '$25,000.00');
   });
 
-  it('sends $50 at once, with no passkey prompt', async () => {
+  /**
+   * Sends a transfer that needs the passkey, and records what the page showed while the passkey
+   * request was on its way to latchkey, and the balance and signature count when the page asked
+   * the bank to confirm.
+   */
+  async function sendWithStepUp(recipient: string, amount: string, screenshot?: string) {
+    const options = '**/v1/client/user-authenticators/passkey/authentication-options';
+    let prompt: { open: boolean; text: string } | null = null;
+    let atConfirm: { balance: number; signCount: number } | null = null;
+    await page.route(options, async (route) => {
+      if (route.request().method() === 'POST') {
+        const dialog = page.locator('#approve-dialog');
+        prompt = {
+          open: (await dialog.getAttribute('open')) !== null,
+          text: ((await dialog.locator('h2').textContent()) ?? '').replace(/\s+/g, ' ').trim(),
+        };
+        if (screenshot) await shot(page, screenshot, false);
+      }
+      await route.continue();
+    });
+    await page.route('**/api/transfers/*/confirm', async (route) => {
+      atConfirm = { balance: balance(), signCount: await signCount() };
+      await route.continue();
+    });
+    try {
+      await send(recipient, amount);
+      await page.waitForURL('**/account?notice=sent*');
+    } finally {
+      await page.unroute(options);
+      await page.unroute('**/api/transfers/*/confirm');
+    }
+    return { prompt, atConfirm };
+  }
+
+  it('asks for the passkey for a first $50 to someone new, showing what it approves', async () => {
+    const before = await signCount();
+    const { prompt, atConfirm } = await sendWithStepUp('Grace Hopper', '50');
+    assert.deepEqual(prompt, { open: true, text: 'Approve $50.00 to Grace Hopper' });
+    assert.deepEqual(
+      atConfirm,
+      { balance: 2_500_000, signCount: before + 1 },
+      'the passkey answered first, and the balance had not moved yet',
+    );
+    assert.equal(await page.textContent('#notice'), 'Sent $50.00 to Grace Hopper.');
+    assert.equal(await page.textContent('#balance'), '$24,950.00');
+    assert.equal(balance(), 2_495_000);
+    await shot(page, '05-account-sent-new-recipient');
+  });
+
+  it('sends a second $50 to the same recipient at once, with no passkey prompt', async () => {
     const before = await signCount();
     let latchkeyCalls = 0;
     const count = (r: { url(): string }) => {
@@ -142,36 +194,33 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
     await page.waitForURL('**/account?notice=sent*');
     page.off('request', count);
     assert.equal(await page.textContent('#notice'), 'Sent $50.00 to Grace Hopper.');
-    assert.equal(await page.textContent('#balance'), '$24,950.00');
-    assert.equal(balance(), 2_495_000);
+    assert.equal(await page.textContent('#balance'), '$24,900.00');
+    assert.equal(balance(), 2_490_000);
     assert.equal(await signCount(), before, 'the passkey was not used');
     assert.equal(latchkeyCalls, 0, 'the browser never talked to latchkey');
-    await shot(page, '05-account-sent-small');
+    const activity = await page.locator('.transfers li').allTextContents();
+    assert.doesNotMatch(activity[0] ?? '', /confirmed with a passkey/);
+    assert.match(activity[1] ?? '', /confirmed with a passkey/);
+    await shot(page, '06-account-sent-known-recipient');
   });
 
-  it('asks for the passkey before sending $7,500, and moves the money only after', async () => {
+  it('asks for the passkey before sending $7,500, shows the details, and moves the money only after', async () => {
     const before = await signCount();
-    let atConfirm: { balance: number; signCount: number } | null = null;
-    await page.route('**/api/transfers/*/confirm', async (route) => {
-      atConfirm = { balance: balance(), signCount: await signCount() };
-      await route.continue();
-    });
-    await send('Katherine Johnson', '7,500');
-    await page.waitForURL('**/account?notice=sent*');
-    await page.unroute('**/api/transfers/*/confirm');
+    const { prompt, atConfirm } = await sendWithStepUp('ACME Ltd', '7,500', '07-approve-dialog');
+    assert.deepEqual(prompt, { open: true, text: 'Approve $7,500.00 to ACME Ltd' });
     assert.deepEqual(
       atConfirm,
-      { balance: 2_495_000, signCount: before + 1 },
+      { balance: 2_490_000, signCount: before + 1 },
       'the passkey answered first, and the balance had not moved yet',
     );
-    assert.equal(await page.textContent('#notice'), 'Sent $7,500.00 to Katherine Johnson.');
-    assert.equal(await page.textContent('#balance'), '$17,450.00');
-    assert.equal(balance(), 1_745_000);
+    assert.equal(await page.textContent('#notice'), 'Sent $7,500.00 to ACME Ltd.');
+    assert.equal(await page.textContent('#balance'), '$17,400.00');
+    assert.equal(balance(), 1_740_000);
     assert.match(
       (await page.locator('.transfers li').first().textContent()) ?? '',
       /confirmed with a passkey/,
     );
-    await shot(page, '06-account-sent-large');
+    await shot(page, '08-account-sent-large');
   });
 
   it('leaves the balance alone when the step-up’s user verification fails', async () => {
@@ -180,14 +229,18 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
       await send('Mallory', '6000');
       const message = page.locator('#transfer-message.error');
       await message.waitFor();
-      assert.match((await message.textContent()) ?? '', /transfer was not sent/);
-      await shot(page, '07-account-step-up-failed');
+      assert.equal(
+        await message.textContent(),
+        'Your identity was not confirmed with your passkey, so the transfer was not sent.',
+      );
+      assert.equal(await page.locator('#approve-dialog').getAttribute('open'), null, 'closed');
+      await shot(page, '09-account-step-up-failed');
     } finally {
       await browser.setUserVerified(true);
     }
-    assert.equal(balance(), 1_745_000);
+    assert.equal(balance(), 1_740_000);
     await page.reload();
-    assert.equal(await page.textContent('#balance'), '$17,450.00');
+    assert.equal(await page.textContent('#balance'), '$17,400.00');
   });
 
   it('removes the passkey, which then cannot sign in, with a clear message', async () => {
@@ -195,7 +248,7 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
     await page.waitForURL('**/account?notice=passkey_removed');
     assert.equal(await page.locator('table.passkeys tbody tr').count(), 0);
     assert.equal(await page.locator('#no-passkeys').count(), 1);
-    await shot(page, '08-account-passkey-removed');
+    await shot(page, '10-account-passkey-removed');
 
     await signOutWithAutofillWaiting();
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
@@ -203,6 +256,6 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
     await message.waitFor();
     assert.match((await message.textContent()) ?? '', /no longer linked to an account/);
     assert.ok(page.url().includes('/sign-in'), 'still signed out');
-    await shot(page, '09-sign-in-revoked-passkey');
+    await shot(page, '11-sign-in-revoked-passkey');
   });
 });

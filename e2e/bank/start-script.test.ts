@@ -1,6 +1,7 @@
 /**
  * `npm start` (scripts/start.mjs) as a newcomer runs it: latchkey and the bank come up, the demo's
- * app is created once and reused, and Ctrl-C stops both.
+ * app is created once and reused, the bank's transfer rules are loaded at every start, and Ctrl-C
+ * stops both.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -8,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { freePort } from '../../examples/bank/testing/demo-stack.ts';
+import { freePort, TRANSFER_RULES_FILE } from '../../examples/bank/testing/demo-stack.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-start-'));
@@ -63,6 +64,41 @@ async function startDemo(latchkeyPort: number, bankPort: number): Promise<Starte
   return { child, output: () => output, exited };
 }
 
+/** The rules latchkey holds for `high-value-transfer`, read with the app's key. */
+async function transferRules(latchkeyUrl: string, apiKey: string) {
+  const res = await fetch(`${latchkeyUrl}/v1/action-configs/high-value-transfer`, {
+    headers: { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}` },
+  });
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as {
+    defaultOutcome: string;
+    rules: { name: string; priority: number; conditions: unknown }[];
+  };
+  return {
+    defaultOutcome: body.defaultOutcome,
+    rules: body.rules.map((r) => ({
+      name: r.name,
+      priority: r.priority,
+      conditions: r.conditions,
+    })),
+  };
+}
+
+function fileRules() {
+  const file = JSON.parse(readFileSync(TRANSFER_RULES_FILE, 'utf8')) as {
+    defaultOutcome: string;
+    rules: { name: string; priority: number; conditions: unknown }[];
+  };
+  return {
+    defaultOutcome: file.defaultOutcome,
+    rules: file.rules.map((r) => ({
+      name: r.name,
+      priority: r.priority,
+      conditions: r.conditions,
+    })),
+  };
+}
+
 async function refused(url: string): Promise<boolean> {
   try {
     await fetch(url);
@@ -94,6 +130,7 @@ describe('npm start', () => {
     assert.deepEqual(body.app.allowed_origins, [bankUrl]);
     const signIn = await (await fetch(`${bankUrl}/sign-in`)).text();
     assert.match(signIn, new RegExp(`<meta name="latchkey-app-id" content="${state.app_id}">`));
+    assert.deepEqual(await transferRules(latchkeyUrl, state.api_key), fileRules());
 
     first.child.kill('SIGINT');
     assert.equal(await first.exited, 0);
@@ -103,6 +140,8 @@ describe('npm start', () => {
     const second = await startDemo(latchkeyPort, bankPort);
     assert.match(second.output(), /using the demo's latchkey app/);
     assert.equal(JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8')).app_id, state.app_id);
+    assert.match(second.output(), /loaded the transfer rules/, 'loaded again at every start');
+    assert.deepEqual(await transferRules(latchkeyUrl, state.api_key), fileRules());
     second.child.kill('SIGTERM');
     assert.equal(await second.exited, 0);
   });

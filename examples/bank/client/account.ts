@@ -1,10 +1,12 @@
 /**
- * The account page: add a passkey (only where the browser can make one), and send money, with a
- * passkey step-up for large amounts.
+ * The account page: add a passkey (only where the browser can make one, with `@latchkey/browser`),
+ * and send money, with a passkey step-up (with `@authsignal/browser`) where latchkey's rules ask
+ * for one.
  */
 import { BankApiError, postJson, say } from './bank-api.ts';
 import { type PasskeyTask, passkeyErrorMessage } from './passkey-errors.ts';
 import { latchkey } from './passkeys.ts';
+import { type Approval, approveWithPasskey } from './step-up.ts';
 
 const client = latchkey();
 
@@ -41,22 +43,25 @@ const submit = document.getElementById('transfer-submit') as HTMLButtonElement |
 const transferBox = document.getElementById('transfer-message');
 
 type TransferAnswer =
-  | { status: 'sent'; redirect: string }
-  | { status: 'step_up'; pendingId: string; transactionId: string };
+  | { status: 'sent' | 'review'; redirect: string }
+  | { status: 'step_up'; transferId: string; token: string; approval: Approval };
 
-async function stepUp(pendingId: string, transactionId: string): Promise<void> {
-  say(transferBox, 'info', 'This is a large transfer. Confirm it with your passkey…');
-  let nonce: string;
+async function stepUp(transferId: string, token: string, approval: Approval): Promise<void> {
+  const path = `/api/transfers/${encodeURIComponent(transferId)}`;
+  say(
+    transferBox,
+    'info',
+    `Approve ${approval.amount} to ${approval.recipient} with your passkey…`,
+  );
+  let approved: string;
   try {
-    nonce = await client.passkey.authenticate({ transactionId });
+    approved = await approveWithPasskey(token, approval);
   } catch (error) {
-    await postJson(`/api/transfers/${encodeURIComponent(pendingId)}/cancel`).catch(() => {});
+    // Nothing was approved: drop the held transfer now rather than let it wait out its time.
+    await postJson(`${path}/cancel`).catch(() => {});
     throw error;
   }
-  const confirmed = await postJson<{ redirect: string }>(
-    `/api/transfers/${encodeURIComponent(pendingId)}/confirm`,
-    { nonce },
-  );
+  const confirmed = await postJson<{ redirect: string }>(`${path}/confirm`, { token: approved });
   window.location.assign(confirmed.redirect);
 }
 
@@ -71,10 +76,19 @@ form?.addEventListener('submit', async (event) => {
       recipient: String(data.get('recipient') ?? ''),
       amount: String(data.get('amount') ?? ''),
     });
-    if (answer.status === 'sent') window.location.assign(answer.redirect);
-    else await stepUp(answer.pendingId, answer.transactionId);
+    if (answer.status === 'step_up') await stepUp(answer.transferId, answer.token, answer.approval);
+    else window.location.assign(answer.redirect);
   } catch (error) {
     say(transferBox, 'error', messageFor(error, 'step-up'));
     submit.disabled = false;
+    // No passkey yet: the way forward is the "Add a passkey" button further down.
+    if (
+      error instanceof BankApiError &&
+      error.code === 'passkey_required' &&
+      addButton &&
+      !addButton.hidden
+    ) {
+      addButton.focus();
+    }
   }
 });

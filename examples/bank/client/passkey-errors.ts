@@ -1,5 +1,7 @@
 /**
- * What to tell a customer for each error code of `@latchkey/browser`, by what they were doing.
+ * What to tell a customer for each error code of `@latchkey/browser` (and each failure of
+ * `@authsignal/browser`'s step-up, mapped onto these codes in `step-up-failure.ts`), by what they
+ * were doing.
  */
 
 /** Where the passkey prompt was shown. */
@@ -63,6 +65,12 @@ const MESSAGES = {
     'sign-in': 'The sign-in request expired. Try again.',
     register: 'The request to add a passkey expired or was refused. Try again.',
     'step-up': 'The confirmation request expired, so the transfer was not sent. Send it again.',
+  },
+  too_many_requests: {
+    'sign-in': 'Too many passkey attempts. Wait a minute, then try again.',
+    register: 'Too many passkey attempts, so no passkey was added. Wait a minute, then try again.',
+    'step-up':
+      'Too many passkey attempts, so the transfer was not sent. Wait a minute, then send it again.',
   },
   user_has_no_passkeys: {
     'sign-in': 'This account has no passkey yet. Sign in with your password, then add one.',

@@ -3,7 +3,13 @@
  */
 import { Latchkey } from '@latchkey/browser';
 
-function meta(name: string): string {
+/**
+ * A setting the server rendered into a `<meta>` tag.
+ *
+ * @example
+ * meta('latchkey-app-id');
+ */
+export function meta(name: string): string {
   const value = document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content;
   if (!value) throw new Error(`missing <meta name="${name}">`);
   return value;

@@ -3,6 +3,7 @@
  * state-changing request, security headers, the page routes, the passkey and transfer endpoints,
  * and the bundled browser code.
  */
+import type { Authsignal } from '@authsignal/node';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { Latchkey } from '@latchkey/node';
@@ -21,6 +22,8 @@ export interface BankAppOptions {
   store: BankStore;
   /** A `@latchkey/node` client for the bank's latchkey app. */
   latchkey: Latchkey;
+  /** An `@authsignal/node` client for the same app, with `apiUrl` at latchkey's `/v1`. */
+  authsignal: Authsignal;
   /** latchkey's app id and URL, as the browser reaches it. */
   appId: string;
   latchkeyUrl: string;
@@ -36,13 +39,16 @@ export interface BankAppOptions {
  * Builds the bank (not yet listening).
  *
  * @example
- * const app = await buildBankApp({ store, latchkey, appId, latchkeyUrl, origin: 'http://localhost:3000' });
+ * const app = await buildBankApp({
+ *   store, latchkey, authsignal, appId, latchkeyUrl, origin: 'http://localhost:3000',
+ * });
  * await app.listen({ port: 3000 });
  */
 export async function buildBankApp(options: BankAppOptions): Promise<FastifyInstance> {
   const ctx: BankContext = {
     store: options.store,
     latchkey: options.latchkey,
+    authsignal: options.authsignal,
     passkeys: { appId: options.appId, latchkeyUrl: options.latchkeyUrl },
     origin: options.origin,
     secureCookies: options.origin.startsWith('https:'),

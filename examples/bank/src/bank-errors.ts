@@ -16,7 +16,12 @@ export const BANK_ERRORS = {
   insufficient_funds: { status: 409, message: 'Your balance is too low for this transfer.' },
   passkey_required: {
     status: 409,
-    message: 'Transfers over $5,000 need a passkey. Add a passkey to your account first.',
+    message:
+      'This transfer needs your passkey, and your account has none yet. Add a passkey below to send this transfer.',
+  },
+  transfer_blocked: {
+    status: 403,
+    message: 'This transfer is not allowed by the bank’s rules, so nothing was sent.',
   },
   step_up_expired: {
     status: 410,
@@ -25,6 +30,15 @@ export const BANK_ERRORS = {
   step_up_failed: {
     status: 401,
     message: 'The passkey check could not be verified, so the transfer was not sent.',
+  },
+  step_up_used: {
+    status: 409,
+    message: 'That passkey confirmation was already used, so this transfer was not sent.',
+  },
+  step_up_mismatch: {
+    status: 403,
+    message:
+      'That passkey confirmation was for a different transfer, so this one was not sent. Send it again.',
   },
   wrong_user: {
     status: 403,

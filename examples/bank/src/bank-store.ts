@@ -1,7 +1,8 @@
 /**
- * The bank's own database: its users, sessions, transfers and transfers waiting for a passkey.
- * latchkey knows none of this; it only knows each user's id (the bank's user id is latchkey's
- * external id) and their passkeys.
+ * The bank's own database: its users, sessions, transfers, and transfers held for a passkey or a
+ * review. latchkey knows none of this; it only knows each user's id (the bank's user id is
+ * latchkey's user id, for the flex API and the actions API alike), their passkeys, and the actions
+ * the bank tracked.
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -28,13 +29,25 @@ export interface Transfer {
   createdAt: number;
 }
 
-/** A large transfer held server-side until a passkey confirms it. */
-export interface PendingTransfer {
+/** Why a transfer is held instead of sent. */
+export const HOLD_REASONS = ['step_up', 'review'] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
+
+/**
+ * A transfer held server-side: until a passkey confirms it (`step_up`), or until someone reviews
+ * it (`review`). Its id is the transfer's id, and latchkey's idempotency key for its action.
+ */
+export interface HeldTransfer {
   id: string;
   userId: string;
   recipient: string;
   amountCents: number;
-  expiresAt: number;
+  /** Whether the customer had never paid this recipient when the transfer was asked for. */
+  isNewRecipient: boolean;
+  reason: HoldReason;
+  createdAt: number;
+  /** When a step-up hold lapses; null for a review hold. */
+  expiresAt: number | null;
 }
 
 const SCHEMA = `
@@ -61,13 +74,16 @@ const SCHEMA = `
     created_at INTEGER NOT NULL
   );
   CREATE INDEX IF NOT EXISTS transfers_by_user ON transfers (user_id, created_at);
-  CREATE TABLE IF NOT EXISTS pending_transfers (
+  CREATE INDEX IF NOT EXISTS transfers_by_recipient ON transfers (user_id, recipient COLLATE NOCASE);
+  CREATE TABLE IF NOT EXISTS held_transfers (
     id TEXT PRIMARY KEY,
     user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     recipient TEXT NOT NULL,
     amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    is_new_recipient INTEGER NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('step_up', 'review')),
     created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL
+    expires_at INTEGER
   );
 `;
 
@@ -89,12 +105,15 @@ interface TransferRow {
   created_at: number;
 }
 
-interface PendingRow {
+interface HeldRow {
   id: string;
   user_id: string;
   recipient: string;
   amount_cents: number;
-  expires_at: number;
+  is_new_recipient: number;
+  reason: HoldReason;
+  created_at: number;
+  expires_at: number | null;
 }
 
 function toUser(row: UserRow): User {
@@ -118,12 +137,15 @@ function toTransfer(row: TransferRow): Transfer {
   };
 }
 
-function toPending(row: PendingRow): PendingTransfer {
+function toHeld(row: HeldRow): HeldTransfer {
   return {
     id: row.id,
     userId: row.user_id,
     recipient: row.recipient,
     amountCents: row.amount_cents,
+    isNewRecipient: row.is_new_recipient === 1,
+    reason: row.reason,
+    createdAt: row.created_at,
     expiresAt: row.expires_at,
   };
 }
@@ -207,9 +229,11 @@ export class BankStore {
 
   /**
    * Moves money out of the user's account in one SQLite transaction: the balance check and the
-   * debit are one statement, so two transfers cannot both spend the same dollars.
+   * debit are one statement, so two transfers cannot both spend the same dollars. The id is the
+   * one the transfer was tracked with in latchkey.
    */
   transfer(input: {
+    id: string;
     userId: string;
     recipient: string;
     amountCents: number;
@@ -225,7 +249,7 @@ export class BankStore {
         .run({ amount: input.amountCents, userId: input.userId });
       if (debit.changes !== 1) return 'insufficient_funds';
       const row: TransferRow = {
-        id: randomUUID(),
+        id: input.id,
         user_id: input.userId,
         recipient: input.recipient,
         amount_cents: input.amountCents,
@@ -260,43 +284,62 @@ export class BankStore {
     return row ? toTransfer(row) : null;
   }
 
-  createPendingTransfer(input: {
-    userId: string;
-    recipient: string;
-    amountCents: number;
-    now: number;
-    expiresAt: number;
-  }): PendingTransfer {
-    const row = {
-      id: randomUUID(),
+  /** Whether the user has sent money to this recipient before (names compared without case). */
+  hasPaid(userId: string, recipient: string): boolean {
+    const row = this.#db
+      .prepare('SELECT 1 FROM transfers WHERE user_id = ? AND recipient = ? COLLATE NOCASE LIMIT 1')
+      .get(userId, recipient);
+    return row !== undefined;
+  }
+
+  /** Holds a transfer (under its own id) and sweeps lapsed step-up holds. */
+  holdTransfer(input: Omit<HeldTransfer, 'createdAt'> & { now: number }): HeldTransfer {
+    const row: HeldRow = {
+      id: input.id,
       user_id: input.userId,
       recipient: input.recipient,
       amount_cents: input.amountCents,
+      is_new_recipient: input.isNewRecipient ? 1 : 0,
+      reason: input.reason,
       created_at: input.now,
       expires_at: input.expiresAt,
     };
     this.#db
       .prepare(
-        `INSERT INTO pending_transfers (id, user_id, recipient, amount_cents, created_at, expires_at)
-         VALUES (@id, @user_id, @recipient, @amount_cents, @created_at, @expires_at)`,
+        `INSERT INTO held_transfers
+           (id, user_id, recipient, amount_cents, is_new_recipient, reason, created_at, expires_at)
+         VALUES (@id, @user_id, @recipient, @amount_cents, @is_new_recipient, @reason, @created_at,
+           @expires_at)`,
       )
       .run(row);
-    this.#db.prepare('DELETE FROM pending_transfers WHERE expires_at <= ?').run(input.now);
-    return toPending(row);
+    this.#db.prepare('DELETE FROM held_transfers WHERE expires_at <= ?').run(input.now);
+    return toHeld(row);
   }
 
   /**
-   * Takes a live pending transfer of this user out of the table, or returns null. One statement,
-   * so a pending transfer is confirmed at most once even when two confirmations race.
+   * Takes a live step-up hold of this user out of the table, or returns null. One statement, so a
+   * held transfer is confirmed at most once even when two confirmations race.
    */
-  consumePendingTransfer(userId: string, id: string, now: number): PendingTransfer | null {
+  takeStepUpHold(userId: string, id: string, now: number): HeldTransfer | null {
     const row = this.#db
       .prepare(
-        `DELETE FROM pending_transfers WHERE id = ? AND user_id = ? AND expires_at > ?
-         RETURNING id, user_id, recipient, amount_cents, expires_at`,
+        `DELETE FROM held_transfers
+         WHERE id = ? AND user_id = ? AND reason = 'step_up' AND expires_at > ?
+         RETURNING *`,
       )
-      .get(id, userId, now) as PendingRow | undefined;
-    return row ? toPending(row) : null;
+      .get(id, userId, now) as HeldRow | undefined;
+    return row ? toHeld(row) : null;
+  }
+
+  /** The user's transfers held for review, newest first. */
+  listReviewHolds(userId: string): HeldTransfer[] {
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM held_transfers WHERE user_id = ? AND reason = 'review'
+         ORDER BY created_at DESC, rowid DESC`,
+      )
+      .all(userId) as HeldRow[];
+    return rows.map(toHeld);
   }
 
   close(): void {

@@ -2,6 +2,7 @@
  * Runs the bank: `node --import tsx examples/bank/src/main.ts` with `LATCHKEY_APP_ID` and
  * `LATCHKEY_API_KEY` set (see `config.ts`). `npm start` at the repository root does all of it.
  */
+import { Authsignal } from '@authsignal/node';
 import { Latchkey } from '@latchkey/node';
 import { buildBankApp } from './bank-app.ts';
 import { BankStore } from './bank-store.ts';
@@ -15,6 +16,11 @@ const app = await buildBankApp({
     appId: config.latchkey.appId,
     apiKey: config.latchkey.apiKey,
     baseUrl: config.latchkey.url,
+  }),
+  // The actions API speaks Authsignal's wire contract under /v1, with the app's API key as secret.
+  authsignal: new Authsignal({
+    apiSecretKey: config.latchkey.apiKey,
+    apiUrl: `${config.latchkey.url}/v1`,
   }),
   appId: config.latchkey.appId,
   latchkeyUrl: config.latchkey.url,

@@ -2,9 +2,6 @@
  * Money in whole cents, as integers: no floating point ever touches a balance.
  */
 
-/** Transfers above this many cents need a passkey step-up ($5,000.00). */
-export const STEP_UP_THRESHOLD_CENTS = 500_000;
-
 /** What a new account starts with, so the demo has money to move ($25,000.00). */
 export const OPENING_BALANCE_CENTS = 2_500_000;
 

@@ -1,18 +1,25 @@
 /**
  * latchkey and the bank, both real and listening on free ports, for the bank's tests and the
- * browser tests: latchkey with its own SQLite file, one app whose origin is the bank's, and the bank
- * with its own SQLite file, talking to latchkey only through `@latchkey/node`.
+ * browser tests: latchkey with its own SQLite file, one app whose origin is the bank's with the
+ * bank's rules file loaded for `high-value-transfer` (as `npm start` does), and the bank with its
+ * own SQLite file, talking to latchkey only through `@latchkey/node` and `@authsignal/node`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, createRuntime } from '@latchkey/core';
+import { Authsignal } from '@authsignal/node';
+import { createApp, createRuntime, setActionConfig } from '@latchkey/core';
 import { Latchkey } from '@latchkey/node';
 import { buildServer } from '@latchkey/server';
 import { openStore } from '@latchkey/store';
 import { buildBankApp } from '../src/bank-app.ts';
 import { BankStore } from '../src/bank-store.ts';
+import { TRANSFER_ACTION } from '../src/transfer-approval.ts';
+
+/** The bank's rules for `high-value-transfer`, as `npm start` loads them. */
+export const TRANSFER_RULES_FILE = new URL('../rules/high-value-transfer.json', import.meta.url)
+  .pathname;
 
 export interface DemoStack {
   /** Where latchkey listens, such as `http://127.0.0.1:41234`. */
@@ -23,8 +30,17 @@ export interface DemoStack {
   apiKey: string;
   /** The bank's database, for assertions on balances. */
   bank: BankStore;
+  /** The bank's SQLite file. */
+  bankDbPath: string;
   /** A `@latchkey/node` client of the bank's app. */
   latchkey: Latchkey;
+  /** An `@authsignal/node` client of the bank's app. */
+  authsignal: Authsignal;
+  /**
+   * Replaces the rules of `high-value-transfer` over HTTP, with the app's key (`PUT
+   * /v1/action-configs/{code}`); without a config, loads the rules file again.
+   */
+  setTransferRules(config?: unknown): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,10 +83,22 @@ export async function startDemoStack(): Promise<DemoStack> {
     apiKey: created.apiKey,
     baseUrl: latchkeyUrl,
   });
-  const bank = new BankStore(join(dir, 'bank.db'));
+  await setActionConfig(runtime, {
+    appId: created.app.id,
+    actionCode: TRANSFER_ACTION,
+    config: JSON.parse(readFileSync(TRANSFER_RULES_FILE, 'utf8')),
+  });
+  const authsignal = new Authsignal({
+    apiSecretKey: created.apiKey,
+    apiUrl: `${latchkeyUrl}/v1`,
+    retries: 0,
+  });
+  const bankDbPath = join(dir, 'bank.db');
+  const bank = new BankStore(bankDbPath);
   const bankApp = await buildBankApp({
     store: bank,
     latchkey,
+    authsignal,
     appId: created.app.id,
     latchkeyUrl,
     origin: bankUrl,
@@ -83,7 +111,21 @@ export async function startDemoStack(): Promise<DemoStack> {
     appId: created.app.id,
     apiKey: created.apiKey,
     bank,
+    bankDbPath,
     latchkey,
+    authsignal,
+    async setTransferRules(config) {
+      const body = config ?? JSON.parse(readFileSync(TRANSFER_RULES_FILE, 'utf8'));
+      const res = await fetch(`${latchkeyUrl}/v1/action-configs/${TRANSFER_ACTION}`, {
+        method: 'PUT',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${created.apiKey}:`).toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`setting the rules failed: ${res.status} ${await res.text()}`);
+    },
     async close() {
       await bankApp.close();
       bank.close();

@@ -154,10 +154,18 @@ export function pageRoutes(app: FastifyInstance, ctx: BankContext): void {
         notice = `Sent ${formatCents(transfer.amountCents)} to ${transfer.recipient}.`;
       }
     }
+    const inReview = ctx.store.listReviewHolds(user.id);
+    if (query.notice === 'review' && typeof query.transfer === 'string') {
+      const held = inReview.find((t) => t.id === query.transfer);
+      if (held) {
+        notice = `Your transfer of ${formatCents(held.amountCents)} to ${held.recipient} is held for review. Nothing has left your account yet.`;
+      }
+    }
     const page = accountPage({
       user,
       passkeys: ctx.passkeys,
       transfers: ctx.store.listTransfers(user.id),
+      inReview,
       passkeyList: await listPasskeys(ctx, user),
       notice,
       error: pick(ACCOUNT_ERRORS, query.error),

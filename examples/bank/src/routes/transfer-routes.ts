@@ -1,20 +1,33 @@
 /**
- * Transfers: small ones go out at once; large ones wait, server-side, for a passkey step-up.
+ * Transfers, tracked in latchkey as `high-value-transfer` actions, whose rules decide: send at
+ * once (ALLOW), hold for the customer's passkey (CHALLENGE_REQUIRED), hold for a review
+ * (REVIEW_REQUIRED), or refuse (BLOCK).
  *
- * The step-up: the bank creates an authenticate transaction for the signed-in user, the page runs
- * `passkey.authenticate({ transactionId })`, and the bank redeems the nonce and checks that it
- * names the same user before it moves the money. The amount and recipient come from the pending
- * transfer stored here, never from the page's second request.
+ * A step-up: the bank holds the transfer under its own id (the action's idempotency key) and hands
+ * the page latchkey's token; the page runs `passkey.signIn({ token })` and posts back the token it
+ * gets; the bank takes the held transfer out of its table, validates the token, compares what
+ * latchkey says was approved with the held transfer, and only then moves the money. The amount and
+ * recipient come from the held transfer, never from the page's second request.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { bankErrorFromAuthsignal } from '../authsignal-errors.ts';
 import type { BankContext } from '../bank-context.ts';
 import { BankError } from '../bank-errors.ts';
-import { bankErrorFrom } from '../latchkey-errors.ts';
-import { decideTransfer } from '../transfer-rules.ts';
+import type { HeldTransfer } from '../bank-store.ts';
+import { checkTransfer } from '../check-transfer.ts';
+import { formatCents } from '../money.ts';
+import {
+  approvalRefusal,
+  TRANSFER_ACTION,
+  type TransferDetails,
+  transferAttributes,
+  type Validation,
+} from '../transfer-approval.ts';
 import { requireUser, stringField } from './require-user.ts';
 
-/** How long a large transfer waits for its passkey: as long as latchkey's transaction lives. */
-export const PENDING_TRANSFER_TTL_MS = 5 * 60 * 1000;
+/** How long a transfer waits for its passkey: as long as latchkey's token lives. */
+export const STEP_UP_HOLD_MS = 10 * 60 * 1000;
 
 function sent(transferId: string) {
   return {
@@ -22,6 +35,40 @@ function sent(transferId: string) {
     transferId,
     redirect: `/account?notice=sent&transfer=${encodeURIComponent(transferId)}`,
   };
+}
+
+function moveMoney(
+  ctx: BankContext,
+  userId: string,
+  transfer: TransferDetails,
+  steppedUp: boolean,
+) {
+  const moved = ctx.store.transfer({
+    id: transfer.id,
+    userId,
+    recipient: transfer.recipient,
+    amountCents: transfer.amountCents,
+    steppedUp,
+    now: ctx.now(),
+  });
+  if (moved === 'insufficient_funds') throw new BankError('insufficient_funds');
+  return sent(moved.id);
+}
+
+function hold(
+  ctx: BankContext,
+  userId: string,
+  transfer: TransferDetails,
+  reason: HeldTransfer['reason'],
+): HeldTransfer {
+  const now = ctx.now();
+  return ctx.store.holdTransfer({
+    ...transfer,
+    userId,
+    reason,
+    now,
+    expiresAt: reason === 'step_up' ? now + STEP_UP_HOLD_MS : null,
+  });
 }
 
 /**
@@ -33,69 +80,85 @@ function sent(transferId: string) {
 export function transferRoutes(app: FastifyInstance, ctx: BankContext): void {
   app.post('/api/transfers', async (request) => {
     const user = requireUser(ctx, request);
-    const decision = decideTransfer({
+    const check = checkTransfer({
       recipient: stringField(request.body, 'recipient'),
       amount: stringField(request.body, 'amount'),
       balanceCents: user.balanceCents,
     });
-    if (decision.kind === 'refuse') throw new BankError(decision.code);
-    if (decision.kind === 'send') {
-      const transfer = ctx.store.transfer({
-        userId: user.id,
-        recipient: decision.recipient,
-        amountCents: decision.amountCents,
-        steppedUp: false,
-        now: ctx.now(),
-      });
-      if (transfer === 'insufficient_funds') throw new BankError('insufficient_funds');
-      return sent(transfer.id);
-    }
-    let transactionId: string;
+    if (check.kind === 'refuse') throw new BankError(check.code);
+    const transfer: TransferDetails = {
+      id: randomUUID(),
+      recipient: check.recipient,
+      amountCents: check.amountCents,
+      isNewRecipient: !ctx.store.hasPaid(user.id, check.recipient),
+    };
+    let tracked: Awaited<ReturnType<typeof ctx.authsignal.track>>;
     try {
-      transactionId = await ctx.latchkey.createAuthenticateTransaction({ externalId: user.id });
+      tracked = await ctx.authsignal.track({
+        userId: user.id,
+        action: TRANSFER_ACTION,
+        attributes: { idempotencyKey: transfer.id, custom: { ...transferAttributes(transfer) } },
+      });
     } catch (error) {
-      throw bankErrorFrom(error, { user_has_no_passkeys: 'passkey_required' });
+      throw bankErrorFromAuthsignal(error);
     }
-    const now = ctx.now();
-    const pending = ctx.store.createPendingTransfer({
-      userId: user.id,
-      recipient: decision.recipient,
-      amountCents: decision.amountCents,
-      now,
-      expiresAt: now + PENDING_TRANSFER_TTL_MS,
-    });
-    return { status: 'step_up' as const, pendingId: pending.id, transactionId };
+    switch (tracked.state) {
+      case 'ALLOW':
+        return moveMoney(ctx, user.id, transfer, false);
+      case 'BLOCK':
+        throw new BankError('transfer_blocked');
+      case 'REVIEW_REQUIRED': {
+        hold(ctx, user.id, transfer, 'review');
+        return {
+          status: 'review' as const,
+          transferId: transfer.id,
+          redirect: `/account?notice=review&transfer=${encodeURIComponent(transfer.id)}`,
+        };
+      }
+      case 'CHALLENGE_REQUIRED': {
+        // latchkey would refuse every passkey of a customer who has none: say what to do instead.
+        if (!tracked.isEnrolled) throw new BankError('passkey_required');
+        hold(ctx, user.id, transfer, 'step_up');
+        return {
+          status: 'step_up' as const,
+          transferId: transfer.id,
+          token: tracked.token,
+          approval: { amount: formatCents(transfer.amountCents), recipient: transfer.recipient },
+        };
+      }
+      default:
+        throw new Error(`latchkey tracked a transfer as ${tracked.state}`);
+    }
   });
 
   app.post<{ Params: { id: string } }>('/api/transfers/:id/confirm', async (request) => {
     const user = requireUser(ctx, request);
-    const nonce = stringField(request.body, 'nonce');
-    // Taken out before the nonce is checked: one attempt per pending transfer, and two racing
+    const token = stringField(request.body, 'token');
+    // Taken out before the token is checked: one attempt per held transfer, and two racing
     // confirmations cannot both pay.
-    const pending = ctx.store.consumePendingTransfer(user.id, request.params.id, ctx.now());
-    if (!pending) throw new BankError('step_up_expired');
-    let externalId: string;
+    const held = ctx.store.takeStepUpHold(user.id, request.params.id, ctx.now());
+    if (!held) throw new BankError('step_up_expired');
+    let validation: Validation;
     try {
-      externalId = await ctx.latchkey.verifyNonce(nonce);
+      // With userId and action, latchkey refuses another customer's token without spending it.
+      validation = await ctx.authsignal.validateChallenge({
+        token,
+        userId: user.id,
+        action: TRANSFER_ACTION,
+      });
     } catch (error) {
-      throw bankErrorFrom(error, { invalid_nonce: 'step_up_failed' });
+      // A token latchkey cannot even parse was not issued by it.
+      throw bankErrorFromAuthsignal(error, { invalid_request: 'step_up_failed' });
     }
-    if (externalId !== user.id) throw new BankError('wrong_user');
-    const transfer = ctx.store.transfer({
-      userId: user.id,
-      recipient: pending.recipient,
-      amountCents: pending.amountCents,
-      steppedUp: true,
-      now: ctx.now(),
-    });
-    if (transfer === 'insufficient_funds') throw new BankError('insufficient_funds');
-    return sent(transfer.id);
+    const refusal = approvalRefusal(validation, { userId: user.id, transfer: held });
+    if (refusal) throw new BankError(refusal);
+    return moveMoney(ctx, user.id, held, true);
   });
 
   // The page gave up on the passkey (cancelled, failed): drop the held transfer now.
   app.post<{ Params: { id: string } }>('/api/transfers/:id/cancel', async (request) => {
     const user = requireUser(ctx, request);
-    ctx.store.consumePendingTransfer(user.id, request.params.id, ctx.now());
+    ctx.store.takeStepUpHold(user.id, request.params.id, ctx.now());
     return { status: 'cancelled' as const };
   });
 }

@@ -1,8 +1,8 @@
 /**
  * The account page: balance, a transfer form, recent transfers, and the customer's passkeys.
  */
-import type { Transfer, User } from '../bank-store.ts';
-import { formatCents, STEP_UP_THRESHOLD_CENTS } from '../money.ts';
+import type { HeldTransfer, Transfer, User } from '../bank-store.ts';
+import { formatCents } from '../money.ts';
 import { html } from './html.ts';
 import { layout, type PasskeySettings } from './layout.ts';
 
@@ -62,9 +62,17 @@ function passkeysTable(list: PasskeyList) {
   </tbody></table></div>`;
 }
 
-function transfersList(transfers: Transfer[]) {
-  if (transfers.length === 0) return html`<p class="empty">No transfers yet.</p>`;
+function transfersList(transfers: Transfer[], inReview: HeldTransfer[]) {
+  if (transfers.length === 0 && inReview.length === 0) {
+    return html`<p class="empty">No transfers yet.</p>`;
+  }
   return html`<ul class="transfers">
+  ${inReview.map(
+    (t) => html`<li class="in-review">
+    <div><strong>${t.recipient}</strong><span class="muted small">${when.format(new Date(t.createdAt))} · <span class="review">held for review</span></span></div>
+    <span class="amount muted">${formatCents(t.amountCents)}</span>
+  </li>`,
+  )}
   ${transfers.map(
     (t) => html`<li>
     <div><strong>${t.recipient}</strong><span class="muted small">${when.format(new Date(t.createdAt))}${t.steppedUp ? html` · <span class="verified">confirmed with a passkey</span>` : ''}</span></div>
@@ -84,6 +92,8 @@ export function accountPage(options: {
   user: User;
   passkeys: PasskeySettings;
   transfers: Transfer[];
+  /** Transfers latchkey's rules sent to a review: no money has moved for them. */
+  inReview?: HeldTransfer[];
   passkeyList: PasskeyList;
   notice?: string | undefined;
   error?: string | undefined;
@@ -104,7 +114,7 @@ ${options.notice ? html`<div class="alert notice wide" role="status" id="notice"
 ${options.error ? html`<div class="alert error wide" role="alert" id="page-error">${options.error}</div>` : ''}
 <section class="card">
   <h2>Send money</h2>
-  <p class="muted small">Transfers up to ${formatCents(STEP_UP_THRESHOLD_CENTS)} go out at once. Larger ones ask for your passkey first.</p>
+  <p class="muted small">Your passkey confirms transfers over $5,000.00 and your first transfer to someone new. Others go out at once.</p>
   <div id="transfer-message" class="alert" role="alert" hidden></div>
   <form id="transfer-form" class="stack" novalidate>
     <label>To
@@ -115,10 +125,16 @@ ${options.error ? html`<div class="alert error wide" role="alert" id="page-error
     </label>
     <button class="button primary" type="submit" id="transfer-submit">Send</button>
   </form>
+  <dialog id="approve-dialog" class="approve" aria-labelledby="approve-title">
+    <div class="approve-icon" aria-hidden="true"><svg viewBox="0 0 24 24"><circle cx="8" cy="12" r="4"/><path d="M12 12h9m-3 0v3m-3-3v2"/></svg></div>
+    <p class="label">Confirm with your passkey</p>
+    <h2 id="approve-title">Approve <span id="approve-amount"></span> to <span id="approve-recipient"></span></h2>
+    <p class="muted small">Use your fingerprint, face or screen lock in your browser’s prompt. Nothing leaves your account until you do.</p>
+  </dialog>
 </section>
 <section class="card">
   <h2>Recent activity</h2>
-  ${transfersList(options.transfers)}
+  ${transfersList(options.transfers, options.inReview ?? [])}
 </section>
 <section class="card wide">
   <div class="section-head">

@@ -1,25 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decideTransfer } from './transfer-rules.ts';
+import { checkTransfer } from './check-transfer.ts';
 
 const rich = 10_000_000;
 
-describe('transfer rules', () => {
-  it('sends up to $5,000.00 at once and asks for a passkey above it', () => {
-    assert.equal(
-      decideTransfer({ recipient: 'Bob', amount: '5000', balanceCents: rich }).kind,
-      'send',
-    );
-    assert.equal(
-      decideTransfer({ recipient: 'Bob', amount: '5000.01', balanceCents: rich }).kind,
-      'step_up',
-    );
+describe('checking a transfer request', () => {
+  it('accepts an amount the balance covers, in cents', () => {
+    assert.deepEqual(checkTransfer({ recipient: 'Bob', amount: '7,500', balanceCents: rich }), {
+      kind: 'valid',
+      recipient: 'Bob',
+      amountCents: 750_000,
+    });
   });
 
   it('refuses overdrafts, huge amounts, bad amounts and empty recipients', () => {
     const code = (recipient: string, amount: string, balanceCents = rich) => {
-      const decision = decideTransfer({ recipient, amount, balanceCents });
-      return decision.kind === 'refuse' ? decision.code : decision.kind;
+      const check = checkTransfer({ recipient, amount, balanceCents });
+      return check.kind === 'refuse' ? check.code : check.kind;
     };
     assert.equal(code('Bob', '100.01', 10_000), 'insufficient_funds');
     assert.equal(code('Bob', '1,000,000.01', 1e12), 'amount_too_large');
@@ -29,11 +26,11 @@ describe('transfer rules', () => {
   });
 
   it('tidies the recipient’s spaces', () => {
-    const decision = decideTransfer({
+    const check = checkTransfer({
       recipient: '  Ada   Lovelace ',
       amount: '1',
       balanceCents: rich,
     });
-    assert.equal(decision.kind === 'send' && decision.recipient, 'Ada Lovelace');
+    assert.equal(check.kind === 'valid' && check.recipient, 'Ada Lovelace');
   });
 });
