@@ -99,7 +99,7 @@ export async function finishRegistration(
       return reject('malformed_response', 'attestationObject is malformed');
     }
     // Valid CBOR that is not a map (a bare integer, say) is not an attestation object either.
-    if (!(attestation instanceof Map)) {
+    if (!((attestation as unknown) instanceof Map)) {
       return reject('malformed_response', 'attestationObject is not a CBOR map');
     }
     const fmt = attestation.get('fmt');

@@ -1,0 +1,146 @@
+/**
+ * Child server processes and their own accounting: CPU time from `/proc/<pid>/stat` (utime +
+ * stime), peak resident memory from `/proc/<pid>/status` (VmHWM).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+/** A server process the benchmark started. */
+export interface ServerProcess {
+  pid: number;
+  baseUrl: string;
+  /** CPU time (user + system) the process has used so far, in milliseconds. */
+  cpuMs(): number;
+  /** The process's peak resident set size so far, in bytes. */
+  peakRssBytes(): number;
+  /** Whatever the process wrote to stderr (for error reports). */
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** Whether CPU pinning is available: `taskset` and at least two cores. */
+export function canPin(cores: number): boolean {
+  return cores >= 2 && existsSync('/usr/bin/taskset');
+}
+
+/** Pins a running process (this one, say) to one core. */
+export function pinProcess(pid: number, core: number): void {
+  execFileSync('/usr/bin/taskset', ['-pc', String(core), String(pid)], { stdio: 'ignore' });
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU milliseconds (user + system) of a process, from its own accounting. */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may hold spaces and parentheses: fields are counted after its closing one.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1000) / CLOCK_TICKS;
+}
+
+/** Peak resident set size (VmHWM) of a process, in bytes. */
+export function processPeakRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmHWM:\s+(\d+)\s+kB/.exec(status);
+  return match ? Number(match[1]) * 1024 : Number.NaN;
+}
+
+/**
+ * Starts `node --import tsx <script> ...args` (pinned to `core` when given) and waits until
+ * `GET <baseUrl><readyPath>` answers 200.
+ *
+ * @example
+ * const server = await startServer({ script: 'packages/server/src/cli/main.ts', args: ['serve', '--port', '8080'], port: 8080 });
+ */
+export async function startServer(options: {
+  script: string;
+  args: string[];
+  port: number;
+  readyPath?: string;
+  core?: number | null;
+  cwd: string;
+  env?: Record<string, string>;
+  nodeFlags?: string[];
+}): Promise<ServerProcess> {
+  const nodeArgs = [
+    ...(options.nodeFlags ?? []),
+    '--import',
+    'tsx',
+    options.script,
+    ...options.args,
+  ];
+  const [command, args] =
+    options.core === null || options.core === undefined
+      ? [process.execPath, nodeArgs]
+      : ['/usr/bin/taskset', ['-c', String(options.core), process.execPath, ...nodeArgs]];
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-20_000);
+  });
+  let exited = false;
+  const exit = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    });
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${options.script}`);
+  const baseUrl = `http://127.0.0.1:${options.port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exited) throw new Error(`${options.script} exited early:\n${stderr}`);
+    try {
+      const response = await fetch(`${baseUrl}${options.readyPath ?? '/healthz'}`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${options.script} did not become ready:\n${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    pid,
+    baseUrl,
+    cpuMs: () => processCpuMs(pid),
+    peakRssBytes: () => processPeakRss(pid),
+    stderr: () => stderr,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
