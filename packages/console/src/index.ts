@@ -1,1 +1,2 @@
-export {};
+/** `@latchkey/console`: the operator console, bundled for the server to serve at `/console`. */
+export { bundleConsole, type ConsoleAssets, consoleAssets } from './build-console.ts';

@@ -1,4 +1,5 @@
 export * from './actions/index.ts';
+export * from './admin/index.ts';
 export { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './apps/api-keys.ts';
 export { type CreateAppOptions, createApp } from './apps/create-app.ts';
 export { getApp } from './apps/get-app.ts';

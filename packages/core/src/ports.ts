@@ -390,6 +390,86 @@ export interface StepUpCeremoniesPort {
   consume(appId: string, id: string, at: number): Promise<StepUpCeremonyRecord | null>;
 }
 
+/** An operator's credential for the admin API, stored only as the hash of its secret. */
+export interface OperatorTokenRecord {
+  id: string;
+  /** Who or what it is for, as given when it was made ("alice", "deploy bot"). */
+  name: string;
+  /** SHA-256 (hex) of the secret part; the token itself is never stored. */
+  secretHash: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** A console session: a short-lived bearer exchanged for an operator token, stored by hash. */
+export interface OperatorSessionRecord {
+  /** SHA-256 (hex) of the session secret. */
+  hash: string;
+  /** The operator token it was exchanged for (`env` for `LATCHKEY_ADMIN_TOKEN`). */
+  tokenId: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export interface OperatorTokensPort {
+  insert(token: OperatorTokenRecord): Promise<void>;
+  findById(id: string): Promise<OperatorTokenRecord | null>;
+  list(): Promise<OperatorTokenRecord[]>;
+  /** Sets revokedAt where not yet revoked. Returns whether this call revoked it. */
+  revoke(id: string, at: number): Promise<boolean>;
+  touch(id: string, at: number): Promise<void>;
+}
+
+export interface OperatorSessionsPort {
+  insert(session: OperatorSessionRecord): Promise<void>;
+  /** The session with this hash while unrevoked and unexpired at `at`; null otherwise. */
+  findActive(hash: string, at: number): Promise<OperatorSessionRecord | null>;
+  /** Moves an active session's expiry (never past what the caller computed). */
+  extend(hash: string, expiresAt: number): Promise<void>;
+  /** Ends a session. Returns whether an active one was ended now. */
+  revoke(hash: string, at: number): Promise<boolean>;
+}
+
+/** Filters of the operators' audit search; every field narrows. */
+export interface AuditSearch {
+  appId?: string;
+  userId?: string;
+  types?: AuditEventType[];
+  /** Inclusive lower bound of `at`. */
+  since?: number;
+  /** Exclusive upper bound of `at`. */
+  until?: number;
+  limit: number;
+}
+
+/** Filters of the operators' actions search, across an app's users. */
+export interface ActionSearch {
+  appId: string;
+  userId?: string;
+  actionCode?: string;
+  state?: ActionState;
+  since?: number;
+  until?: number;
+  limit: number;
+}
+
+/** Read-mostly queries the console needs beyond what the wire surfaces use. */
+export interface AdminQueriesPort {
+  /** Audit events newest first. */
+  searchAudit(search: AuditSearch): Promise<AuditEventRecord[]>;
+  /** Actions newest first. */
+  searchActions(search: ActionSearch): Promise<ActionRecord[]>;
+  /** Users of an app whose external id starts with `prefix`, newest first. */
+  searchUsers(
+    appId: string,
+    options: { prefix: string; limit: number; offset: number },
+  ): Promise<Page<UserRecord>>;
+  /** Deletes an action code's configuration. Returns whether one was deleted. */
+  deleteActionConfig(appId: string, actionCode: string): Promise<boolean>;
+}
+
 /** The whole store, as the core sees it. */
 export interface Store {
   apps: AppsPort;
@@ -404,6 +484,9 @@ export interface Store {
   actions: ActionsPort;
   stepUpTokens: StepUpTokensPort;
   stepUpCeremonies: StepUpCeremoniesPort;
+  operatorTokens: OperatorTokensPort;
+  operatorSessions: OperatorSessionsPort;
+  adminQueries: AdminQueriesPort;
   /** Whether the database answers; used by readiness checks. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -8,6 +8,8 @@ import { parseJsonBody } from './http/json-body.ts';
 import { createMemoryRateLimitCounter } from './rate-limits/memory-rate-limit-counter.ts';
 import { registerRateLimits } from './rate-limits/rate-limits.ts';
 import { actionsSurface } from './surfaces/actions/index.ts';
+import { consoleSurface } from './surfaces/admin/console-routes.ts';
+import { adminSurface } from './surfaces/admin/index.ts';
 import { flexSurface } from './surfaces/flex/index.ts';
 import { metricsSurface } from './surfaces/metrics/index.ts';
 import { systemSurface } from './surfaces/system/index.ts';
@@ -29,6 +31,8 @@ export interface BuildServerOptions {
   rateLimitCounter?: RateLimitCounter;
   /** The database pool's figures, for `/metrics` (PostgreSQL). */
   poolStats?: () => PoolStats | null;
+  /** An operator credential for the admin API. Default: `LATCHKEY_ADMIN_TOKEN`, if set. */
+  adminToken?: string;
 }
 
 /**
@@ -88,6 +92,12 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
             scheme: 'basic',
             description: 'The actions server API: an app API key as the user, empty password',
           },
+          operatorToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'The admin API: an operator token, a console session or LATCHKEY_ADMIN_TOKEN',
+          },
         },
       },
     },
@@ -108,6 +118,12 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   await app.register(systemSurface, { runtime: options.runtime });
   await app.register(flexSurface, { runtime: options.runtime });
   await app.register(actionsSurface, { runtime: options.runtime });
+  await app.register(adminSurface, {
+    prefix: '/admin/v1',
+    runtime: options.runtime,
+    envToken: options.adminToken ?? (process.env.LATCHKEY_ADMIN_TOKEN || undefined),
+  });
+  await app.register(consoleSurface);
 
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({

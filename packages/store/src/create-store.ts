@@ -3,6 +3,7 @@ import type { Store } from '@latchkey/core';
 import type { Kysely } from 'kysely';
 import { createActionConfigsRepository } from './repositories/action-configs.ts';
 import { createActionsRepository } from './repositories/actions.ts';
+import { createAdminQueriesRepository } from './repositories/admin-queries.ts';
 import { createApiKeysRepository } from './repositories/api-keys.ts';
 import { createAppsRepository } from './repositories/apps.ts';
 import { createAuditRepository } from './repositories/audit.ts';
@@ -10,6 +11,10 @@ import { createCeremoniesRepository } from './repositories/ceremonies.ts';
 import { createCredentialsRepository } from './repositories/credentials.ts';
 import { ping } from './repositories/health.ts';
 import { createNoncesRepository } from './repositories/nonces.ts';
+import {
+  createOperatorSessionsRepository,
+  createOperatorTokensRepository,
+} from './repositories/operator-tokens.ts';
 import {
   createStepUpCeremoniesRepository,
   createStepUpTokensRepository,
@@ -42,6 +47,9 @@ export function createStore(db: Kysely<Database>, dialect: StoreDialect): SqlSto
     actions: createActionsRepository(db),
     stepUpTokens: createStepUpTokensRepository(db),
     stepUpCeremonies: createStepUpCeremoniesRepository(db),
+    operatorTokens: createOperatorTokensRepository(db),
+    operatorSessions: createOperatorSessionsRepository(db),
+    adminQueries: createAdminQueriesRepository(db),
     ping: () => ping(db),
     // Idempotent: shutdown paths and test cleanups may both close the same store.
     close: () => {

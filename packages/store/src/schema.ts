@@ -217,6 +217,25 @@ export interface RateLimitWindowsTable {
   count: number;
 }
 
+/** `operator_tokens`: credentials of the admin API, stored by hash. */
+export interface OperatorTokensTable {
+  id: string;
+  name: string;
+  secret_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** `operator_sessions`: short-lived console sessions, stored by hash. */
+export interface OperatorSessionsTable {
+  hash: string;
+  token_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
 export interface Database {
   apps: AppsTable;
   api_keys: ApiKeysTable;
@@ -232,4 +251,6 @@ export interface Database {
   step_up_tokens: StepUpTokensTable;
   step_up_ceremonies: StepUpCeremoniesTable;
   rate_limit_windows: RateLimitWindowsTable;
+  operator_tokens: OperatorTokensTable;
+  operator_sessions: OperatorSessionsTable;
 }

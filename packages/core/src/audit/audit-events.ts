@@ -28,5 +28,11 @@ export const AUDIT_EVENT_TYPES = [
   'step_up_token.rejected',
   'user.updated',
   'user.deleted',
+  'action_config.deleted',
+  'operator_token.created',
+  'operator_token.revoked',
+  'operator.rejected',
+  'operator_session.started',
+  'operator_session.ended',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

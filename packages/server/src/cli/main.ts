@@ -23,6 +23,7 @@ import {
 } from '../config.ts';
 import { serve } from '../serve.ts';
 import { addActionsCommands } from './actions-commands.ts';
+import { addAdminCommands } from './admin-commands.ts';
 import { addPolicyOptions, policyFromOptions } from './policy-flags.ts';
 
 const cliContext = { ip: null, userAgent: 'latchkey-cli', requestId: null };
@@ -268,6 +269,7 @@ keys
   });
 
 addActionsCommands(program, withRuntime, cliContext);
+addAdminCommands(program, withRuntime, cliContext);
 
 try {
   await program.parseAsync(process.argv);

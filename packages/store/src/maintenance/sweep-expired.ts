@@ -1,6 +1,6 @@
 /**
- * Deletes what can no longer be used: expired ceremonies, transactions, nonces, step-up tokens and
- * step-up ceremonies, and rate-limit windows that have closed. An expired row is refused whether
+ * Deletes what can no longer be used: expired ceremonies, transactions, nonces, step-up tokens,
+ * step-up ceremonies and operator sessions, and rate-limit windows that have closed. An expired row is refused whether
  * it is there or not, so deleting it changes no answer; it only keeps a flood of starts from
  * growing the database without bound.
  */
@@ -14,6 +14,7 @@ const EXPIRING_TABLES = [
   'nonces',
   'step_up_tokens',
   'step_up_ceremonies',
+  'operator_sessions',
 ] as const;
 
 /** How many rows each table lost in one sweep. */

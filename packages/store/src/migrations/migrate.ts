@@ -8,12 +8,14 @@ import type { Database } from '../schema.ts';
 import * as initial from './0001-initial.ts';
 import * as actions from './0002-actions.ts';
 import * as rateLimits from './0003-rate-limits.ts';
+import * as admin from './0004-admin.ts';
 
 /** Every migration, keyed by name; names sort in the order they apply. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
   '0002_actions': actions,
   '0003_rate_limits': rateLimits,
+  '0004_admin': admin,
 });
 
 const provider: MigrationProvider = {

@@ -4,7 +4,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ActionStateChangesTable, ActionsTable, Database } from '../schema.ts';
 import { fromJson, toJson, touched } from './codec.ts';
 
-function toRecord(row: Selectable<ActionsTable>): ActionRecord {
+/** Reads one `actions` row. */
+export function toActionRecord(row: Selectable<ActionsTable>): ActionRecord {
   return {
     id: row.id,
     appId: row.app_id,
@@ -58,7 +59,7 @@ export function createActionsRepository(db: Kysely<Database>): ActionsPort {
       .where('action_code', '=', actionCode)
       .where('idempotency_key', '=', idempotencyKey)
       .executeTakeFirst();
-    return row ? toRecord(row) : null;
+    return row ? toActionRecord(row) : null;
   };
 
   return {
@@ -109,7 +110,7 @@ export function createActionsRepository(db: Kysely<Database>): ActionsPort {
         .where('app_id', '=', appId)
         .where('id', '=', id)
         .executeTakeFirst();
-      return row ? toRecord(row) : null;
+      return row ? toActionRecord(row) : null;
     },
 
     findByKey,
@@ -128,7 +129,7 @@ export function createActionsRepository(db: Kysely<Database>): ActionsPort {
         .orderBy('id', 'desc')
         .limit(filter.limit)
         .execute();
-      return rows.map(toRecord);
+      return rows.map(toActionRecord);
     },
 
     async transition(appId, id, change) {
@@ -148,7 +149,7 @@ export function createActionsRepository(db: Kysely<Database>): ActionsPort {
         .where('state', '=', change.from)
         .returningAll()
         .executeTakeFirst();
-      return row ? toRecord(row) : null;
+      return row ? toActionRecord(row) : null;
     },
 
     async markValidated(appId, id, at) {

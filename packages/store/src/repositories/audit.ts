@@ -4,7 +4,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AuditEventsTable, Database } from '../schema.ts';
 import { fromJson, toJson } from './codec.ts';
 
-function toRecord(row: Selectable<AuditEventsTable>): AuditEventRecord {
+/** Reads one `audit_events` row. */
+export function toAuditEventRecord(row: Selectable<AuditEventsTable>): AuditEventRecord {
   return {
     id: row.id,
     appId: row.app_id,
@@ -52,7 +53,7 @@ export function createAuditRepository(db: Kysely<Database>): AuditPort {
         .orderBy('id', 'desc')
         .limit(options.limit)
         .execute();
-      return rows.map(toRecord);
+      return rows.map(toAuditEventRecord);
     },
   };
 }

@@ -4,7 +4,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, UsersTable } from '../schema.ts';
 import { touched } from './codec.ts';
 
-function toRecord(row: Selectable<UsersTable>): UserRecord {
+/** Reads one `users` row. */
+export function toUserRecord(row: Selectable<UsersTable>): UserRecord {
   return {
     id: row.id,
     appId: row.app_id,
@@ -31,7 +32,7 @@ export function createUsersRepository(db: Kysely<Database>): UsersPort {
       .where('app_id', '=', appId)
       .where('external_id', '=', externalId)
       .executeTakeFirst();
-    return row ? toRecord(row) : null;
+    return row ? toUserRecord(row) : null;
   };
 
   return {
@@ -72,7 +73,7 @@ export function createUsersRepository(db: Kysely<Database>): UsersPort {
         .where('app_id', '=', appId)
         .where('id', '=', id)
         .executeTakeFirst();
-      return row ? toRecord(row) : null;
+      return row ? toUserRecord(row) : null;
     },
 
     findByExternalId,
@@ -95,7 +96,7 @@ export function createUsersRepository(db: Kysely<Database>): UsersPort {
           .execute(),
         filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
       ]);
-      return { items: rows.map(toRecord), total: Number(count.total) };
+      return { items: rows.map(toUserRecord), total: Number(count.total) };
     },
 
     async recordLogin(appId, id, at) {

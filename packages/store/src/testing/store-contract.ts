@@ -8,6 +8,7 @@ import { appsContract } from './contract/apps.ts';
 import { auditContract } from './contract/audit.ts';
 import { openForSuite } from './contract/context.ts';
 import { credentialsContract } from './contract/credentials.ts';
+import { operatorsContract } from './contract/operators.ts';
 import { singleUseContract } from './contract/single-use.ts';
 import { usersContract } from './contract/users.ts';
 import type { TestDatabase } from './test-databases.ts';
@@ -22,5 +23,6 @@ export function storeContract(database: TestDatabase): void {
     singleUseContract(ctx);
     auditContract(ctx);
     actionsContract(ctx);
+    operatorsContract(ctx);
   });
 }

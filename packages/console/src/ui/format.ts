@@ -1,0 +1,40 @@
+/** Display helpers. */
+
+const dateTime = new Intl.DateTimeFormat(undefined, {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
+
+/** A time for people, or a dash. */
+export function when(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return dateTime.format(new Date(iso));
+}
+
+/** "3 minutes ago" style, for last-used columns. */
+export function ago(iso: string | null | undefined): string {
+  if (!iso) return 'never';
+  const seconds = Math.round((Date.now() - Date.parse(iso)) / 1000);
+  if (seconds < 60) return 'just now';
+  const units: Array<[number, string]> = [
+    [60, 'minute'],
+    [3600, 'hour'],
+    [86_400, 'day'],
+  ];
+  let label = '';
+  for (const [size, name] of units) {
+    if (seconds >= size) {
+      const n = Math.floor(seconds / size);
+      label = `${n} ${name}${n === 1 ? '' : 's'} ago`;
+    }
+  }
+  return label;
+}
+
+/** The colour family of an outcome or state, for badges. */
+export function tone(value: string): 'ok' | 'warn' | 'bad' | 'info' {
+  if (/BLOCK|FAILED|failed|rejected|revoked|flagged|refused/.test(value)) return 'bad';
+  if (/CHALLENGE|REVIEW|started/.test(value)) return 'warn';
+  if (/ALLOW|SUCCEEDED|succeeded|created|registered|redeemed/.test(value)) return 'ok';
+  return 'info';
+}

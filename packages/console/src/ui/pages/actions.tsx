@@ -1,0 +1,101 @@
+import { useState } from 'preact/hooks';
+import { api, query } from '../api.ts';
+import { Badge, Notice } from '../components/notice.tsx';
+import { tone, when } from '../format.ts';
+import { navigate } from '../router.ts';
+import type { Action, App, Vocabulary } from '../types.ts';
+import { useData } from '../use-data.ts';
+
+/** Tracked actions, filtered by user, action code and state. */
+export function ActionsPage(props: { app: App; params: URLSearchParams; vocabulary: Vocabulary }) {
+  const filters = {
+    external_id: props.params.get('external_id') ?? '',
+    action_code: props.params.get('action_code') ?? '',
+    state: props.params.get('state') ?? '',
+  };
+  const [form, setForm] = useState(filters);
+  const path = `/apps/${props.app.app_id}/actions${query({ ...filters, limit: 200 })}`;
+  const { data, error } = useData(() => api<{ actions: Action[] }>('GET', path), [path]);
+  return (
+    <section>
+      <hgroup>
+        <h1>Actions</h1>
+        <p>Every tracked action, newest first, with the rules that decided it.</p>
+      </hgroup>
+      <form
+        class="filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          navigate(['apps', props.app.app_id, 'actions'], form);
+        }}
+      >
+        <label>
+          User (external id)
+          <input
+            value={form.external_id}
+            onInput={(e) => setForm({ ...form, external_id: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          Action code
+          <input
+            value={form.action_code}
+            onInput={(e) => setForm({ ...form, action_code: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          State
+          <select
+            value={form.state}
+            onChange={(e) => setForm({ ...form, state: e.currentTarget.value })}
+          >
+            <option value="">any</option>
+            {props.vocabulary.action_states.map((s) => (
+              <option value={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Filter</button>
+      </form>
+      {error && <Notice kind="error">{error}</Notice>}
+      {data && (
+        <article>
+          {data.actions.length === 0 ? (
+            <p class="muted">No actions match.</p>
+          ) : (
+            <table class="striped">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Rules fired</th>
+                  <th scope="col">Attributes</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.actions.map((a) => (
+                  <tr key={a.action_id}>
+                    <td>{when(a.created_at)}</td>
+                    <td>
+                      <strong>{a.action_code}</strong>
+                      <br />
+                      <small class="muted mono">{a.idempotency_key}</small>
+                    </td>
+                    <td>
+                      <Badge tone={tone(a.state)}>{a.state}</Badge>
+                    </td>
+                    <td>
+                      {a.rules.map((r) => r.name).join(', ') || <span class="muted">default</span>}
+                    </td>
+                    <td class="mono small">{JSON.stringify(a.attributes.custom ?? {})}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </article>
+      )}
+    </section>
+  );
+}

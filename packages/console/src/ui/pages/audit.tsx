@@ -1,0 +1,140 @@
+import { useState } from 'preact/hooks';
+import { api, apiText, query } from '../api.ts';
+import { Badge, Notice } from '../components/notice.tsx';
+import { tone } from '../format.ts';
+import { navigate } from '../router.ts';
+import type { App, AuditEvent, Vocabulary } from '../types.ts';
+import { useData } from '../use-data.ts';
+
+/** A datetime-local value as an ISO instant, or empty. */
+function toIso(local: string): string {
+  return local ? new Date(local).toISOString() : '';
+}
+
+/** The audit log of an app as a timeline, filtered by user, event type and time; JSON-lines export. */
+export function AuditPage(props: { app: App; params: URLSearchParams; vocabulary: Vocabulary }) {
+  const filters = {
+    external_id: props.params.get('external_id') ?? '',
+    type: props.params.get('type') ?? '',
+    since: props.params.get('since') ?? '',
+    until: props.params.get('until') ?? '',
+  };
+  const [form, setForm] = useState(filters);
+  const search = query({
+    app_id: props.app.app_id,
+    external_id: filters.external_id,
+    type: filters.type,
+    since: toIso(filters.since),
+    until: toIso(filters.until),
+    limit: 500,
+  });
+  const { data, error, loading } = useData(
+    () => api<{ events: AuditEvent[] }>('GET', `/audit${search}`),
+    [search],
+  );
+  const state = { events: loading && !data ? null : (data?.events ?? []), error };
+  const byDay = new Map<string, AuditEvent[]>();
+  for (const event of state.events ?? []) {
+    const day = new Date(event.at).toLocaleDateString(undefined, { dateStyle: 'full' });
+    byDay.set(day, [...(byDay.get(day) ?? []), event]);
+  }
+  return (
+    <section>
+      <hgroup>
+        <h1>Audit timeline</h1>
+        <p>Every security-relevant fact, newest first. Changes made here name the operator.</p>
+      </hgroup>
+      <form
+        class="filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          navigate(['apps', props.app.app_id, 'audit'], form);
+        }}
+      >
+        <label>
+          User (external id)
+          <input
+            name="external_id"
+            value={form.external_id}
+            onInput={(e) => setForm({ ...form, external_id: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          Event type
+          <select
+            name="type"
+            value={form.type}
+            onChange={(e) => setForm({ ...form, type: e.currentTarget.value })}
+          >
+            <option value="">all events</option>
+            {props.vocabulary.audit_event_types.map((t) => (
+              <option value={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input
+            type="datetime-local"
+            value={form.since}
+            onInput={(e) => setForm({ ...form, since: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          Until
+          <input
+            type="datetime-local"
+            value={form.until}
+            onInput={(e) => setForm({ ...form, until: e.currentTarget.value })}
+          />
+        </label>
+        <button type="submit">Filter</button>
+        <button
+          type="button"
+          class="secondary outline"
+          onClick={async () => {
+            const text = await apiText(`/audit/export${search}`);
+            const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
+            const link = document.createElement('a');
+            link.href = url;
+            link.download = `latchkey-audit-${props.app.app_id}.jsonl`;
+            link.click();
+            URL.revokeObjectURL(url);
+          }}
+        >
+          Export JSON lines
+        </button>
+      </form>
+      {state.error && <Notice kind="error">{state.error}</Notice>}
+      {state.events === null && <p aria-busy="true">Loading…</p>}
+      {state.events?.length === 0 && !state.error && <p class="muted">No events match.</p>}
+      {[...byDay.entries()].map(([day, events]) => (
+        <section class="timeline-day" key={day}>
+          <h2 class="timeline-date">{day}</h2>
+          <ol class="timeline">
+            {events.map((e) => (
+              <li key={e.id} class={`timeline-item tl-${tone(e.type)}`} data-type={e.type}>
+                <div class="timeline-time">{new Date(e.at).toLocaleTimeString()}</div>
+                <div class="timeline-body">
+                  <div>
+                    <Badge tone={tone(e.type)}>{e.type}</Badge>
+                    {e.reason && <Badge tone="bad">{e.reason}</Badge>}
+                    {e.actor && (
+                      <span class="actor" title="The operator token that made this change">
+                        by operator <code>{e.actor}</code>
+                      </span>
+                    )}
+                  </div>
+                  <details>
+                    <summary>Details</summary>
+                    <pre>{JSON.stringify({ ...e, at: undefined }, null, 2)}</pre>
+                  </details>
+                </div>
+              </li>
+            ))}
+          </ol>
+        </section>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,141 @@
+/** The admin API's JSON, as the console reads it. */
+
+export interface RateLimits {
+  startsPerIp: number;
+  startsPerApp: number;
+  failuresPerIp: number;
+  failuresPerApp: number;
+}
+
+export interface Policy {
+  userVerification: string;
+  attestation: string;
+  residentKey: string;
+  algorithms: string[];
+  ceremonyTtlSeconds: number;
+  transactionTtlSeconds: number;
+  nonceTtlSeconds: number;
+  counterPolicy: string;
+  allowCrossOrigin: boolean;
+  allowRemovingLastPasskey: boolean;
+  rateLimits: RateLimits;
+}
+
+export interface App {
+  app_id: string;
+  name: string;
+  rp_id: string;
+  origins: string[];
+  policy: Policy;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiKey {
+  key_id: string;
+  status: 'active' | 'revoked';
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface User {
+  user_id: string;
+  external_id: string;
+  display_name: string;
+  status: string;
+  created_at: string;
+  last_login_at: string | null;
+  login_count: number;
+}
+
+export interface Passkey {
+  device_id: string;
+  credential_id: string;
+  friendly_name: string;
+  type: string;
+  provider: { name: string; icon_light: string | null; icon_dark: string | null } | null;
+  aaguid: string;
+  backup_eligible: boolean;
+  backup_state: boolean;
+  transports: string[];
+  attachment: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  usage_count: number;
+}
+
+export type Outcome = 'ALLOW' | 'CHALLENGE' | 'REVIEW' | 'BLOCK';
+
+export interface Rule {
+  ruleId?: string;
+  name: string;
+  description?: string | null;
+  isActive?: boolean;
+  priority: number;
+  outcome: Outcome;
+  conditions: unknown;
+}
+
+export interface ActionConfig {
+  action_code: string;
+  default_outcome: Outcome;
+  rules: Rule[];
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DryRun {
+  outcome: Outcome;
+  state: string;
+  deciding_rule: Rule | null;
+  fired: Rule[];
+  failed: Array<{ ruleId: string; message: string }>;
+  context: Record<string, unknown>;
+  user_known: boolean;
+  config_version: number | null;
+}
+
+export interface Action {
+  action_id: string;
+  user_id: string;
+  action_code: string;
+  idempotency_key: string;
+  state: string;
+  attributes: Record<string, unknown>;
+  rules: Array<{ ruleId: string; name: string }>;
+  verified_by_credential_id: string | null;
+  created_at: string;
+  state_updated_at: string;
+  validated_at: string | null;
+}
+
+export interface AuditEvent {
+  id: string;
+  type: string;
+  at: string;
+  app_id: string | null;
+  user_id: string | null;
+  credential_id: string | null;
+  reason: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  actor: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export interface Stats {
+  days: Array<{ day: string; started: number; succeeded: number; failed: number }>;
+  failure_reasons: Record<string, number>;
+  actions_by_code: Record<string, Record<string, number>>;
+  rule_fires: Record<string, number>;
+}
+
+export interface Vocabulary {
+  audit_event_types: string[];
+  rule_outcomes: Outcome[];
+  action_states: string[];
+  rule_variables: Record<string, string>;
+}

@@ -1,0 +1,95 @@
+import type { RequestContext } from '../audit/record-event.ts';
+import { recordEvent } from '../audit/record-event.ts';
+import { LatchkeyError } from '../errors.ts';
+import { type Runtime, sha256Hex } from '../runtime.ts';
+import { ENV_TOKEN_ID, type OperatorActor } from './operator-actor.ts';
+import { sameHash, verifyOperatorToken } from './operator-tokens.ts';
+
+/** Console sessions read `lks_<secret>`. */
+export const OPERATOR_SESSION_PREFIX = 'lks_';
+
+/** How long a console session lives: idle time, and at most this long in all. */
+export const OPERATOR_SESSION_LIMITS = {
+  idleMs: 30 * 60_000,
+  maxMs: 12 * 60 * 60_000,
+} as const;
+
+/** Options for {@link authenticateOperator}. */
+export interface AuthenticateOperatorOptions {
+  /** The bearer credential as presented (an operator token, a session, or the env token). */
+  credential: string | undefined;
+  /** `LATCHKEY_ADMIN_TOKEN`, when set; compared by hash. */
+  envToken?: string | undefined;
+  /** Whether a console session is accepted (the session exchange itself takes tokens only). */
+  acceptSession?: boolean;
+}
+
+async function refuse(
+  runtime: Runtime,
+  context: RequestContext | undefined,
+  reason: string,
+): Promise<never> {
+  await recordEvent(runtime, context, { type: 'operator.rejected', appId: null, reason });
+  throw new LatchkeyError('unauthorized', 'an operator token or console session is required');
+}
+
+/**
+ * Finds the operator behind an admin request. App API keys (`lk_…`) are refused like any unknown
+ * credential: the admin surface has its own credential (security.md, check 11). Every refusal is
+ * audited as `operator.rejected` with the reason.
+ *
+ * @example
+ * const actor = await authenticateOperator(runtime, { credential: bearer, envToken: process.env.LATCHKEY_ADMIN_TOKEN });
+ */
+export async function authenticateOperator(
+  runtime: Runtime,
+  options: AuthenticateOperatorOptions,
+  context?: RequestContext,
+): Promise<OperatorActor> {
+  const { credential } = options;
+  if (!credential) return refuse(runtime, context, 'missing');
+  if (credential.length > 512) return refuse(runtime, context, 'malformed');
+  if (credential.startsWith(OPERATOR_SESSION_PREFIX)) {
+    if (options.acceptSession === false) return refuse(runtime, context, 'session_not_accepted');
+    const now = runtime.now();
+    const hash = sha256Hex(credential.slice(OPERATOR_SESSION_PREFIX.length));
+    const session = await runtime.store.operatorSessions.findActive(hash, now);
+    if (!session) return refuse(runtime, context, 'session_unknown_or_expired');
+    const token =
+      session.tokenId === ENV_TOKEN_ID
+        ? null
+        : await runtime.store.operatorTokens.findById(session.tokenId);
+    // A session dies with its token: revoking a token must lock out the consoles it opened.
+    if (session.tokenId !== ENV_TOKEN_ID && (!token || token.revokedAt !== null)) {
+      return refuse(runtime, context, 'token_revoked');
+    }
+    const expiresAt = Math.min(
+      now + OPERATOR_SESSION_LIMITS.idleMs,
+      session.createdAt + OPERATOR_SESSION_LIMITS.maxMs,
+    );
+    // Sliding expiry, written at most once a minute.
+    if (expiresAt - session.expiresAt > 60_000) {
+      await runtime.store.operatorSessions.extend(hash, expiresAt);
+    }
+    return {
+      tokenId: session.tokenId,
+      name: token?.name ?? 'LATCHKEY_ADMIN_TOKEN',
+      via: 'session',
+      sessionExpiresAt: Math.max(expiresAt, session.expiresAt),
+    };
+  }
+  const envToken = options.envToken;
+  if (envToken && sameHash(sha256Hex(credential), sha256Hex(envToken))) {
+    return {
+      tokenId: ENV_TOKEN_ID,
+      name: 'LATCHKEY_ADMIN_TOKEN',
+      via: 'env',
+      sessionExpiresAt: null,
+    };
+  }
+  const token = await verifyOperatorToken(runtime, credential);
+  if (!token) {
+    return refuse(runtime, context, credential.startsWith('lk_') ? 'app_key' : 'unknown');
+  }
+  return { tokenId: token.id, name: token.name, via: 'token', sessionExpiresAt: null };
+}

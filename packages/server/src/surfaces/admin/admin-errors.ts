@@ -1,0 +1,54 @@
+import type { ErrorCode } from '@latchkey/core';
+
+/**
+ * The admin API's own error codes: every core code as is, plus what only the HTTP layer knows.
+ */
+export const ADMIN_HTTP_ERROR_CODES = [
+  'not_found',
+  'payload_too_large',
+  'unavailable',
+  'internal_error',
+] as const;
+export type AdminErrorCode = ErrorCode | (typeof ADMIN_HTTP_ERROR_CODES)[number];
+
+/**
+ * The status of every core error code on the admin API. One table, checked by a test that fails
+ * when a core code has no row.
+ */
+export const ADMIN_ERROR_STATUS: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  app_not_found: 404,
+  user_not_found: 404,
+  device_not_found: 404,
+  user_has_no_passkeys: 409,
+  transaction_invalid: 400,
+  ceremony_invalid: 400,
+  registration_rejected: 400,
+  credential_already_registered: 409,
+  authentication_rejected: 401,
+  credential_unknown: 401,
+  invalid_nonce: 401,
+  unauthorized: 401,
+  operation_not_allowed: 409,
+  action_not_found: 404,
+  invalid_token: 401,
+  expired_token: 401,
+  token_scope_missing: 403,
+  invalid_state_transition: 409,
+  idempotency_key_reused: 409,
+};
+
+/** The admin error body: `{"error": {"code", "message"}, "request_id"}`. */
+export interface AdminErrorBody {
+  error: { code: AdminErrorCode; message: string };
+  request_id: string;
+}
+
+/** Builds the admin error body. */
+export function adminErrorBody(
+  code: AdminErrorCode,
+  message: string,
+  requestId: string,
+): AdminErrorBody {
+  return { error: { code, message }, request_id: requestId };
+}

@@ -1,0 +1,100 @@
+import { authenticateOperator, isLatchkeyError, type Runtime } from '@latchkey/core';
+import { isStoreUnavailable } from '@latchkey/store';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { BodyParseError } from '../../http/json-body.ts';
+import { requestContext } from '../../http/request-context.ts';
+import { ADMIN_ERROR_STATUS, adminErrorBody } from './admin-errors.ts';
+import { registerAppRoutes } from './app-routes.ts';
+import { registerAuditRoutes } from './audit-routes.ts';
+import { bearer } from './operator-request.ts';
+import { registerRulesRoutes } from './rules-routes.ts';
+import { registerSessionRoutes } from './session-routes.ts';
+import { registerUserRoutes } from './user-routes.ts';
+
+/** Options for the admin surface. */
+export interface AdminSurfaceOptions {
+  runtime: Runtime;
+  /** `LATCHKEY_ADMIN_TOKEN`: an operator credential from the environment, compared by hash. */
+  envToken?: string | undefined;
+}
+
+/** Query parameters that are whole numbers; a querystring carries them as text. */
+const NUMERIC_QUERY = ['offset', 'days'];
+
+/**
+ * The admin API under `/admin/v1` (register it with that prefix): apps, keys, users and their
+ * passkeys, rules and the dry run, actions, the audit log. Every route but the session exchange
+ * needs an operator credential (`Authorization: Bearer`): an operator token, a console session, or
+ * `LATCHKEY_ADMIN_TOKEN`. App API keys are refused. Every change is audited with the operator's
+ * token id as `data.actor`. Errors leave as `{"error": {"code", "message"}, "request_id"}`.
+ */
+export async function adminSurface(
+  app: FastifyInstance,
+  options: AdminSurfaceOptions,
+): Promise<void> {
+  const { runtime, envToken } = options;
+  app.decorateRequest('operator', null);
+
+  // Runs before the body is read: a caller without a credential learns nothing from validation.
+  app.addHook('onRequest', async (request) => {
+    if ((request.routeOptions.config as { public?: boolean } | undefined)?.public) return;
+    request.operator = await authenticateOperator(
+      runtime,
+      { credential: bearer(request), envToken },
+      requestContext(request),
+    );
+  });
+  app.addHook('preValidation', async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    if (!query) return;
+    for (const key of NUMERIC_QUERY) {
+      const value = query[key];
+      if (typeof value === 'string' && /^\d{1,15}$/.test(value)) query[key] = Number(value);
+    }
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const send = (status: number, code: Parameters<typeof adminErrorBody>[0], message: string) =>
+      reply.code(status).send(adminErrorBody(code, message, request.id));
+    if (isLatchkeyError(error))
+      return send(ADMIN_ERROR_STATUS[error.code], error.code, error.message);
+    if (error.validation) {
+      const first = error.validation[0];
+      const message = `${error.validationContext ?? 'request'} ${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}`;
+      return send(400, 'invalid_request', message.replace(/\s+/g, ' ').trim());
+    }
+    if (error instanceof BodyParseError) return send(400, 'invalid_request', error.message);
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return send(413, 'payload_too_large', 'request body is too large');
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return send(status, 'invalid_request', error.message);
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', '1');
+      return send(503, 'unavailable', 'the database is unavailable; retry shortly');
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return send(500, 'internal_error', 'internal server error');
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .send(
+        adminErrorBody(
+          'not_found',
+          `no route ${request.method} ${request.url.split('?')[0]}`,
+          request.id,
+        ),
+      );
+  });
+
+  registerSessionRoutes(app, runtime, envToken);
+  registerAppRoutes(app, runtime);
+  registerUserRoutes(app, runtime);
+  registerRulesRoutes(app, runtime);
+  registerAuditRoutes(app, runtime);
+}

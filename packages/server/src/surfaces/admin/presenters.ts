@@ -1,0 +1,124 @@
+/** Core records as the admin API shows them: snake_case, ISO times, never a secret. */
+import {
+  type ActionConfigRecord,
+  type ActionRecord,
+  type ApiKeyRecord,
+  type AppRecord,
+  type AuditEventRecord,
+  type CredentialRecord,
+  type OperatorActor,
+  providerOf,
+  type UserRecord,
+} from '@latchkey/core';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+export function presentOperator(actor: OperatorActor) {
+  return {
+    token_id: actor.tokenId,
+    name: actor.name,
+    via: actor.via,
+    session_expires_at: isoOrNull(actor.sessionExpiresAt),
+  };
+}
+
+export function presentApp(app: AppRecord) {
+  return {
+    app_id: app.id,
+    name: app.name,
+    rp_id: app.rpId,
+    origins: app.origins,
+    policy: app.policy as unknown as Record<string, unknown>,
+    created_at: iso(app.createdAt),
+    updated_at: iso(app.updatedAt),
+  };
+}
+
+export function presentKey(key: ApiKeyRecord) {
+  return {
+    key_id: key.id,
+    status: key.revokedAt === null ? ('active' as const) : ('revoked' as const),
+    created_at: iso(key.createdAt),
+    last_used_at: isoOrNull(key.lastUsedAt),
+    revoked_at: isoOrNull(key.revokedAt),
+  };
+}
+
+export function presentUser(user: UserRecord) {
+  return {
+    user_id: user.id,
+    external_id: user.externalId,
+    display_name: user.displayName,
+    status: user.status,
+    created_at: iso(user.createdAt),
+    last_login_at: isoOrNull(user.lastLoginAt),
+    login_count: user.loginCount,
+  };
+}
+
+export function presentPasskey(device: CredentialRecord) {
+  const provider = providerOf(device.aaguid);
+  return {
+    device_id: device.id,
+    credential_id: device.credentialId,
+    friendly_name: device.friendlyName,
+    type: device.type,
+    provider: provider
+      ? { name: provider.name, icon_light: provider.icons.light, icon_dark: provider.icons.dark }
+      : null,
+    aaguid: device.aaguid,
+    backup_eligible: device.backupEligible,
+    backup_state: device.backupState,
+    transports: device.transports,
+    attachment: device.attachment,
+    created_at: iso(device.createdAt),
+    last_used_at: isoOrNull(device.lastUsedAt),
+    usage_count: device.usageCount,
+  };
+}
+
+export function presentActionConfig(config: ActionConfigRecord) {
+  return {
+    action_code: config.actionCode,
+    default_outcome: config.defaultOutcome,
+    rules: config.rules,
+    version: config.version,
+    created_at: iso(config.createdAt),
+    updated_at: iso(config.updatedAt),
+  };
+}
+
+export function presentAction(action: ActionRecord) {
+  return {
+    action_id: action.id,
+    user_id: action.userId,
+    action_code: action.actionCode,
+    idempotency_key: action.idempotencyKey,
+    state: action.state,
+    attributes: action.attributes,
+    rules: action.rules,
+    verified_by_credential_id: action.verifiedByCredentialId,
+    created_at: iso(action.createdAt),
+    state_updated_at: iso(action.stateUpdatedAt),
+    validated_at: isoOrNull(action.validatedAt),
+  };
+}
+
+export function presentEvent(event: AuditEventRecord) {
+  const actor = event.data?.actor;
+  return {
+    id: event.id,
+    type: event.type,
+    at: iso(event.at),
+    app_id: event.appId,
+    user_id: event.userId,
+    credential_id: event.credentialId,
+    reason: event.reason,
+    ip: event.ip,
+    user_agent: event.userAgent,
+    request_id: event.requestId,
+    actor: typeof actor === 'string' ? actor : null,
+    data: event.data,
+  };
+}

@@ -1,0 +1,148 @@
+/** Contract of `operatorTokens`, `operatorSessions` and `adminQueries`. */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, it } from 'node:test';
+import type { OperatorTokenRecord } from '@latchkey/core';
+import { actionFixture, auditEventFixture, T0, userFixture } from '../fixtures.ts';
+import type { ContractContext } from './context.ts';
+
+function tokenFixture(overrides: Partial<OperatorTokenRecord> = {}): OperatorTokenRecord {
+  return {
+    id: randomUUID(),
+    name: 'alice',
+    secretHash: 'ab'.repeat(32),
+    createdAt: T0,
+    lastUsedAt: null,
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+/** Registers the operator and admin search tests. */
+export function operatorsContract(ctx: ContractContext): void {
+  describe('operator tokens and sessions', () => {
+    it('stores a token, lists it, touches it and revokes it once', async () => {
+      const token = tokenFixture();
+      await ctx.store().operatorTokens.insert(token);
+      assert.deepEqual(await ctx.store().operatorTokens.findById(token.id), token);
+      assert.ok((await ctx.store().operatorTokens.list()).some((t) => t.id === token.id));
+      await ctx.store().operatorTokens.touch(token.id, T0 + 5);
+      assert.equal((await ctx.store().operatorTokens.findById(token.id))?.lastUsedAt, T0 + 5);
+      assert.equal(await ctx.store().operatorTokens.revoke(token.id, T0 + 6), true);
+      assert.equal(await ctx.store().operatorTokens.revoke(token.id, T0 + 7), false);
+      assert.equal((await ctx.store().operatorTokens.findById(token.id))?.revokedAt, T0 + 6);
+      assert.equal(await ctx.store().operatorTokens.findById('missing'), null);
+    });
+
+    it('finds a session only while it is unexpired and unrevoked, and extends it forward only', async () => {
+      const sessions = ctx.store().operatorSessions;
+      const hash = randomUUID();
+      await sessions.insert({
+        hash,
+        tokenId: 't1',
+        createdAt: T0,
+        expiresAt: T0 + 1000,
+        revokedAt: null,
+      });
+      assert.equal((await sessions.findActive(hash, T0 + 999))?.tokenId, 't1');
+      assert.equal(await sessions.findActive(hash, T0 + 1000), null);
+      await sessions.extend(hash, T0 + 5000);
+      await sessions.extend(hash, T0 + 2000);
+      assert.equal((await sessions.findActive(hash, T0 + 1000))?.expiresAt, T0 + 5000);
+      assert.equal(await sessions.revoke(hash, T0 + 10), true);
+      assert.equal(await sessions.revoke(hash, T0 + 11), false);
+      assert.equal(await sessions.findActive(hash, T0 + 12), null);
+    });
+  });
+
+  describe('admin searches', () => {
+    it('searches the audit log by app, user, types and a half-open time range', async () => {
+      const app = await ctx.newApp();
+      const events = [
+        auditEventFixture(app.id, { at: T0, userId: 'u1', type: 'ceremony.started' }),
+        auditEventFixture(app.id, { at: T0 + 10, userId: 'u1', type: 'ceremony.failed' }),
+        auditEventFixture(app.id, { at: T0 + 20, userId: 'u2', type: 'ceremony.succeeded' }),
+      ];
+      for (const event of events) await ctx.store().audit.append(event);
+      const ids = async (
+        search: Parameters<ReturnType<typeof ctx.store>['adminQueries']['searchAudit']>[0],
+      ) => (await ctx.store().adminQueries.searchAudit(search)).map((e) => e.id);
+      const [e0, e1, e2] = events.map((e) => e.id);
+      assert.deepEqual(await ids({ appId: app.id, limit: 10 }), [e2, e1, e0]);
+      assert.deepEqual(await ids({ appId: app.id, userId: 'u1', limit: 10 }), [e1, e0]);
+      assert.deepEqual(
+        await ids({ appId: app.id, types: ['ceremony.failed', 'ceremony.succeeded'], limit: 10 }),
+        [e2, e1],
+      );
+      assert.deepEqual(await ids({ appId: app.id, since: T0 + 10, until: T0 + 20, limit: 10 }), [
+        e1,
+      ]);
+      assert.deepEqual(await ids({ appId: app.id, limit: 1 }), [e2]);
+    });
+
+    it('searches actions by user, code, state and time', async () => {
+      const app = await ctx.newApp();
+      const store = ctx.store();
+      const user = await store.users.upsertByExternalId(userFixture(app.id));
+      const first = actionFixture(app.id, user.id, { createdAt: T0, actionCode: 'transfer' });
+      const second = actionFixture(app.id, user.id, {
+        createdAt: T0 + 10,
+        actionCode: 'login',
+        state: 'ALLOW',
+      });
+      await store.actions.insertOrGet(first);
+      await store.actions.insertOrGet(second);
+      const ids = async (
+        search: Omit<Parameters<typeof store.adminQueries.searchActions>[0], 'appId' | 'limit'>,
+      ) =>
+        (await store.adminQueries.searchActions({ appId: app.id, limit: 10, ...search })).map(
+          (a) => a.id,
+        );
+      assert.deepEqual(await ids({}), [second.id, first.id]);
+      assert.deepEqual(await ids({ actionCode: 'transfer' }), [first.id]);
+      assert.deepEqual(await ids({ state: 'ALLOW' }), [second.id]);
+      assert.deepEqual(await ids({ userId: 'someone-else' }), []);
+      assert.deepEqual(await ids({ until: T0 + 10 }), [first.id]);
+      const found = await store.adminQueries.searchActions({ appId: app.id, limit: 10 });
+      assert.deepEqual(found[1], first);
+    });
+
+    it('searches users by an exact, case-sensitive prefix of their external id', async () => {
+      const app = await ctx.newApp();
+      const store = ctx.store();
+      for (const [i, externalId] of ['alice', 'alicia', 'Alice', 'bob_%'].entries()) {
+        await store.users.upsertByExternalId(
+          userFixture(app.id, { externalId, createdAt: T0 + i }),
+        );
+      }
+      const names = async (prefix: string) =>
+        (await store.adminQueries.searchUsers(app.id, { prefix, limit: 10, offset: 0 })).items.map(
+          (u) => u.externalId,
+        );
+      assert.deepEqual(await names('ali'), ['alicia', 'alice']);
+      assert.deepEqual(await names('bob_%'), ['bob_%']);
+      assert.deepEqual(await names('b%'), []);
+      const all = await store.adminQueries.searchUsers(app.id, { prefix: '', limit: 2, offset: 1 });
+      assert.equal(all.total, 4);
+      assert.deepEqual(
+        all.items.map((u) => u.externalId),
+        ['Alice', 'alicia'],
+      );
+    });
+
+    it('deletes an action configuration once', async () => {
+      const app = await ctx.newApp();
+      const store = ctx.store();
+      await store.actionConfigs.put({
+        appId: app.id,
+        actionCode: 'transfer',
+        defaultOutcome: 'ALLOW',
+        rules: [],
+        updatedAt: T0,
+      });
+      assert.equal(await store.adminQueries.deleteActionConfig(app.id, 'transfer'), true);
+      assert.equal(await store.adminQueries.deleteActionConfig(app.id, 'transfer'), false);
+      assert.equal(await store.actionConfigs.find(app.id, 'transfer'), null);
+    });
+  });
+}
