@@ -178,6 +178,9 @@ try {
   log('');
   log(`  latchkey  ${latchkeyUrl}   (API reference at ${latchkeyUrl}/docs)`);
   log(`  bank      ${bankOrigin}   <- open this in your browser`);
+  log(
+    `  console   ${latchkeyUrl}/console   (sign in with a token from: npx latchkey admin create-token)`,
+  );
   log('');
   log('Press Ctrl-C to stop both.');
 } catch (error) {
