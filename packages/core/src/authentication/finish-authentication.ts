@@ -1,5 +1,4 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
@@ -13,7 +12,7 @@ import { mintNonce } from '../nonces/nonces.ts';
 import type { CredentialRecord, UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
 import { isCounterRegression } from './counter.ts';
-import { strictEcdsaSignature } from './strict-ecdsa-signature.ts';
+import { verifyAssertion } from './verify-assertion.ts';
 
 /** Options for {@link finishAuthentication}. */
 export interface FinishAuthenticationOptions {
@@ -116,34 +115,22 @@ export async function finishAuthentication(
 
     let verified = false;
     try {
-      const result = await verifyAuthenticationResponse({
+      verified = await verifyAssertion({
         response,
-        expectedChallenge: ceremony.challenge,
-        expectedOrigin: app.origins,
-        expectedRPID: app.rpId,
-        // The counter is judged below, by the app's policy; the library would refuse every regression.
-        credential: {
-          id: credential.credentialId,
-          publicKey: isoBase64URL.toBuffer(credential.publicKey),
-          counter: 0,
-        },
+        challenge: ceremony.challenge,
+        origins: app.origins,
+        rpId: app.rpId,
+        publicKey: credential.publicKey,
         requireUserVerification: ceremony.userVerificationRequired,
       });
-      verified = result.verified;
     } catch (cause) {
       throw new LatchkeyError('authentication_rejected', 'assertion does not verify', {
         reason: 'signature_invalid',
         cause,
       });
     }
+    // A signature that verifies only in a non-canonical DER encoding is refused here too.
     if (!verified) return reject('signature_invalid', 'signature does not verify');
-    const canonical = strictEcdsaSignature({
-      publicKey: isoBase64URL.toBuffer(credential.publicKey),
-      authenticatorData: authData,
-      clientDataJSON: isoBase64URL.toBuffer(response.response.clientDataJSON),
-      signature: isoBase64URL.toBuffer(response.response.signature),
-    });
-    if (canonical === false) return reject('signature_invalid', 'signature is not canonical DER');
 
     const now = runtime.now();
     const regression = isCounterRegression(credential.counter, parsed.counter);
