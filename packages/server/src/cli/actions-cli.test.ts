@@ -3,36 +3,18 @@
  * with a running server that picks up every change at its next track.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { Authsignal } from '@authsignal/node';
+import { LATCHKEY_BIN, runCli } from '../testing/cli-process.ts';
+import { freePort } from '../testing/instances.ts';
 
-const BIN = new URL('../../bin/latchkey.js', import.meta.url).pathname;
-const run = promisify(execFile);
+const BIN = LATCHKEY_BIN;
 
-async function cli(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [BIN, ...args], { timeout: 30_000 });
-  return stdout;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
+const cli = runCli;
 
 describe('latchkey actions CLI (sqlite)', () => {
   let dir: string;

@@ -3,37 +3,19 @@
  * and a client that completes register → verify → authenticate → verify → devices → revoke.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { SoftwareAuthenticator } from '@latchkey/authenticator';
+import { LATCHKEY_BIN, runCli } from '../testing/cli-process.ts';
+import { freePort } from '../testing/instances.ts';
 
-const BIN = new URL('../../bin/latchkey.js', import.meta.url).pathname;
+const BIN = LATCHKEY_BIN;
 const ORIGIN = 'http://localhost:3000';
-const run = promisify(execFile);
 
-async function cli(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [BIN, ...args], { timeout: 30_000 });
-  return stdout;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
+const cli = runCli;
 
 describe('latchkey CLI and server processes (sqlite)', () => {
   let dir: string;
