@@ -489,5 +489,11 @@ export interface Store {
   adminQueries: AdminQueriesPort;
   /** Whether the database answers; used by readiness checks. */
   ping(): Promise<boolean>;
+  /**
+   * Resolves once every write made so far is durable; rejects if committing it failed. A store may
+   * defer commits to group them (SQLite does, within one event-loop turn): the server waits for
+   * this before answering any request, so nothing is acknowledged before it is stored.
+   */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }

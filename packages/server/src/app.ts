@@ -74,6 +74,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Nothing is acknowledged before it is stored: the store may group commits (SQLite), and this
+    // waits for the one holding this request's writes and anything it read.
+    await options.runtime.store.flush();
   });
 
   await app.register(swagger, {

@@ -32,7 +32,7 @@ export interface ServeOptions {
  * await serve({ databaseUrl: 'sqlite:./latchkey.db', port: 8080, host: '127.0.0.1' });
  */
 export async function serve(options: ServeOptions): Promise<FastifyInstance> {
-  const store = await openStore({ url: options.databaseUrl });
+  const store = await openStore({ url: options.databaseUrl, groupCommit: true });
   const runtime = createRuntime({ store });
   const redis = options.redisUrl ? createRedisRateLimitCounter(options.redisUrl) : null;
   const app = await buildServer({

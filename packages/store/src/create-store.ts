@@ -29,8 +29,15 @@ export type StoreDialect = 'sqlite' | 'postgres';
 /** A `Store` together with the handle it runs on, for migrations and maintenance tools. */
 export type SqlStore = Store & { db: Kysely<Database>; dialect: StoreDialect };
 
-/** Wraps an open, migrated Kysely handle as a `Store`. `close()` destroys the handle. */
-export function createStore(db: Kysely<Database>, dialect: StoreDialect): SqlStore {
+/**
+ * Wraps an open, migrated Kysely handle as a `Store`. `close()` destroys the handle. `flush` waits
+ * for grouped commits where the handle defers them (SQLite); PostgreSQL commits each statement.
+ */
+export function createStore(
+  db: Kysely<Database>,
+  dialect: StoreDialect,
+  flush: () => Promise<void> = () => Promise.resolve(),
+): SqlStore {
   let closed: Promise<void> | undefined;
   return {
     db,
@@ -51,6 +58,7 @@ export function createStore(db: Kysely<Database>, dialect: StoreDialect): SqlSto
     operatorSessions: createOperatorSessionsRepository(db),
     adminQueries: createAdminQueriesRepository(db),
     ping: () => ping(db),
+    flush,
     // Idempotent: shutdown paths and test cleanups may both close the same store.
     close: () => {
       closed ??= db.destroy();

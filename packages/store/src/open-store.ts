@@ -5,7 +5,7 @@ import { parseDatabaseUrl } from './database-url.ts';
 import { migrateToLatest } from './migrations/migrate.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
 import type { Database } from './schema.ts';
-import { openSqlite } from './sqlite/open-sqlite.ts';
+import { type OpenSqlite, openSqlite } from './sqlite/open-sqlite.ts';
 
 /** Options of `openStore`. */
 export interface OpenStoreOptions {
@@ -15,6 +15,12 @@ export interface OpenStoreOptions {
   schema?: string;
   /** Whether to apply pending migrations before returning. Default true. */
   migrate?: boolean;
+  /**
+   * SQLite only: group the commits of concurrent requests (see `sqlite/group-commit.ts`). Only for
+   * a caller that awaits `store.flush()` before acknowledging anything, as the server does.
+   * Default false: every statement commits on its own.
+   */
+  groupCommit?: boolean;
 }
 
 /**
@@ -26,15 +32,20 @@ export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
   if (target.dialect === 'sqlite' && options.schema !== undefined) {
     throw new Error('the schema option applies to PostgreSQL only');
   }
-  const db: Kysely<Database> =
-    target.dialect === 'sqlite'
-      ? openSqlite(target.path)
-      : await openPostgres(target.url, options.schema);
+  let sqlite: OpenSqlite | null = null;
+  let db: Kysely<Database>;
+  if (target.dialect === 'sqlite') {
+    sqlite = openSqlite(target.path);
+    db = sqlite.db;
+  } else {
+    db = await openPostgres(target.url, options.schema);
+  }
   try {
     if (options.migrate ?? true) await migrateToLatest(db);
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return createStore(db, target.dialect);
+  if (sqlite && options.groupCommit) sqlite.startGrouping();
+  return createStore(db, target.dialect, sqlite?.flush);
 }

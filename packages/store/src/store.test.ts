@@ -42,11 +42,12 @@ for (const database of testDatabases()) {
       }
     });
 
-    it('shows writes of one handle to a second handle on the same database', async () => {
+    it('shows writes of one handle, once flushed, to a second handle on the same database', async () => {
       const second = await reopen();
       try {
         const app = appFixture();
         await opened.store.apps.insert(app);
+        await opened.store.flush();
         assert.deepEqual(await second.apps.findById(app.id), app);
         const user = await second.users.upsertByExternalId(userFixture(app.id));
         assert.deepEqual(await opened.store.users.findById(app.id, user.id), user);

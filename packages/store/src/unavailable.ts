@@ -16,8 +16,16 @@ const NETWORK_CODES = new Set([
 ]);
 
 // SQLSTATE class 08 (connection exception), 57P01–57P03 (the server is shutting down or starting),
-// 53300 (too many connections); SQLite's "database is locked" after its busy timeout.
-const DATABASE_CODES = new Set(['57P01', '57P02', '57P03', '53300', 'SQLITE_BUSY']);
+// 53300 (too many connections); SQLite's "database is locked" after its busy timeout, and a grouped
+// commit that failed (nothing of it was kept, so a retry is safe).
+const DATABASE_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  'SQLITE_BUSY',
+  'LATCHKEY_COMMIT_FAILED',
+]);
 
 // node-postgres reports a dropped or timed-out connection by message only.
 const PG_MESSAGES = [

@@ -3,8 +3,8 @@
  * real server driven in process with `inject()`, and the software authenticator as the browser.
  */
 import { SoftwareAuthenticator } from '@latchkey/authenticator';
-import { type AppPolicy, createApp, createRuntime, type Runtime, type Store } from '@latchkey/core';
-import { createSqlRateLimitCounter } from '@latchkey/store';
+import { type AppPolicy, createApp, createRuntime, type Runtime } from '@latchkey/core';
+import { createSqlRateLimitCounter, type SqlStore } from '@latchkey/store';
 import { testDatabases } from '@latchkey/store/testing';
 import type {
   AuthenticationResponseJSON,
@@ -37,7 +37,7 @@ export class TestClock {
 
 export interface Harness {
   dbName: string;
-  store: Store;
+  store: SqlStore;
   runtime: Runtime;
   server: FastifyInstance;
   clock: TestClock;
@@ -253,7 +253,7 @@ export function verifyNonce(
 /** The audit events of a type for the harness app, newest first. */
 export async function auditEvents(
   h: Harness,
-  type: Parameters<Store['audit']['list']>[0]['type'],
+  type: Parameters<SqlStore['audit']['list']>[0]['type'],
   appId?: string,
 ) {
   return h.store.audit.list({ appId: appId ?? h.app.id, ...(type ? { type } : {}), limit: 100 });

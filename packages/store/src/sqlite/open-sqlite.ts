@@ -5,8 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { GroupCommitSqliteDialect } from './group-commit.ts';
 
 /** The path better-sqlite3 understands as an in-memory database. */
 export const SQLITE_MEMORY = ':memory:';
@@ -50,11 +51,20 @@ function cachePreparedStatements(database: SqliteDatabase.Database): void {
   }) as typeof database.prepare;
 }
 
+/** An open SQLite database: the Kysely handle and the wait for its grouped commits. */
+export interface OpenSqlite {
+  db: Kysely<Database>;
+  /** Resolves once every write made so far is committed (see `group-commit.ts`). */
+  flush(): Promise<void>;
+  /** Starts grouping commits; until then each statement commits on its own. */
+  startGrouping(): void;
+}
+
 /**
  * Opens (creating if needed) the SQLite database at `path`, or an in-memory one for `:memory:`.
  * The file's parent directory is created when missing.
  */
-export function openSqlite(path: string): Kysely<Database> {
+export function openSqlite(path: string): OpenSqlite {
   const memory = path === SQLITE_MEMORY;
   if (!memory) mkdirSync(dirname(path), { recursive: true });
   const database = new SqliteDatabase(path);
@@ -68,5 +78,10 @@ export function openSqlite(path: string): Kysely<Database> {
   cachePreparedStatements(database);
   // SQLite leaves foreign keys off unless asked, per connection.
   database.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const dialect = new GroupCommitSqliteDialect(database);
+  return {
+    db: new Kysely<Database>({ dialect }),
+    flush: () => dialect.flush(),
+    startGrouping: () => dialect.startGrouping(),
+  };
 }

@@ -61,7 +61,8 @@ function sqliteTestDatabase(): TestDatabase {
       // A directory of its own, so cleanup also removes the -wal and -shm files beside the database.
       const dir = await mkdtemp(join(tmpdir(), 'latchkey-test-'));
       const url = `sqlite:${join(dir, 'latchkey.db')}`;
-      const store = await openStore({ url });
+      // Grouped commits, as the server runs it; tests reading through a second handle flush first.
+      const store = await openStore({ url, groupCommit: true });
       return {
         store,
         url,

@@ -1,0 +1,50 @@
+/**
+ * The server answers only once what a request wrote is committed. SQLite groups the commits of
+ * concurrent requests; when a group cannot be committed, its requests get a 503 in their surface's
+ * shape and nothing of theirs is kept.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { databases, type Harness, openHarness } from '../testing/harness.ts';
+
+const sqlite = databases().find((d) => d.name === 'sqlite')!;
+
+describe('answers after the commit (sqlite)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await openHarness(sqlite);
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it('answers 503 and keeps nothing when the commit of its writes fails', async () => {
+    const { db } = h.store;
+    // Every audit event now adds a row whose deferred foreign key fails at COMMIT.
+    await sql`create table orphans (id text primary key, parent text references apps(id) deferrable initially deferred)`.execute(
+      db,
+    );
+    await sql`create trigger poison after insert on audit_events begin insert into orphans values (new.id, 'no such app'); end`.execute(
+      db,
+    );
+    const failed = await h.manage('POST', '/transactions/register', {
+      external_id: 'ada',
+      passkey_display_name: 'Ada',
+    });
+    assert.equal(failed.statusCode, 503);
+    assert.equal(failed.json().code, 'internal_server_error');
+    assert.match(failed.json().error, /database is unavailable/);
+
+    await sql`drop trigger poison`.execute(db);
+    const users = await h.store.users.list(h.app.id, { limit: 10, offset: 0 });
+    assert.equal(users.total, 0, 'the failed request created no user');
+
+    const next = await h.manage('POST', '/transactions/register', {
+      external_id: 'ada',
+      passkey_display_name: 'Ada',
+    });
+    assert.equal(next.statusCode, 201);
+    assert.equal((await h.store.users.list(h.app.id, { limit: 10, offset: 0 })).total, 1);
+  });
+});
