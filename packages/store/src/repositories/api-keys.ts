@@ -3,6 +3,8 @@ import type { ApiKeyRecord, ApiKeysPort } from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiKeysTable, Database } from '../schema.ts';
 import { touched } from './codec.ts';
+import { prepare } from './prepared.ts';
+import { turnCache } from './turn-cache.ts';
 
 function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
   return {
@@ -17,8 +19,14 @@ function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
 
 /** API keys, stored in `api_keys` by the hash of their secret. */
 export function createApiKeysRepository(db: Kysely<Database>): ApiKeysPort {
+  // An app backend's calls each present the key; concurrent ones share one read per turn.
+  const cache = turnCache<ApiKeyRecord | null>();
+  const byId = prepare(db, (a: { id: string }) =>
+    db.selectFrom('api_keys').selectAll().where('id', '=', a.id),
+  );
   return {
     async insert(key) {
+      cache.forget(key.id);
       await db
         .insertInto('api_keys')
         .values({
@@ -32,13 +40,11 @@ export function createApiKeysRepository(db: Kysely<Database>): ApiKeysPort {
         .execute();
     },
 
-    async findById(id) {
-      const row = await db
-        .selectFrom('api_keys')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row ? toRecord(row) : null;
+    findById(id) {
+      return cache.get(id, async () => {
+        const [row] = (await byId({ id })).rows;
+        return row ? toRecord(row) : null;
+      });
     },
 
     async listByApp(appId) {
@@ -53,6 +59,7 @@ export function createApiKeysRepository(db: Kysely<Database>): ApiKeysPort {
     },
 
     async revoke(appId, id, at) {
+      cache.forget(id);
       const result = await db
         .updateTable('api_keys')
         .set({ revoked_at: at })
@@ -60,10 +67,13 @@ export function createApiKeysRepository(db: Kysely<Database>): ApiKeysPort {
         .where('id', '=', id)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
+      // Again after the write: a read that raced it may have cached the row as it was.
+      cache.forget(id);
       return touched(result.numUpdatedRows);
     },
 
     async touch(id, at) {
+      cache.forget(id);
       await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
     },
   };

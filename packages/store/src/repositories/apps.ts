@@ -3,6 +3,8 @@ import type { AppPolicy, AppRecord, AppsPort } from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { AppsTable, Database } from '../schema.ts';
 import { fromJson, toJson, touched } from './codec.ts';
+import { prepare } from './prepared.ts';
+import { turnCache } from './turn-cache.ts';
 
 function toRecord(row: Selectable<AppsTable>): AppRecord {
   return {
@@ -18,8 +20,14 @@ function toRecord(row: Selectable<AppsTable>): AppRecord {
 
 /** Apps, stored in `apps`. */
 export function createAppsRepository(db: Kysely<Database>): AppsPort {
+  // Every request of an app reads it (CORS, rate limits, the route): once per turn is enough.
+  const cache = turnCache<AppRecord | null>();
+  const byId = prepare(db, (a: { id: string }) =>
+    db.selectFrom('apps').selectAll().where('id', '=', a.id),
+  );
   return {
     async insert(app) {
+      cache.forget(app.id);
       await db
         .insertInto('apps')
         .values({
@@ -34,9 +42,11 @@ export function createAppsRepository(db: Kysely<Database>): AppsPort {
         .execute();
     },
 
-    async findById(id) {
-      const row = await db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
-      return row ? toRecord(row) : null;
+    findById(id) {
+      return cache.get(id, async () => {
+        const [row] = (await byId({ id })).rows;
+        return row ? toRecord(row) : null;
+      });
     },
 
     async list() {
@@ -50,6 +60,7 @@ export function createAppsRepository(db: Kysely<Database>): AppsPort {
     },
 
     async update(app) {
+      cache.forget(app.id);
       const result = await db
         .updateTable('apps')
         .set({
@@ -61,6 +72,8 @@ export function createAppsRepository(db: Kysely<Database>): AppsPort {
         })
         .where('id', '=', app.id)
         .executeTakeFirst();
+      // Again after the write: a read that raced it may have cached the row as it was.
+      cache.forget(app.id);
       return touched(result.numUpdatedRows);
     },
   };

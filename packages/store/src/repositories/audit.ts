@@ -3,6 +3,7 @@ import type { AuditEventRecord, AuditPort } from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditEventsTable, Database } from '../schema.ts';
 import { fromJson, toJson } from './codec.ts';
+import { prepare } from './prepared.ts';
 
 /** Reads one `audit_events` row. */
 export function toAuditEventRecord(row: Selectable<AuditEventsTable>): AuditEventRecord {
@@ -23,24 +24,36 @@ export function toAuditEventRecord(row: Selectable<AuditEventsTable>): AuditEven
 
 /** The audit log, stored in `audit_events`; append and read only. */
 export function createAuditRepository(db: Kysely<Database>): AuditPort {
+  const append = prepare(db, (e: Selectable<AuditEventsTable>) =>
+    db.insertInto('audit_events').values({
+      id: e.id,
+      app_id: e.app_id,
+      type: e.type,
+      at: e.at,
+      user_id: e.user_id,
+      credential_id: e.credential_id,
+      reason: e.reason,
+      ip: e.ip,
+      user_agent: e.user_agent,
+      request_id: e.request_id,
+      data: e.data,
+    }),
+  );
   return {
     async append(event) {
-      await db
-        .insertInto('audit_events')
-        .values({
-          id: event.id,
-          app_id: event.appId,
-          type: event.type,
-          at: event.at,
-          user_id: event.userId,
-          credential_id: event.credentialId,
-          reason: event.reason,
-          ip: event.ip,
-          user_agent: event.userAgent,
-          request_id: event.requestId,
-          data: event.data === null ? null : toJson(event.data),
-        })
-        .execute();
+      await append({
+        id: event.id,
+        app_id: event.appId,
+        type: event.type,
+        at: event.at,
+        user_id: event.userId,
+        credential_id: event.credentialId,
+        reason: event.reason,
+        ip: event.ip,
+        user_agent: event.userAgent,
+        request_id: event.requestId,
+        data: event.data === null ? null : toJson(event.data),
+      });
     },
 
     async list(options) {

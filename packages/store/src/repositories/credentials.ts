@@ -3,6 +3,7 @@ import type { CredentialRecord, CredentialsPort } from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { CredentialsTable, Database } from '../schema.ts';
 import { fromFlag, fromJson, toFlag, toJson, touched } from './codec.ts';
+import { affected, prepare } from './prepared.ts';
 
 function toRecord(row: Selectable<CredentialsTable>): CredentialRecord {
   return {
@@ -29,6 +30,48 @@ function toRecord(row: Selectable<CredentialsTable>): CredentialRecord {
 
 /** Registered credentials (devices), stored in `credentials`, unique per app by credential id. */
 export function createCredentialsRepository(db: Kysely<Database>): CredentialsPort {
+  const byCredentialId = prepare(db, (a: { appId: string; credentialId: string }) =>
+    db
+      .selectFrom('credentials')
+      .selectAll()
+      .where('app_id', '=', a.appId)
+      .where('credential_id', '=', a.credentialId),
+  );
+  const byUser = prepare(db, (a: { appId: string; userId: string }) =>
+    db
+      .selectFrom('credentials')
+      .selectAll()
+      .where('app_id', '=', a.appId)
+      .where('user_id', '=', a.userId)
+      .orderBy('created_at')
+      .orderBy('id'),
+  );
+  const countByUser = prepare(db, (a: { appId: string; userId: string }) =>
+    db
+      .selectFrom('credentials')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .where('app_id', '=', a.appId)
+      .where('user_id', '=', a.userId),
+  );
+  type Use = { appId: string; id: string; counter: number; backupState: number; at: number };
+  const recordUse = (a: Use) =>
+    db
+      .updateTable('credentials')
+      .set((eb) => ({
+        counter: a.counter,
+        backup_state: a.backupState,
+        last_used_at: a.at,
+        usage_count: eb('usage_count', '+', 1),
+      }))
+      .where('app_id', '=', a.appId)
+      .where('id', '=', a.id);
+  const recordAnyUse = prepare(db, recordUse);
+  // Compare-and-set in the statement itself: of two assertions racing with the same counter,
+  // only the first write matches, so a cloned authenticator cannot slip through between a read
+  // and a write.
+  const recordIncreasingUse = prepare(db, (a: Use) =>
+    recordUse(a).where('counter', '<', a.counter),
+  );
   return {
     async insert(credential) {
       // DO NOTHING on the (app, credential id) index only: a duplicate registration is an expected
@@ -62,12 +105,7 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
     },
 
     async findByCredentialId(appId, credentialId) {
-      const row = await db
-        .selectFrom('credentials')
-        .selectAll()
-        .where('app_id', '=', appId)
-        .where('credential_id', '=', credentialId)
-        .executeTakeFirst();
+      const [row] = (await byCredentialId({ appId, credentialId })).rows;
       return row ? toRecord(row) : null;
     },
 
@@ -82,46 +120,25 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
     },
 
     async listByUser(appId, userId) {
-      const rows = await db
-        .selectFrom('credentials')
-        .selectAll()
-        .where('app_id', '=', appId)
-        .where('user_id', '=', userId)
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute();
-      return rows.map(toRecord);
+      return (await byUser({ appId, userId })).rows.map(toRecord);
     },
 
     async countByUser(appId, userId) {
-      const row = await db
-        .selectFrom('credentials')
-        .select((eb) => eb.fn.countAll<number>().as('total'))
-        .where('app_id', '=', appId)
-        .where('user_id', '=', userId)
-        .executeTakeFirstOrThrow();
-      return Number(row.total);
+      const [row] = (await countByUser({ appId, userId })).rows;
+      return Number(row?.total ?? 0);
     },
 
     async recordUse(appId, id, use) {
-      let update = db
-        .updateTable('credentials')
-        .set((eb) => ({
-          counter: use.counter,
-          backup_state: toFlag(use.backupState),
-          last_used_at: use.at,
-          usage_count: eb('usage_count', '+', 1),
-        }))
-        .where('app_id', '=', appId)
-        .where('id', '=', id);
-      // Compare-and-set in the statement itself: of two assertions racing with the same counter,
-      // only the first write matches, so a cloned authenticator cannot slip through between a read
-      // and a write. A zero counter means the authenticator does not count at all.
-      if (use.enforceIncrease && use.counter > 0) {
-        update = update.where('counter', '<', use.counter);
-      }
-      const result = await update.executeTakeFirst();
-      return touched(result.numUpdatedRows);
+      const args = {
+        appId,
+        id,
+        counter: use.counter,
+        backupState: toFlag(use.backupState),
+        at: use.at,
+      };
+      // A zero counter means the authenticator does not count at all.
+      const increasing = use.enforceIncrease && use.counter > 0;
+      return affected(await (increasing ? recordIncreasingUse : recordAnyUse)(args)) > 0;
     },
 
     async delete(appId, userId, id) {

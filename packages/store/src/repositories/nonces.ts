@@ -2,6 +2,7 @@
 import type { NonceRecord, NoncesPort } from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, NoncesTable } from '../schema.ts';
+import { prepare } from './prepared.ts';
 
 function toRecord(row: Selectable<NoncesTable>): NonceRecord {
   return {
@@ -18,34 +19,45 @@ function toRecord(row: Selectable<NoncesTable>): NonceRecord {
 
 /** Result nonces, stored in `nonces` by hash. */
 export function createNoncesRepository(db: Kysely<Database>): NoncesPort {
+  const insert = prepare(db, (n: Selectable<NoncesTable>) =>
+    db.insertInto('nonces').values({
+      hash: n.hash,
+      app_id: n.app_id,
+      user_id: n.user_id,
+      kind: n.kind,
+      credential_id: n.credential_id,
+      expires_at: n.expires_at,
+      consumed_at: n.consumed_at,
+      created_at: n.created_at,
+    }),
+  );
+  // Single statement: of any number of concurrent redemptions exactly one gets the row back.
+  const consume = prepare(db, (a: { appId: string; hash: string; at: number }) =>
+    db
+      .updateTable('nonces')
+      .set({ consumed_at: a.at })
+      .where('app_id', '=', a.appId)
+      .where('hash', '=', a.hash)
+      .where('consumed_at', 'is', null)
+      .where('expires_at', '>', a.at)
+      .returningAll(),
+  );
   return {
     async insert(nonce) {
-      await db
-        .insertInto('nonces')
-        .values({
-          hash: nonce.hash,
-          app_id: nonce.appId,
-          user_id: nonce.userId,
-          kind: nonce.kind,
-          credential_id: nonce.credentialId,
-          expires_at: nonce.expiresAt,
-          consumed_at: nonce.consumedAt,
-          created_at: nonce.createdAt,
-        })
-        .execute();
+      await insert({
+        hash: nonce.hash,
+        app_id: nonce.appId,
+        user_id: nonce.userId,
+        kind: nonce.kind,
+        credential_id: nonce.credentialId,
+        expires_at: nonce.expiresAt,
+        consumed_at: nonce.consumedAt,
+        created_at: nonce.createdAt,
+      });
     },
 
     async consume(appId, hash, at) {
-      // Single statement: of any number of concurrent redemptions exactly one gets the row back.
-      const row = await db
-        .updateTable('nonces')
-        .set({ consumed_at: at })
-        .where('app_id', '=', appId)
-        .where('hash', '=', hash)
-        .where('consumed_at', 'is', null)
-        .where('expires_at', '>', at)
-        .returningAll()
-        .executeTakeFirst();
+      const [row] = (await consume({ appId, hash, at })).rows;
       return row ? toRecord(row) : null;
     },
   };

@@ -1,6 +1,7 @@
 /** The `rate_limit_windows` table: fixed-window counters that every instance shares. */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.ts';
+import { prepare } from './prepared.ts';
 
 /** Counts events per key in fixed windows. */
 export interface RateLimitCounter {
@@ -18,32 +19,35 @@ export interface RateLimitCounter {
  * const n = await counter.hit('start:ip:app1:203.0.113.9', 60_000, Date.now());
  */
 export function createSqlRateLimitCounter(db: Kysely<Database>): RateLimitCounter {
+  // An upsert that returns the count it wrote: concurrent hits on any instance each see a
+  // distinct count, so a limit of N lets exactly N through.
+  const hit = prepare(db, (a: { key: string; windowStart: number }) =>
+    db
+      .insertInto('rate_limit_windows')
+      .values({ key: a.key, window_start: a.windowStart, count: 1 })
+      .onConflict((oc) =>
+        oc.columns(['key', 'window_start']).doUpdateSet({
+          count: sql<number>`rate_limit_windows.count + 1`,
+        }),
+      )
+      .returning('count'),
+  );
+  const peek = prepare(db, (a: { key: string; windowStart: number }) =>
+    db
+      .selectFrom('rate_limit_windows')
+      .select('count')
+      .where('key', '=', a.key)
+      .where('window_start', '=', a.windowStart),
+  );
   return {
     async hit(key, windowMs, now) {
-      const windowStart = now - (now % windowMs);
-      // An upsert that returns the count it wrote: concurrent hits on any instance each see a
-      // distinct count, so a limit of N lets exactly N through.
-      const row = await db
-        .insertInto('rate_limit_windows')
-        .values({ key, window_start: windowStart, count: 1 })
-        .onConflict((oc) =>
-          oc.columns(['key', 'window_start']).doUpdateSet({
-            count: sql<number>`rate_limit_windows.count + 1`,
-          }),
-        )
-        .returning('count')
-        .executeTakeFirstOrThrow();
+      const [row] = (await hit({ key, windowStart: now - (now % windowMs) })).rows;
+      if (!row) throw new Error('the rate-limit upsert returned no count');
       return Number(row.count);
     },
 
     async peek(key, windowMs, now) {
-      const windowStart = now - (now % windowMs);
-      const row = await db
-        .selectFrom('rate_limit_windows')
-        .select('count')
-        .where('key', '=', key)
-        .where('window_start', '=', windowStart)
-        .executeTakeFirst();
+      const [row] = (await peek({ key, windowStart: now - (now % windowMs) })).rows;
       return row ? Number(row.count) : 0;
     },
   };

@@ -2,6 +2,7 @@
 import type { TransactionRecord, TransactionsPort } from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, TransactionsTable } from '../schema.ts';
+import { prepare } from './prepared.ts';
 
 function toRecord(row: Selectable<TransactionsTable>): TransactionRecord {
   return {
@@ -18,35 +19,48 @@ function toRecord(row: Selectable<TransactionsTable>): TransactionRecord {
 
 /** Ceremony transactions, stored in `transactions`. */
 export function createTransactionsRepository(db: Kysely<Database>): TransactionsPort {
+  const insert = prepare(db, (t: Selectable<TransactionsTable>) =>
+    db.insertInto('transactions').values({
+      id: t.id,
+      app_id: t.app_id,
+      kind: t.kind,
+      user_id: t.user_id,
+      passkey_display_name: t.passkey_display_name,
+      expires_at: t.expires_at,
+      consumed_at: t.consumed_at,
+      created_at: t.created_at,
+    }),
+  );
+  // Single statement: the conditions and the write cannot be separated by a concurrent caller.
+  const consume = prepare(
+    db,
+    (a: { appId: string; id: string; kind: TransactionsTable['kind']; at: number }) =>
+      db
+        .updateTable('transactions')
+        .set({ consumed_at: a.at })
+        .where('app_id', '=', a.appId)
+        .where('id', '=', a.id)
+        .where('kind', '=', a.kind)
+        .where('consumed_at', 'is', null)
+        .where('expires_at', '>', a.at)
+        .returningAll(),
+  );
   return {
     async insert(transaction) {
-      await db
-        .insertInto('transactions')
-        .values({
-          id: transaction.id,
-          app_id: transaction.appId,
-          kind: transaction.kind,
-          user_id: transaction.userId,
-          passkey_display_name: transaction.passkeyDisplayName,
-          expires_at: transaction.expiresAt,
-          consumed_at: transaction.consumedAt,
-          created_at: transaction.createdAt,
-        })
-        .execute();
+      await insert({
+        id: transaction.id,
+        app_id: transaction.appId,
+        kind: transaction.kind,
+        user_id: transaction.userId,
+        passkey_display_name: transaction.passkeyDisplayName,
+        expires_at: transaction.expiresAt,
+        consumed_at: transaction.consumedAt,
+        created_at: transaction.createdAt,
+      });
     },
 
     async consume(appId, id, kind, at) {
-      // Single statement: the conditions and the write cannot be separated by a concurrent caller.
-      const row = await db
-        .updateTable('transactions')
-        .set({ consumed_at: at })
-        .where('app_id', '=', appId)
-        .where('id', '=', id)
-        .where('kind', '=', kind)
-        .where('consumed_at', 'is', null)
-        .where('expires_at', '>', at)
-        .returningAll()
-        .executeTakeFirst();
+      const [row] = (await consume({ appId, id, kind, at })).rows;
       return row ? toRecord(row) : null;
     },
   };

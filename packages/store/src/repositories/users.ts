@@ -3,6 +3,7 @@ import type { UserRecord, UsersPort } from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, UsersTable } from '../schema.ts';
 import { touched } from './codec.ts';
+import { prepare } from './prepared.ts';
 
 /** Reads one `users` row. */
 export function toUserRecord(row: Selectable<UsersTable>): UserRecord {
@@ -22,16 +23,28 @@ export function toUserRecord(row: Selectable<UsersTable>): UserRecord {
 
 /** Users, stored in `users`, unique per app by external id and by WebAuthn user handle. */
 export function createUsersRepository(db: Kysely<Database>): UsersPort {
+  const byExternalId = prepare(db, (a: { appId: string; externalId: string }) =>
+    db
+      .selectFrom('users')
+      .selectAll()
+      .where('app_id', '=', a.appId)
+      .where('external_id', '=', a.externalId),
+  );
+  const byId = prepare(db, (a: { appId: string; id: string }) =>
+    db.selectFrom('users').selectAll().where('app_id', '=', a.appId).where('id', '=', a.id),
+  );
+  const recordLogin = prepare(db, (a: { appId: string; id: string; at: number }) =>
+    db
+      .updateTable('users')
+      .set((eb) => ({ last_login_at: a.at, login_count: eb('login_count', '+', 1) }))
+      .where('app_id', '=', a.appId)
+      .where('id', '=', a.id),
+  );
   const findByExternalId = async (
     appId: string,
     externalId: string,
   ): Promise<UserRecord | null> => {
-    const row = await db
-      .selectFrom('users')
-      .selectAll()
-      .where('app_id', '=', appId)
-      .where('external_id', '=', externalId)
-      .executeTakeFirst();
+    const [row] = (await byExternalId({ appId, externalId })).rows;
     return row ? toUserRecord(row) : null;
   };
 
@@ -67,12 +80,7 @@ export function createUsersRepository(db: Kysely<Database>): UsersPort {
     },
 
     async findById(appId, id) {
-      const row = await db
-        .selectFrom('users')
-        .selectAll()
-        .where('app_id', '=', appId)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const [row] = (await byId({ appId, id })).rows;
       return row ? toUserRecord(row) : null;
     },
 
@@ -100,12 +108,7 @@ export function createUsersRepository(db: Kysely<Database>): UsersPort {
     },
 
     async recordLogin(appId, id, at) {
-      await db
-        .updateTable('users')
-        .set((eb) => ({ last_login_at: at, login_count: eb('login_count', '+', 1) }))
-        .where('app_id', '=', appId)
-        .where('id', '=', id)
-        .execute();
+      await recordLogin({ appId, id, at });
     },
 
     async updateDisplayName(appId, id, displayName, at) {
