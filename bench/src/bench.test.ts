@@ -46,6 +46,13 @@ test('a tiny benchmark run reports every phase, baseline, ratio and target', asy
   // Every ceremony went through: the prebuilt requests were valid, whatever the speed.
   for (const phase of report.phases) assert.equal(phase.failed, 0, phase.phase);
   for (const phase of report.phases) assert.ok(phase.finishPerSecond > 0, phase.phase);
+  // Each stage of a ceremony is reported on its own, in order.
+  const signIn = report.phases.find((p) => p.phase === 'sign-in with a transaction');
+  assert.deepEqual(
+    signIn?.stages.map((s) => s.stage),
+    ['transaction', 'start', 'finish', 'redeem'],
+  );
+  for (const stage of signIn?.stages ?? []) assert.ok(stage.cpuUsPerRequest > 0, stage.stage);
   assert.ok(report.baselines.verifyPerSecond > 0);
   assert.ok(report.baselines.trivialCpuUsPerRequest > 0);
   assert.equal(report.scaling.length, 1);

@@ -13,6 +13,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SoftwareAuthenticator } from '@latchkey/authenticator';
+import { bundleServer } from '../../packages/server/scripts/bundle.ts';
 import { BENCH_ORIGIN, createBenchDatabase } from './bench-database.ts';
 import { type CeremonyRun, ceremonyFigures } from './ceremony-run.ts';
 import {
@@ -83,10 +84,15 @@ function cycle<T>(items: T[], count: number, offset = 0): T[] {
   return Array.from({ length: count }, (_, i) => items[(i + offset) % items.length]!);
 }
 
+/** The server as deployed: compiled to one module (see packages/server/scripts/bundle.mjs). */
+let bundled: Promise<string> | undefined;
+
 async function startLatchkey(url: string, name: string): Promise<ServerProcess> {
+  bundled ??= bundleServer();
+  const script = await bundled;
   const port = await freePort();
   return startServer({
-    script: 'packages/server/src/cli/main.ts',
+    script,
     args: ['serve', '--port', String(port), '--db', url, '--log-level', 'warn'],
     port,
     cwd: ROOT,
@@ -124,6 +130,11 @@ function row(
     cpuUsPerFinish: median(finishes.map((s) => s.cpuUsPerRequest)),
     failed: figures.reduce((sum, f) => sum + f.failed, 0),
     spread: spread(figures.map((f) => (ceremony ? f.ceremoniesPerSecond : f.finishPerSecond))),
+    stages: Object.keys(runs[0]?.stages ?? {}).map((stage) => ({
+      stage,
+      requestsPerSecond: median(runs.map((r) => r.stages[stage]!.requestsPerSecond)),
+      cpuUsPerRequest: median(runs.map((r) => r.stages[stage]!.cpuUsPerRequest)),
+    })),
   };
 }
 
@@ -359,6 +370,7 @@ async function main(): Promise<BenchReport> {
         cpuUsPerFinish: trivialCpuUsPerRequest,
         failed: runs.trivial.reduce((sum, s) => sum + s.failed, 0),
         spread: spread(runs.trivial.map((s) => s.requestsPerSecond)),
+        stages: [],
       },
     ];
     const signIn = phases[1]!;

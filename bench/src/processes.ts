@@ -68,8 +68,8 @@ export function processPeakRss(pid: number): number {
 }
 
 /**
- * Starts `node --import tsx <script> ...args` (pinned to `core` when given) and waits until
- * `GET <baseUrl><readyPath>` answers 200.
+ * Starts `node [--import tsx] <script> ...args` (pinned to `core` when given; TypeScript through
+ * tsx, JavaScript as is) and waits until `GET <baseUrl><readyPath>` answers 200.
  *
  * @example
  * const server = await startServer({ script: 'packages/server/src/cli/main.ts', args: ['serve', '--port', '8080'], port: 8080 });
@@ -86,8 +86,7 @@ export async function startServer(options: {
 }): Promise<ServerProcess> {
   const nodeArgs = [
     ...(options.nodeFlags ?? []),
-    '--import',
-    'tsx',
+    ...(options.script.endsWith('.ts') ? ['--import', 'tsx'] : []),
     options.script,
     ...options.args,
   ];

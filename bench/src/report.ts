@@ -14,6 +14,15 @@ export interface PhaseRow {
   failed: number;
   /** Spread of the ceremony (or request) rate over rounds: (max − min) / median. */
   spread: number;
+  /** Each stage of the ceremony in order, with its own medians: where the CPU goes. */
+  stages: StageFigures[];
+}
+
+/** One stage of a phase (medians over rounds). */
+export interface StageFigures {
+  stage: string;
+  requestsPerSecond: number;
+  cpuUsPerRequest: number;
 }
 
 /** One database size of the scaling run. */
@@ -121,6 +130,14 @@ export function formatReport(report: BenchReport): string {
       ]),
     ),
   );
+  out.push('', 'CPU µs per request by stage (requests/s in brackets)');
+  for (const p of report.phases) {
+    if (p.stages.length < 2) continue;
+    const stages = p.stages.map(
+      (s) => `${s.stage} ${fmt(s.cpuUsPerRequest)} (${fmt(s.requestsPerSecond)}/s)`,
+    );
+    out.push(`  ${p.server === 'latchkey' ? '' : `${p.server}: `}${p.phase}: ${stages.join(', ')}`);
+  }
   out.push('', `latchkey server peak RSS: ${fmt(report.latchkeyPeakRssMb, 1)} MB`);
   if (report.pacedSignIn) {
     const paced = report.pacedSignIn;
