@@ -3,7 +3,7 @@
  * what a failed statement or a failed commit does to the batch, and Kysely transactions inside it.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -148,5 +148,35 @@ describe('grouped SQLite commits', () => {
     await grouped.apps.insert(app);
     await grouped.close();
     assert.equal(await committed(app.id), true);
+  });
+});
+
+describe('WAL checkpoints of a grouped store', () => {
+  it('happen in the background, off the connection that commits', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'latchkey-checkpoint-'));
+    const file = join(dir, 'latchkey.db');
+    const store = await openStore({ url: `sqlite:${file}`, groupCommit: true });
+    try {
+      const mode = await sql<{
+        wal_autocheckpoint: number;
+      }>`pragma wal_autocheckpoint`.execute(store.db);
+      assert.equal(
+        mode.rows[0]?.wal_autocheckpoint,
+        0,
+        'the committing connection never checkpoints',
+      );
+      const before = (await stat(file)).size;
+      // About 1 MB of rows: far under the 1,000-page threshold of an automatic checkpoint.
+      for (let i = 0; i < 400; i++) await store.apps.insert(appFixture({ name: 'x'.repeat(2000) }));
+      await store.flush();
+      const deadline = Date.now() + 5000;
+      while ((await stat(file)).size <= before && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.ok((await stat(file)).size > before, 'the database file received the WAL pages');
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -213,12 +213,18 @@ class GroupCommitConnection implements DatabaseConnection, GroupCommit {
 class GroupCommitDriver implements Driver {
   readonly #connection: GroupCommitConnection;
   readonly #db: SqliteDatabase.Database;
+  readonly #afterClose: (() => Promise<void>)[];
   #queue: Promise<void> = Promise.resolve();
   #release: (() => void) | null = null;
 
-  constructor(db: SqliteDatabase.Database, connection: GroupCommitConnection) {
+  constructor(
+    db: SqliteDatabase.Database,
+    connection: GroupCommitConnection,
+    afterClose: (() => Promise<void>)[],
+  ) {
     this.#db = db;
     this.#connection = connection;
+    this.#afterClose = afterClose;
   }
 
   async init(): Promise<void> {}
@@ -257,6 +263,7 @@ class GroupCommitDriver implements Driver {
   async destroy(): Promise<void> {
     this.#connection.close();
     this.#db.close();
+    for (const task of this.#afterClose) await task();
   }
 }
 
@@ -273,6 +280,7 @@ class GroupCommitDriver implements Driver {
 export class GroupCommitSqliteDialect extends SqliteDialect implements GroupCommit {
   readonly #connection: GroupCommitConnection;
   readonly #db: SqliteDatabase.Database;
+  readonly #afterClose: (() => Promise<void>)[] = [];
 
   constructor(db: SqliteDatabase.Database) {
     super({ database: db });
@@ -281,7 +289,12 @@ export class GroupCommitSqliteDialect extends SqliteDialect implements GroupComm
   }
 
   override createDriver(): Driver {
-    return new GroupCommitDriver(this.#db, this.#connection);
+    return new GroupCommitDriver(this.#db, this.#connection, this.#afterClose);
+  }
+
+  /** Runs `task` once the database is closed (stopping helpers that use the same file). */
+  afterClose(task: () => Promise<void>): void {
+    this.#afterClose.push(task);
   }
 
   flush(): Promise<void> {

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { startCheckpointer } from './checkpointer.ts';
 import { GroupCommitSqliteDialect } from './group-commit.ts';
 
 /** The path better-sqlite3 understands as an in-memory database. */
@@ -56,7 +57,10 @@ export interface OpenSqlite {
   db: Kysely<Database>;
   /** Resolves once every write made so far is committed (see `group-commit.ts`). */
   flush(): Promise<void>;
-  /** Starts grouping commits; until then each statement commits on its own. */
+  /**
+   * Starts grouping commits (until then each statement commits on its own), and moves WAL
+   * checkpoints off this connection to a worker thread (see `checkpointer.ts`).
+   */
   startGrouping(): void;
 }
 
@@ -82,6 +86,17 @@ export function openSqlite(path: string): OpenSqlite {
   return {
     db: new Kysely<Database>({ dialect }),
     flush: () => dialect.flush(),
-    startGrouping: () => dialect.startGrouping(),
+    startGrouping: () => {
+      dialect.startGrouping();
+      if (memory) return;
+      database.pragma('wal_autocheckpoint = 0');
+      const checkpointer = startCheckpointer(database.name, {
+        // Never let the WAL grow unchecked: this connection checkpoints again, as by default.
+        onError: () => {
+          if (database.open) database.pragma('wal_autocheckpoint = 1000');
+        },
+      });
+      dialect.afterClose(() => checkpointer.stop());
+    },
   };
 }
