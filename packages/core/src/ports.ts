@@ -172,8 +172,8 @@ export interface UsersPort {
     appId: string,
     options: { externalId?: string; limit: number; offset: number; createdBefore?: number },
   ): Promise<Page<UserRecord>>;
-  /** Bumps lastLoginAt and loginCount. */
-  recordLogin(appId: string, id: string, at: number): Promise<void>;
+  /** Bumps lastLoginAt and loginCount; returns the user as updated, or null when no such user. */
+  recordLogin(appId: string, id: string, at: number): Promise<UserRecord | null>;
   updateDisplayName(appId: string, id: string, displayName: string, at: number): Promise<void>;
   /** Deletes a user with its credentials and actions. Returns whether a user of that app was deleted. */
   delete(appId: string, id: string): Promise<boolean>;

@@ -158,9 +158,9 @@ export async function finishAuthentication(
         data: { stored: credential.counter, received: parsed.counter },
       });
     }
-    const user = await runtime.store.users.findById(app.id, credential.userId);
+    // One statement reads the user and records the login.
+    const user = await runtime.store.users.recordLogin(app.id, credential.userId, now);
     if (!user) return reject('credential_unknown', 'credential user no longer exists');
-    await runtime.store.users.recordLogin(app.id, user.id, now);
     const nonce = await mintNonce(runtime, {
       app,
       userId: user.id,

@@ -38,7 +38,8 @@ export function createUsersRepository(db: Kysely<Database>): UsersPort {
       .updateTable('users')
       .set((eb) => ({ last_login_at: a.at, login_count: eb('login_count', '+', 1) }))
       .where('app_id', '=', a.appId)
-      .where('id', '=', a.id),
+      .where('id', '=', a.id)
+      .returningAll(),
   );
   const findByExternalId = async (
     appId: string,
@@ -108,7 +109,8 @@ export function createUsersRepository(db: Kysely<Database>): UsersPort {
     },
 
     async recordLogin(appId, id, at) {
-      await recordLogin({ appId, id, at });
+      const [row] = (await recordLogin({ appId, id, at })).rows;
+      return row ? toUserRecord(row) : null;
     },
 
     async updateDisplayName(appId, id, displayName, at) {

@@ -124,9 +124,10 @@ export function usersContract(ctx: ContractContext): void {
       const a = await ctx.newApp();
       const b = await ctx.newApp();
       const user = await ctx.store().users.upsertByExternalId(userFixture(a.id));
-      await ctx.store().users.recordLogin(a.id, user.id, T0 + 100);
+      const first = await ctx.store().users.recordLogin(a.id, user.id, T0 + 100);
+      assert.deepEqual(first, { ...user, loginCount: 1, lastLoginAt: T0 + 100 });
       await ctx.store().users.recordLogin(a.id, user.id, T0 + 200);
-      await ctx.store().users.recordLogin(b.id, user.id, T0 + 300);
+      assert.equal(await ctx.store().users.recordLogin(b.id, user.id, T0 + 300), null);
       const found = await ctx.store().users.findById(a.id, user.id);
       assert.equal(found?.loginCount, 2);
       assert.equal(found?.lastLoginAt, T0 + 200);
