@@ -69,32 +69,41 @@ for (const target of targets) {
 
     it('counts hits in a window and peeks without counting', async () => {
       const k = key('a');
-      assert.equal(await counter.peek(k, WINDOW, now), 0);
-      assert.equal(await counter.hit(k, WINDOW, now), 1);
-      assert.equal(await counter.hit(k, WINDOW, now + 1000), 2);
-      assert.equal(await counter.peek(k, WINDOW, now + 2000), 2);
-      assert.equal(await counter.hit(k, WINDOW, now + 3000), 3);
+      assert.deepEqual(await counter.peek([k], WINDOW, now), [0]);
+      assert.deepEqual(await counter.hit([k], WINDOW, now), [1]);
+      assert.deepEqual(await counter.hit([k], WINDOW, now + 1000), [2]);
+      assert.deepEqual(await counter.peek([k], WINDOW, now + 2000), [2]);
+      assert.deepEqual(await counter.hit([k], WINDOW, now + 3000), [3]);
     });
 
     it('starts again in the next window', async () => {
       const k = key('b');
-      await counter.hit(k, WINDOW, now);
-      await counter.hit(k, WINDOW, now);
-      assert.equal(await counter.hit(k, WINDOW, now + WINDOW), 1);
-      assert.equal(await counter.peek(k, WINDOW, now + WINDOW), 1);
+      await counter.hit([k], WINDOW, now);
+      await counter.hit([k], WINDOW, now);
+      assert.deepEqual(await counter.hit([k], WINDOW, now + WINDOW), [1]);
+      assert.deepEqual(await counter.peek([k], WINDOW, now + WINDOW), [1]);
+    });
+
+    it('counts several keys in one call, each in its own window, in the order given', async () => {
+      const [a, b, c] = [key('f'), key('g'), key('h')];
+      await counter.hit([b], WINDOW, now);
+      assert.deepEqual(await counter.hit([a, b], WINDOW, now), [1, 2]);
+      assert.deepEqual(await counter.hit([b, a], WINDOW, now), [3, 2]);
+      assert.deepEqual(await counter.peek([a, c, b], WINDOW, now), [2, 0, 3]);
+      assert.deepEqual(await counter.hit([], WINDOW, now), []);
     });
 
     it('keeps keys apart', async () => {
       const a = key('c');
       const b = key('d');
-      await counter.hit(a, WINDOW, now);
-      assert.equal(await counter.peek(b, WINDOW, now), 0);
+      await counter.hit([a], WINDOW, now);
+      assert.deepEqual(await counter.peek([b], WINDOW, now), [0]);
     });
 
     it('gives 50 concurrent hits 50 distinct counts', async () => {
       const k = key('e');
       const counts = await Promise.all(
-        Array.from({ length: 50 }, () => counter.hit(k, WINDOW, now)),
+        Array.from({ length: 50 }, async () => (await counter.hit([k], WINDOW, now))[0]!),
       );
       assert.deepEqual(
         [...counts].sort((x, y) => x - y),

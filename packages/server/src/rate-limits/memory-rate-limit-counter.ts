@@ -23,15 +23,17 @@ export function createMemoryRateLimitCounter(): RateLimitCounter {
     }
   };
   return {
-    async hit(key, windowMs, now) {
+    async hit(keys, windowMs, now) {
       sweep(windowMs, now);
-      const k = keyOf(key, windowMs, now);
-      const count = (windows.get(k) ?? 0) + 1;
-      windows.set(k, count);
-      return count;
+      return keys.map((key) => {
+        const k = keyOf(key, windowMs, now);
+        const count = (windows.get(k) ?? 0) + 1;
+        windows.set(k, count);
+        return count;
+      });
     },
-    async peek(key, windowMs, now) {
-      return windows.get(keyOf(key, windowMs, now)) ?? 0;
+    async peek(keys, windowMs, now) {
+      return keys.map((key) => windows.get(keyOf(key, windowMs, now)) ?? 0);
     },
   };
 }

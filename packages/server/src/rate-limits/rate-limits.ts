@@ -138,26 +138,30 @@ export function registerRateLimits(
     if (!limits) return;
     const now = runtime.now();
     const ip = request.ip;
-    if (config.kind === 'start') {
-      const [perIp, perApp] = await Promise.all([
-        limits.startsPerIp ? counter.hit(`start:ip:${appId}:${ip}`, RATE_LIMIT_WINDOW_MS, now) : 0,
-        limits.startsPerApp ? counter.hit(`start:app:${appId}`, RATE_LIMIT_WINDOW_MS, now) : 0,
-      ]);
-      if (limits.startsPerIp && perIp > limits.startsPerIp)
-        return refuse(reply, config, 'startsPerIp', now);
-      if (limits.startsPerApp && perApp > limits.startsPerApp)
-        return refuse(reply, config, 'startsPerApp', now);
-      return;
+    // Each limit that is on, with its counter's key; all of a request's counters in one call.
+    const checked = (
+      config.kind === 'start'
+        ? ([
+            ['startsPerIp', `start:ip:${appId}:${ip}`],
+            ['startsPerApp', `start:app:${appId}`],
+          ] as const)
+        : ([
+            ['failuresPerIp', `fail:ip:${appId}:${ip}`],
+            ['failuresPerApp', `fail:app:${appId}`],
+          ] as const)
+    ).filter(([limit]) => limits[limit] > 0);
+    const keys = checked.map(([, key]) => key);
+    // A start counts itself; a finish is refused before it is checked once its client, or its
+    // app, has failed too often.
+    const counts =
+      config.kind === 'start'
+        ? await counter.hit(keys, RATE_LIMIT_WINDOW_MS, now)
+        : await counter.peek(keys, RATE_LIMIT_WINDOW_MS, now);
+    for (const [i, [limit]] of checked.entries()) {
+      const count = counts[i] ?? 0;
+      const over = config.kind === 'start' ? count > limits[limit] : count >= limits[limit];
+      if (over) return refuse(reply, config, limit, now);
     }
-    // A finish is refused before it is checked once its client, or its app, has failed too often.
-    const [failedIp, failedApp] = await Promise.all([
-      limits.failuresPerIp ? counter.peek(`fail:ip:${appId}:${ip}`, RATE_LIMIT_WINDOW_MS, now) : 0,
-      limits.failuresPerApp ? counter.peek(`fail:app:${appId}`, RATE_LIMIT_WINDOW_MS, now) : 0,
-    ]);
-    if (limits.failuresPerIp && failedIp >= limits.failuresPerIp)
-      return refuse(reply, config, 'failuresPerIp', now);
-    if (limits.failuresPerApp && failedApp >= limits.failuresPerApp)
-      return refuse(reply, config, 'failuresPerApp', now);
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -169,10 +173,11 @@ export function registerRateLimits(
     if (!appId) return;
     const now = runtime.now();
     try {
-      await Promise.all([
-        counter.hit(`fail:ip:${appId}:${request.ip}`, RATE_LIMIT_WINDOW_MS, now),
-        counter.hit(`fail:app:${appId}`, RATE_LIMIT_WINDOW_MS, now),
-      ]);
+      await counter.hit(
+        [`fail:ip:${appId}:${request.ip}`, `fail:app:${appId}`],
+        RATE_LIMIT_WINDOW_MS,
+        now,
+      );
     } catch (error) {
       request.log.warn({ err: error }, 'could not count a failed finish');
     }

@@ -20,21 +20,27 @@ export function createRedisRateLimitCounter(
   const windowKey = (key: string, windowMs: number, now: number): string =>
     `latchkey:rl:${key}:${now - (now % windowMs)}`;
   return {
-    async hit(key, windowMs, now) {
-      const k = windowKey(key, windowMs, now);
-      const [[incrError, count] = [], [expireError] = []] =
-        (await redis
-          .multi()
-          .incr(k)
-          .pexpire(k, 2 * windowMs)
-          .exec()) ?? [];
-      if (incrError) throw incrError;
-      if (expireError) throw expireError;
-      return Number(count);
+    async hit(keys, windowMs, now) {
+      if (keys.length === 0) return [];
+      // One round trip for all the keys: INCR and PEXPIRE for each.
+      const multi = redis.multi();
+      for (const key of keys) {
+        const k = windowKey(key, windowMs, now);
+        multi.incr(k).pexpire(k, 2 * windowMs);
+      }
+      const results = (await multi.exec()) ?? [];
+      return keys.map((_, i) => {
+        const [incrError, count] = results[2 * i] ?? [new Error('no answer from Redis')];
+        const [expireError] = results[2 * i + 1] ?? [null];
+        if (incrError) throw incrError;
+        if (expireError) throw expireError;
+        return Number(count);
+      });
     },
-    async peek(key, windowMs, now) {
-      const value = await redis.get(windowKey(key, windowMs, now));
-      return value === null ? 0 : Number(value);
+    async peek(keys, windowMs, now) {
+      if (keys.length === 0) return [];
+      const values = await redis.mget(keys.map((key) => windowKey(key, windowMs, now)));
+      return values.map((value) => (value === null ? 0 : Number(value)));
     },
     async ping() {
       try {

@@ -1,14 +1,17 @@
 /** The `rate_limit_windows` table: fixed-window counters that every instance shares. */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.ts';
-import { prepare } from './prepared.ts';
+import { type PreparedQuery, prepare } from './prepared.ts';
 
 /** Counts events per key in fixed windows. */
 export interface RateLimitCounter {
-  /** Adds one to the key's current window and returns the new count (one atomic statement). */
-  hit(key: string, windowMs: number, now: number): Promise<number>;
-  /** The key's count in the current window, without adding to it. */
-  peek(key: string, windowMs: number, now: number): Promise<number>;
+  /**
+   * Adds one to each key's current window and returns the new counts, in the keys' order. Each
+   * count is atomic: concurrent hits on one key each see a distinct count. Keys must be distinct.
+   */
+  hit(keys: readonly string[], windowMs: number, now: number): Promise<number[]>;
+  /** The keys' counts in the current window, in order, without adding to them. */
+  peek(keys: readonly string[], windowMs: number, now: number): Promise<number[]>;
 }
 
 /**
@@ -16,39 +19,81 @@ export interface RateLimitCounter {
  *
  * @example
  * const counter = createSqlRateLimitCounter(store.db);
- * const n = await counter.hit('start:ip:app1:203.0.113.9', 60_000, Date.now());
+ * const [perIp, perApp] = await counter.hit(['start:ip:app1:203.0.113.9', 'start:app:app1'], 60_000, Date.now());
  */
 export function createSqlRateLimitCounter(db: Kysely<Database>): RateLimitCounter {
-  // An upsert that returns the count it wrote: concurrent hits on any instance each see a
-  // distinct count, so a limit of N lets exactly N through.
-  const hit = prepare(db, (a: { key: string; windowStart: number }) =>
-    db
-      .insertInto('rate_limit_windows')
-      .values({ key: a.key, window_start: a.windowStart, count: 1 })
-      .onConflict((oc) =>
-        oc.columns(['key', 'window_start']).doUpdateSet({
-          count: sql<number>`rate_limit_windows.count + 1`,
-        }),
+  type Args = Record<string, string | number>;
+  // One statement for all the keys of a request (a start counts two). Prepared per key count.
+  const hits = new Map<number, PreparedQuery<Args, { key: string; count: number }>>();
+  const peeks = new Map<number, PreparedQuery<Args, { key: string; count: number }>>();
+  const hitQuery = (n: number) =>
+    hits.get(n) ??
+    hits
+      .set(
+        n,
+        // An upsert that returns the counts it wrote: concurrent hits on any instance each see a
+        // distinct count, so a limit of N lets exactly N through.
+        prepare(db, (a: Args) =>
+          db
+            .insertInto('rate_limit_windows')
+            .values(
+              Array.from({ length: n }, (_, i) => ({
+                key: a[`key${i}`] as string,
+                window_start: a.windowStart as number,
+                count: 1,
+              })),
+            )
+            .onConflict((oc) =>
+              oc.columns(['key', 'window_start']).doUpdateSet({
+                count: sql<number>`rate_limit_windows.count + 1`,
+              }),
+            )
+            .returning(['key', 'count']),
+        ),
       )
-      .returning('count'),
-  );
-  const peek = prepare(db, (a: { key: string; windowStart: number }) =>
-    db
-      .selectFrom('rate_limit_windows')
-      .select('count')
-      .where('key', '=', a.key)
-      .where('window_start', '=', a.windowStart),
-  );
+      .get(n)!;
+  const peekQuery = (n: number) =>
+    peeks.get(n) ??
+    peeks
+      .set(
+        n,
+        prepare(db, (a: Args) =>
+          db
+            .selectFrom('rate_limit_windows')
+            .select(['key', 'count'])
+            .where(
+              'key',
+              'in',
+              Array.from({ length: n }, (_, i) => a[`key${i}`] as string),
+            )
+            .where('window_start', '=', a.windowStart as number),
+        ),
+      )
+      .get(n)!;
+  const args = (keys: readonly string[], windowMs: number, now: number): Args => {
+    const out: Args = { windowStart: now - (now % windowMs) };
+    keys.forEach((key, i) => {
+      out[`key${i}`] = key;
+    });
+    return out;
+  };
+  const inOrder = (keys: readonly string[], rows: { key: string; count: number }[]) => {
+    const counts = new Map(rows.map((row) => [row.key, Number(row.count)]));
+    return keys.map((key) => counts.get(key) ?? 0);
+  };
   return {
-    async hit(key, windowMs, now) {
-      const [row] = (await hit({ key, windowStart: now - (now % windowMs) })).rows;
-      if (!row) throw new Error('the rate-limit upsert returned no count');
-      return Number(row.count);
+    async hit(keys, windowMs, now) {
+      if (keys.length === 0) return [];
+      const { rows } = await hitQuery(keys.length)(args(keys, windowMs, now));
+      const counts = inOrder(keys, rows);
+      if (counts.includes(0)) throw new Error('the rate-limit upsert returned no count');
+      return counts;
     },
 
-    async peek(key, windowMs, now) {
-      const [row] = (await peek({ key, windowStart: now - (now % windowMs) })).rows;
-      return row ? Number(row.count) : 0;
+    async peek(keys, windowMs, now) {
+      if (keys.length === 0) return [];
+      const { rows } = await peekQuery(keys.length)(args(keys, windowMs, now));
+      return inOrder(keys, rows);
     },
   };
 }
