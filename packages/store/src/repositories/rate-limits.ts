@@ -23,53 +23,44 @@ export interface RateLimitCounter {
  */
 export function createSqlRateLimitCounter(db: Kysely<Database>): RateLimitCounter {
   type Args = Record<string, string | number>;
-  // One statement for all the keys of a request (a start counts two). Prepared per key count.
-  const hits = new Map<number, PreparedQuery<Args, { key: string; count: number }>>();
-  const peeks = new Map<number, PreparedQuery<Args, { key: string; count: number }>>();
-  const hitQuery = (n: number) =>
-    hits.get(n) ??
-    hits
-      .set(
-        n,
-        // An upsert that returns the counts it wrote: concurrent hits on any instance each see a
-        // distinct count, so a limit of N lets exactly N through.
-        prepare(db, (a: Args) =>
-          db
-            .insertInto('rate_limit_windows')
-            .values(
-              Array.from({ length: n }, (_, i) => ({
-                key: a[`key${i}`] as string,
-                window_start: a.windowStart as number,
-                count: 1,
-              })),
-            )
-            .onConflict((oc) =>
-              oc.columns(['key', 'window_start']).doUpdateSet({
-                count: sql<number>`rate_limit_windows.count + 1`,
-              }),
-            )
-            .returning(['key', 'count']),
-        ),
-      )
-      .get(n)!;
-  const peekQuery = (n: number) =>
-    peeks.get(n) ??
-    peeks
-      .set(
-        n,
-        prepare(db, (a: Args) =>
-          db
-            .selectFrom('rate_limit_windows')
-            .select(['key', 'count'])
-            .where(
-              'key',
-              'in',
-              Array.from({ length: n }, (_, i) => a[`key${i}`] as string),
-            )
-            .where('window_start', '=', a.windowStart as number),
-        ),
-      )
-      .get(n)!;
+  type Row = { key: string; count: number };
+  // One statement for all the keys of a request (a start counts two), prepared per key count.
+  const perKeyCount = (build: (n: number) => PreparedQuery<Args, Row>) => {
+    const prepared = new Map<number, PreparedQuery<Args, Row>>();
+    return (n: number): PreparedQuery<Args, Row> => {
+      let query = prepared.get(n);
+      if (!query) prepared.set(n, (query = build(n)));
+      return query;
+    };
+  };
+  const keysOf = (a: Args, n: number) =>
+    Array.from({ length: n }, (_, i) => a[`key${i}`] as string);
+  // An upsert that returns the counts it wrote: concurrent hits on any instance each see a
+  // distinct count, so a limit of N lets exactly N through.
+  const hitQuery = perKeyCount((n) =>
+    prepare(db, (a: Args) =>
+      db
+        .insertInto('rate_limit_windows')
+        .values(
+          keysOf(a, n).map((key) => ({ key, window_start: a.windowStart as number, count: 1 })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['key', 'window_start']).doUpdateSet({
+            count: sql<number>`rate_limit_windows.count + 1`,
+          }),
+        )
+        .returning(['key', 'count']),
+    ),
+  );
+  const peekQuery = perKeyCount((n) =>
+    prepare(db, (a: Args) =>
+      db
+        .selectFrom('rate_limit_windows')
+        .select(['key', 'count'])
+        .where('key', 'in', keysOf(a, n))
+        .where('window_start', '=', a.windowStart as number),
+    ),
+  );
   const args = (keys: readonly string[], windowMs: number, now: number): Args => {
     const out: Args = { windowStart: now - (now % windowMs) };
     keys.forEach((key, i) => {
@@ -77,7 +68,7 @@ export function createSqlRateLimitCounter(db: Kysely<Database>): RateLimitCounte
     });
     return out;
   };
-  const inOrder = (keys: readonly string[], rows: { key: string; count: number }[]) => {
+  const inOrder = (keys: readonly string[], rows: Row[]) => {
     const counts = new Map(rows.map((row) => [row.key, Number(row.count)]));
     return keys.map((key) => counts.get(key) ?? 0);
   };
