@@ -151,6 +151,20 @@ describe('grouped SQLite commits', () => {
   });
 });
 
+describe('an opened SQLite store', () => {
+  it('keeps a 32 MB page cache, so that a large database is not re-read from the OS', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'latchkey-cache-'));
+    const store = await openStore({ url: `sqlite:${join(dir, 'latchkey.db')}` });
+    try {
+      const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(store.db);
+      assert.equal(rows[0]?.cache_size, -32 * 1024);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('WAL checkpoints of a grouped store', () => {
   it('happen in the background, off the connection that commits', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'latchkey-checkpoint-'));

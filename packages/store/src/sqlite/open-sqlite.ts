@@ -16,6 +16,9 @@ export const SQLITE_MEMORY = ':memory:';
 /** How many prepared statements a connection keeps; the store issues far fewer distinct ones. */
 const STATEMENT_CACHE_SIZE = 500;
 
+/** The page cache of the server's connection, in KiB (it fills only as pages are read). */
+export const SQLITE_CACHE_KIB = 32 * 1024;
+
 /**
  * When a commit waits for the disk: `normal` (the default) survives a crash of the process but
  * may lose the last commits on a power cut or an OS crash; `full` survives those too, at the cost
@@ -79,6 +82,10 @@ export function openSqlite(path: string): OpenSqlite {
   if (!memory) database.pragma('journal_mode = WAL');
   // In WAL mode `normal` cannot corrupt the database; see SQLITE_SYNCHRONOUS for what it trades.
   database.pragma(`synchronous = ${synchronousMode()}`);
+  // SQLite's default page cache is 2 MB. With a million credentials, sign-ins of different users
+  // touch different pages, and a small cache re-reads them from the OS on every request: the
+  // benchmark's latency at 10^6 credentials was 1.69 × that at 10^3 with 2 MB, 0.96 × with 32 MB.
+  database.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
   cachePreparedStatements(database);
   // SQLite leaves foreign keys off unless asked, per connection.
   database.pragma('foreign_keys = ON');
