@@ -29,7 +29,10 @@ export function createSqlRateLimitCounter(db: Kysely<Database>): RateLimitCounte
     const prepared = new Map<number, PreparedQuery<Args, Row>>();
     return (n: number): PreparedQuery<Args, Row> => {
       let query = prepared.get(n);
-      if (!query) prepared.set(n, (query = build(n)));
+      if (!query) {
+        query = build(n);
+        prepared.set(n, query);
+      }
       return query;
     };
   };
