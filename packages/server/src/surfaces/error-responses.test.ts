@@ -51,7 +51,7 @@ for (const db of databases()) {
       await h.close();
     });
 
-    it('says the same for a counter regression and for another user’s credential', async () => {
+    it("says the same for a counter regression and for another user's credential", async () => {
       const device = new SoftwareAuthenticator({ backupEligible: false, backupState: false });
       const ada = await registerUser(h, 'err-ada', device);
       const mallory = await registerUser(h, 'err-mallory');
@@ -87,7 +87,7 @@ for (const db of databases()) {
       assert.match(res.json().error, /passkey_display_name/);
     });
 
-    it('answers an over-long path segment in each surface’s shape', async () => {
+    it("answers an over-long path segment in each surface's shape", async () => {
       const flex = await call('GET', `/v1/apps/${LONG}`);
       assert.ok([400, 414].includes(flex.statusCode), flex.body);
       assert.deepEqual(Object.keys(flex.json()).sort(), ['code', 'error']);
@@ -105,7 +105,7 @@ for (const db of databases()) {
       assert.equal(typeof admin.json().request_id, 'string');
     });
 
-    it('answers a malformed URL in the surface’s shape', async () => {
+    it("answers a malformed URL in the surface's shape", async () => {
       const res = await call(
         'GET',
         `/v1/apps/${h.app.id}/users/%E0%A4%A`,
