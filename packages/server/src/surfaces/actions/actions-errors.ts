@@ -106,6 +106,8 @@ export const ACTIONS_SERVER_ERROR_SHAPE: SurfaceErrorShape = {
   name: 'actions_server',
   core: (code) => ({ status: SERVER_ERRORS[code].status, code: SERVER_ERRORS[code].error }),
   http: SERVER_HTTP_ERRORS,
+  // An API key whose app is gone is answered like any other bad key.
+  messages: { app_not_found: 'Invalid access token' },
   body: (code, message) => actionsErrorBody(code, message),
 };
 

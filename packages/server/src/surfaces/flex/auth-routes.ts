@@ -159,7 +159,7 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
         const app = await getApp(runtime, appId);
         const mapped = FLEX_ERRORS.credential_unknown;
         request.log.info(
-          { surface: 'flex', code: error.code, reason: error.reason },
+          { surface: 'flex', code: error.code, reason: error.reason, detail: error.message },
           'request refused',
         );
         return reply.code(mapped.status).send({
