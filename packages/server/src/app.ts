@@ -3,13 +3,19 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Runtime } from '@latchkey/core';
 import type { PoolStats, RateLimitCounter } from '@latchkey/store';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 import { parseJsonBody } from './http/json-body.ts';
+import { sendNoRoute, sendSurfaceError } from './http/surface-error-handler.ts';
 import { createMemoryRateLimitCounter } from './rate-limits/memory-rate-limit-counter.ts';
 import { registerRateLimits } from './rate-limits/rate-limits.ts';
 import { actionsSurface } from './surfaces/actions/index.ts';
 import { consoleSurface } from './surfaces/admin/console-routes.ts';
 import { adminSurface } from './surfaces/admin/index.ts';
+import { errorShapeForUrl, SYSTEM_ERROR_SHAPE } from './surfaces/error-shapes.ts';
 import { flexSurface } from './surfaces/flex/index.ts';
 import { metricsSurface } from './surfaces/metrics/index.ts';
 import { systemSurface } from './surfaces/system/index.ts';
@@ -52,7 +58,15 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     genReqId: () => randomUUID(),
     // Edge validation is strict: a number is not a string and unknown fields are left alone.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // Raised before any route is found (a path segment over the router's limit, a malformed URL):
+    // answered in the shape of the surface the URL belongs to, not in Fastify's own.
+    frameworkErrors: (error, request, reply) =>
+      sendSurfaceError(errorShapeForUrl(request.url), error, request, reply),
   });
+  // Routes outside the surfaces (health, metrics, the API description, the console).
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    sendSurfaceError(SYSTEM_ERROR_SHAPE, error, request, reply),
+  );
   app.addHook('preValidation', async (request) => {
     // A POST without a body or Content-Type is not parsed at all; it means the same as `{}`.
     if (request.method === 'POST' && request.body === undefined) request.body = {};
@@ -128,11 +142,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   });
   await app.register(consoleSurface);
 
-  app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({
-      code: 'not_found',
-      error: `no route ${request.method} ${request.url.split('?')[0]}`,
-    });
-  });
+  // The admin API has its own; every other unknown route answers in its surface's shape.
+  app.setNotFoundHandler((request, reply) =>
+    sendNoRoute(errorShapeForUrl(request.url), request, reply),
+  );
   return app;
 }

@@ -1,6 +1,6 @@
 /**
  * The database goes away under a running instance and comes back: meanwhile readiness fails and
- * requests get a 503 in the surface's shape (never a hang or a 500); afterwards the instance
+ * requests get a 503 with `Retry-After` in every surface's shape (never a hang or a 500); afterwards the instance
  * recovers by itself, without a restart.
  */
 import assert from 'node:assert/strict';
@@ -20,6 +20,8 @@ import {
 import { postgresUrlOrSkip } from '../testing/postgres-url.ts';
 
 const ORIGIN = 'https://bank.example';
+const ADMIN_TOKEN = 'outage-operator-token-0123456789';
+const basic = (user: string): string => `Basic ${Buffer.from(user).toString('base64')}`;
 const postgres = postgresUrlOrSkip();
 
 describe('a database outage (postgres)', { skip: postgres.skip }, () => {
@@ -27,18 +29,25 @@ describe('a database outage (postgres)', { skip: postgres.skip }, () => {
   let proxy: TcpProxy;
   let instance: Instance;
   let client: FlexClient;
+  let appId: string;
+  let apiKey: string;
 
   before(async () => {
     database = await createPostgresDatabase(postgres.url as string);
     const store = await openStore({ url: database.url });
     const created = await createApp(createRuntime({ store }), { name: 'Bank', origins: [ORIGIN] });
     await store.close();
-    client = new FlexClient({ appId: created.app.id, apiKey: created.apiKey, origin: ORIGIN });
+    appId = created.app.id;
+    apiKey = created.apiKey;
+    client = new FlexClient({ appId, apiKey, origin: ORIGIN });
     const target = new URL(database.url);
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const through = new URL(database.url);
     through.port = String(proxy.port);
-    instance = await startInstance({ databaseUrl: through.toString() });
+    instance = await startInstance({
+      databaseUrl: through.toString(),
+      env: { LATCHKEY_ADMIN_TOKEN: ADMIN_TOKEN },
+    });
   });
 
   after(async () => {
@@ -46,6 +55,37 @@ describe('a database outage (postgres)', { skip: postgres.skip }, () => {
     await proxy?.close();
     await database?.drop();
   });
+
+  /** The actions server and client APIs and the admin API, each in its own shape. */
+  async function assertEverySurfaceUnavailable(): Promise<void> {
+    const calls: Array<[string, RequestInit, (body: any) => unknown]> = [
+      [
+        '/v1/users/ada/actions/transfer',
+        { method: 'POST', headers: { authorization: basic(`${apiKey}:`) }, body: '{}' },
+        (body) => body.errorCode,
+      ],
+      [
+        '/v1/client/challenge',
+        {
+          method: 'POST',
+          headers: { authorization: basic(encodeURIComponent(appId)) },
+          body: '{}',
+        },
+        (body) => body.errorCode,
+      ],
+      [
+        '/admin/v1/apps',
+        { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } },
+        (body) => body.error.code,
+      ],
+    ];
+    for (const [path, init, codeOf] of calls) {
+      const res = await fetch(`${instance.url}${path}`, init);
+      assert.equal(res.status, 503, `${path}: ${res.status}`);
+      assert.equal(res.headers.get('retry-after'), '1', path);
+      assert.equal(codeOf(await res.json()), 'unavailable', path);
+    }
+  }
 
   it('answers 503 while the database is away and recovers when it is back', async () => {
     const authenticator = new SoftwareAuthenticator();
@@ -68,6 +108,7 @@ describe('a database outage (postgres)', { skip: postgres.skip }, () => {
     assert.equal(refused.body.code, 'internal_server_error');
     const start = await client.call(instance.url, '/authenticate/transactions/webauthn/start', {});
     assert.equal(start.status, 503);
+    await assertEverySurfaceUnavailable();
 
     proxy.resume();
     let recovered = false;

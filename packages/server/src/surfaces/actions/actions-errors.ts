@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@latchkey/core';
+import type { HttpFailure, SurfaceErrorShape } from '../../http/surface-error-handler.ts';
 
 /** An error of the actions contract: `{"error", "errorCode", "errorDescription"}` with a status. */
 export interface ActionsError {
@@ -79,3 +80,41 @@ export function actionsErrorBody(
 ): { error: string; errorCode: string; errorDescription: string } {
   return { error, errorCode: error, errorDescription: description };
 }
+
+/**
+ * The codes of what only the HTTP layer knows. The client API says `invalid_request` for every
+ * refused request (the browser SDK reads only the body), the server API names an unknown route
+ * `not_found` like an unknown user; both name a fault and an unreachable database (503 with
+ * `Retry-After`), which the Node SDK reports by status.
+ */
+const SERVER_HTTP_ERRORS: Readonly<Record<HttpFailure, string>> = {
+  invalid_request: 'invalid_request',
+  payload_too_large: 'invalid_request',
+  uri_too_long: 'invalid_request',
+  not_found: 'not_found',
+  unavailable: 'unavailable',
+  internal_error: 'internal_error',
+};
+
+const CLIENT_HTTP_ERRORS: Readonly<Record<HttpFailure, string>> = {
+  ...SERVER_HTTP_ERRORS,
+  not_found: 'invalid_request',
+};
+
+/** How the actions server API (`/v1/…` but `/v1/client/…`) speaks its errors. */
+export const ACTIONS_SERVER_ERROR_SHAPE: SurfaceErrorShape = {
+  name: 'actions_server',
+  core: (code) => ({ status: SERVER_ERRORS[code].status, code: SERVER_ERRORS[code].error }),
+  http: SERVER_HTTP_ERRORS,
+  // An API key whose app is gone is answered like any other bad key.
+  messages: { app_not_found: 'Invalid access token' },
+  body: (code, message) => actionsErrorBody(code, message),
+};
+
+/** How the actions client API (`/v1/client/…`) speaks its errors. */
+export const ACTIONS_CLIENT_ERROR_SHAPE: SurfaceErrorShape = {
+  name: 'actions_client',
+  core: (code) => ({ status: CLIENT_ERRORS[code].status, code: CLIENT_ERRORS[code].error }),
+  http: CLIENT_HTTP_ERRORS,
+  body: (code, message) => actionsErrorBody(code, message),
+};

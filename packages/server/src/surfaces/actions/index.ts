@@ -1,7 +1,7 @@
-import { isLatchkeyError, type Runtime } from '@latchkey/core';
+import type { Runtime } from '@latchkey/core';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { BodyParseError } from '../../http/json-body.ts';
-import { actionsErrorBody, CLIENT_ERRORS, SERVER_ERRORS } from './actions-errors.ts';
+import { sendSurfaceError } from '../../http/surface-error-handler.ts';
+import { ACTIONS_CLIENT_ERROR_SHAPE, ACTIONS_SERVER_ERROR_SHAPE } from './actions-errors.ts';
 import { registerClientRoutes } from './client-routes.ts';
 import { registerConfigRoutes } from './config-routes.ts';
 import { registerClientCors } from './cors.ts';
@@ -27,31 +27,14 @@ export async function actionsSurface(
   options: ActionsSurfaceOptions,
 ): Promise<void> {
   const { runtime } = options;
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (isLatchkeyError(error)) {
-      const mapped = (isClient(request) ? CLIENT_ERRORS : SERVER_ERRORS)[error.code];
-      return reply.code(mapped.status).send(actionsErrorBody(mapped.error, error.message));
-    }
-    if (error.validation) {
-      const first = error.validation[0];
-      const message = `${error.validationContext ?? 'request'} ${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}`;
-      return reply
-        .code(400)
-        .send(actionsErrorBody('invalid_request', message.replace(/\s+/g, ' ')));
-    }
-    if (error instanceof BodyParseError) {
-      return reply.code(400).send(actionsErrorBody('invalid_request', error.message));
-    }
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send(actionsErrorBody('invalid_request', 'request body is too large'));
-    }
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      return reply.code(status).send(actionsErrorBody('invalid_request', error.message));
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return reply.code(500).send(actionsErrorBody('internal_error', 'internal server error'));
-  });
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    sendSurfaceError(
+      isClient(request) ? ACTIONS_CLIENT_ERROR_SHAPE : ACTIONS_SERVER_ERROR_SHAPE,
+      error,
+      request,
+      reply,
+    ),
+  );
   registerClientCors(app, runtime);
   registerServerRoutes(app, runtime);
   registerConfigRoutes(app, runtime);

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@latchkey/core';
+import type { SurfaceErrorShape } from '../../http/surface-error-handler.ts';
 
 /**
  * The admin API's own error codes: every core code as is, plus what only the HTTP layer knows.
@@ -52,3 +53,20 @@ export function adminErrorBody(
 ): AdminErrorBody {
   return { error: { code, message }, request_id: requestId };
 }
+
+/** How the admin API speaks its errors: core codes as they are, with the request id. */
+export const ADMIN_ERROR_SHAPE: SurfaceErrorShape = {
+  name: 'admin',
+  core: (code) => ({ status: ADMIN_ERROR_STATUS[code], code }),
+  http: {
+    invalid_request: 'invalid_request',
+    payload_too_large: 'payload_too_large',
+    uri_too_long: 'invalid_request',
+    not_found: 'not_found',
+    unavailable: 'unavailable',
+    internal_error: 'internal_error',
+  },
+  // Operators sign in with their own credential, not an app's access token.
+  messages: { unauthorized: 'an operator token or console session is required' },
+  body: (code, message, request) => adminErrorBody(code as AdminErrorCode, message, request.id),
+};

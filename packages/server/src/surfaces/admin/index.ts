@@ -1,9 +1,8 @@
-import { authenticateOperator, isLatchkeyError, type Runtime } from '@latchkey/core';
-import { isStoreUnavailable } from '@latchkey/store';
+import { authenticateOperator, type Runtime } from '@latchkey/core';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { BodyParseError } from '../../http/json-body.ts';
 import { requestContext } from '../../http/request-context.ts';
-import { ADMIN_ERROR_STATUS, adminErrorBody } from './admin-errors.ts';
+import { sendNoRoute, sendSurfaceError } from '../../http/surface-error-handler.ts';
+import { ADMIN_ERROR_SHAPE } from './admin-errors.ts';
 import { registerAppRoutes } from './app-routes.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import { bearer } from './operator-request.ts';
@@ -56,41 +55,10 @@ export async function adminSurface(
     reply.header('cache-control', 'no-store');
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const send = (status: number, code: Parameters<typeof adminErrorBody>[0], message: string) =>
-      reply.code(status).send(adminErrorBody(code, message, request.id));
-    if (isLatchkeyError(error))
-      return send(ADMIN_ERROR_STATUS[error.code], error.code, error.message);
-    if (error.validation) {
-      const first = error.validation[0];
-      const message = `${error.validationContext ?? 'request'} ${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}`;
-      return send(400, 'invalid_request', message.replace(/\s+/g, ' ').trim());
-    }
-    if (error instanceof BodyParseError) return send(400, 'invalid_request', error.message);
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return send(413, 'payload_too_large', 'request body is too large');
-    }
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) return send(status, 'invalid_request', error.message);
-    if (isStoreUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
-      reply.header('retry-after', '1');
-      return send(503, 'unavailable', 'the database is unavailable; retry shortly');
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return send(500, 'internal_error', 'internal server error');
-  });
-  app.setNotFoundHandler((request, reply) => {
-    reply
-      .code(404)
-      .send(
-        adminErrorBody(
-          'not_found',
-          `no route ${request.method} ${request.url.split('?')[0]}`,
-          request.id,
-        ),
-      );
-  });
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    sendSurfaceError(ADMIN_ERROR_SHAPE, error, request, reply),
+  );
+  app.setNotFoundHandler((request, reply) => sendNoRoute(ADMIN_ERROR_SHAPE, request, reply));
 
   registerSessionRoutes(app, runtime, envToken);
   registerAppRoutes(app, runtime);

@@ -10,6 +10,7 @@ import {
   startRegistration,
 } from '@latchkey/core';
 import type { FastifyInstance } from 'fastify';
+import { publicMessage } from '../../http/public-messages.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { FLEX_ERRORS } from './flex-errors.ts';
 import {
@@ -157,9 +158,13 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
         // Only the RP ID and the client's own credential id are added: nothing that names a user.
         const app = await getApp(runtime, appId);
         const mapped = FLEX_ERRORS.credential_unknown;
+        request.log.info(
+          { surface: 'flex', code: error.code, reason: error.reason, detail: error.message },
+          'request refused',
+        );
         return reply.code(mapped.status).send({
           code: mapped.code,
-          error: error.message,
+          error: publicMessage(error),
           rp_id: app.rpId,
           credential_id: response.id,
         });

@@ -28,7 +28,8 @@ export function registerFlexCors(app: FastifyInstance, runtime: Runtime): void {
     allow(reply, await allowedOrigin(request));
   });
 
-  const preflight = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  // Returns the reply: an async handler that sends without returning it has Fastify send again.
+  const preflight = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const origin = await allowedOrigin(request);
     allow(reply, origin);
     if (origin) {
@@ -36,7 +37,7 @@ export function registerFlexCors(app: FastifyInstance, runtime: Runtime): void {
       reply.header('Access-Control-Allow-Headers', ALLOWED_HEADERS);
       reply.header('Access-Control-Max-Age', '600');
     }
-    reply.code(204).send();
+    return reply.code(204).send();
   };
   app.options('/v1/apps/:app_id', { schema: { hide: true } }, preflight);
   app.options('/v1/apps/:app_id/*', { schema: { hide: true } }, preflight);

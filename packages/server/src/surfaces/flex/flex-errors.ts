@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@latchkey/core';
+import type { SurfaceErrorShape } from '../../http/surface-error-handler.ts';
 
 /** The only error codes the flex wire contract knows (SDKs map errors by code alone). */
 export const FLEX_ERROR_CODES = [
@@ -60,3 +61,24 @@ export function flexErrorBody(
 ): { code: FlexErrorCode; error: string } {
   return { code, error: message };
 }
+
+/**
+ * How the flex surface speaks its errors. The contract has no codes for what only the HTTP layer
+ * knows: malformed or oversized requests and unknown routes are `invalid_request` (the status tells
+ * them apart), an unreachable database is `internal_server_error` with 503 and `Retry-After`.
+ */
+export const FLEX_ERROR_SHAPE: SurfaceErrorShape = {
+  name: 'flex',
+  core: (code) => FLEX_ERRORS[code],
+  http: {
+    invalid_request: 'invalid_request',
+    payload_too_large: 'invalid_request',
+    uri_too_long: 'invalid_request',
+    not_found: 'invalid_request',
+    unavailable: 'internal_server_error',
+    internal_error: 'internal_server_error',
+  },
+  // The contract calls a ceremony a handshake.
+  messages: { ceremony_invalid: 'handshake is unknown, expired or already used' },
+  body: (code, message) => flexErrorBody(code as FlexErrorCode, message),
+};
