@@ -279,7 +279,12 @@ class BoundedEngine extends LogicEngine {
 
 const engine = new BoundedEngine();
 
-/** What evaluating one condition gave: whether it holds, or why it could not be evaluated. */
+/** What evaluating one condition gave: its value, or why it could not be evaluated. */
+export type EvaluationResult =
+  | { ok: true; value: unknown; steps: number }
+  | { ok: false; bound: boolean; message: string; steps: number };
+
+/** What evaluating one condition as a rule gave: whether it holds, or why it could not say. */
 export type ConditionResult =
   | { ok: true; matches: boolean; steps: number }
   | { ok: false; bound: boolean; message: string; steps: number };
@@ -294,8 +299,36 @@ function describe(error: unknown): string {
 }
 
 /**
- * Evaluates one condition within {@link RULE_BOUNDS}. Never throws: a condition that throws,
- * meets an operand of the wrong type, or exceeds a bound comes back as `ok: false`.
+ * Evaluates a JSONLogic expression within {@link RULE_BOUNDS} and returns its value. Never
+ * throws: an expression that throws, meets an operand of the wrong type, or exceeds a bound
+ * comes back as `ok: false`.
+ *
+ * @example
+ * evaluateExpression({ '+': [1, 2] }, {}) // { ok: true, value: 3, steps: 4 }
+ */
+export function evaluateExpression(
+  expression: unknown,
+  data: object,
+  maxSteps: number = RULE_BOUNDS.steps,
+): EvaluationResult {
+  const budget: Budget = { steps: 0, depth: 0, max: Math.min(maxSteps, RULE_BOUNDS.steps) };
+  const outer = engine.budget;
+  engine.budget = budget;
+  try {
+    const value = engine.run(expression, data);
+    return { ok: true, value, steps: budget.steps };
+  } catch (error) {
+    // A RangeError is the engine's own recursion or allocation giving up: a bound too.
+    const bound = error instanceof RuleBoundError || error instanceof RangeError;
+    return { ok: false, bound, message: describe(error), steps: budget.steps };
+  } finally {
+    engine.budget = outer;
+  }
+}
+
+/**
+ * Evaluates a rule's condition within {@link RULE_BOUNDS}: whether it holds (JSONLogic truth),
+ * or why it could not be evaluated. Never throws.
  *
  * @example
  * evaluateCondition({ '>': [{ var: 'custom.amount' }, 5000] }, context) // { ok: true, matches: true, … }
@@ -305,17 +338,7 @@ export function evaluateCondition(
   data: object,
   maxSteps: number = RULE_BOUNDS.steps,
 ): ConditionResult {
-  const budget: Budget = { steps: 0, depth: 0, max: Math.min(maxSteps, RULE_BOUNDS.steps) };
-  const outer = engine.budget;
-  engine.budget = budget;
-  try {
-    const value = engine.run(condition, data);
-    return { ok: true, matches: Boolean(engine.truthy(value)), steps: budget.steps };
-  } catch (error) {
-    // A RangeError is the engine's own recursion or allocation giving up: a bound too.
-    const bound = error instanceof RuleBoundError || error instanceof RangeError;
-    return { ok: false, bound, message: describe(error), steps: budget.steps };
-  } finally {
-    engine.budget = outer;
-  }
+  const result = evaluateExpression(condition, data, maxSteps);
+  if (!result.ok) return result;
+  return { ok: true, matches: Boolean(engine.truthy(result.value)), steps: result.steps };
 }
