@@ -140,17 +140,19 @@ describe('rules that cannot be evaluated fail closed', () => {
   });
 
   it('treats NaN arithmetic and string operators on numbers as errors', () => {
-    const conditions = [
-      { '>': [{ '+': [{ var: 'custom.note' }, 1] }, 5000] },
-      { '>': [{ '/': [{ var: 'custom.amount' }, 0] }, 5000] },
-      { in: ['@', { var: 'custom.amount' }] },
-      { '==': [{ substr: [{ var: 'custom.amount' }, 0, 1] }, '7'] },
-      { '>': [{ var: 'custom' }, 1] },
+    const conditions: Array<[unknown, RegExp]> = [
+      [{ '>': [{ '+': [{ var: 'custom.note' }, 1] }, 5000] }, /not a number/],
+      [{ '>': [{ '/': [{ var: 'custom.amount' }, 0] }, 5000] }, /not a number/],
+      [{ '>': [{ '*': [{ var: 'custom.amount' }, 1e308] }, 5000] }, /\* does not yield a finite/],
+      [{ in: ['@', { var: 'custom.amount' }] }, /in looks into a string or an array/],
+      [{ '==': [{ substr: [{ var: 'custom.amount' }, 0, 1] }, '7'] }, /substr takes a string/],
+      [{ '>': [{ var: 'custom' }, 1] }, /> compares a value that is not a number/],
     ];
-    for (const condition of conditions) {
+    for (const [condition, message] of conditions) {
       const decision = block({ amount: 7500, note: '$7500' }, condition);
       assert.equal(decision.outcome, 'CHALLENGE', JSON.stringify(condition));
       assert.equal(decision.failed.length, 1);
+      assert.match(decision.failed[0]?.message ?? '', message);
     }
     assert.equal(
       block({ amount: '$7500' }, { '*': [{ var: 'custom.amount' }, 2] }).outcome,
