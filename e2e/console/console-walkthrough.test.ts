@@ -228,6 +228,11 @@ describe('the operator console in Chromium', { skip }, () => {
     await page.getByLabel('custom.amount').fill('10');
     await page.getByRole('button', { name: 'Run' }).click();
     await result.getByText('No rule matched').waitFor();
+    // An amount the rule cannot compare is an error that challenges, not a pass.
+    await page.getByLabel('custom.amount').fill('7,500');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await result.getByText(/Rule error: Large transfer/).waitFor();
+    assert.match((await result.textContent()) ?? '', /ERROR → CHALLENGE/);
   });
 
   it('finds the operator’s changes and the user’s events in the audit timeline', async () => {

@@ -8,7 +8,7 @@ export * from './authenticate-secret-key.ts';
 export { changeActionState } from './change-action-state.ts';
 export * from './evaluate-rules.ts';
 export * from './rule-variables.ts';
-export { RULE_OPERATORS } from './rules-engine.ts';
+export { RULE_BOUNDS, RULE_OPERATOR_NAMES, RULE_OPERATORS } from './rules-engine.ts';
 export * from './step-up-authentication.ts';
 export * from './step-up-registration.ts';
 export * from './step-up-tokens.ts';
