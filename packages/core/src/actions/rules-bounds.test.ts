@@ -116,6 +116,11 @@ describe('bounded rule evaluation', () => {
     }
     assert.equal(evaluateCondition({ val: ['custom', '__proto__'] }, data).ok, false);
     assert.equal(evaluateCondition({ var: { cat: ['custom.__pro', 'to__'] } }, data).ok, false);
+    // A default value is not a path, and looking into a missing attribute finds nothing.
+    assert.deepEqual(evaluateCondition({ var: ['custom.none', 'constructor'] }, data).ok, true);
+    const missing = evaluateCondition({ in: ['@', { var: 'email' }] }, data);
+    assert.deepEqual(missing.ok && missing.matches, false);
+    assert.equal(missing.ok, true);
   });
 });
 

@@ -192,7 +192,8 @@ class BoundedEngine extends LogicEngine {
       methods[name] = {
         deterministic: true,
         method: (args: unknown, ...rest: unknown[]) => {
-          checkPath(args);
+          // A var's second argument is its default value, not a path.
+          checkPath(name === 'var' && Array.isArray(args) ? args[0] : args);
           return original.method(args, ...rest);
         },
       };
@@ -248,7 +249,8 @@ class BoundedEngine extends LogicEngine {
     const inside = methods.in as (args: unknown[]) => unknown;
     methods.in = (args: unknown[]) => {
       const haystack = args[1];
-      if (typeof haystack !== 'string' && !Array.isArray(haystack)) {
+      // null is a missing attribute, in which nothing is found (as the engine has it).
+      if (haystack !== null && typeof haystack !== 'string' && !Array.isArray(haystack)) {
         throw new RuleTypeError('in looks into a string or an array');
       }
       return inside(args);
