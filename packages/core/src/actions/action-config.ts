@@ -1,12 +1,8 @@
 import { LatchkeyError } from '../errors.ts';
 import { ACTION_CODE_PATTERN, RULE_OUTCOMES, type RuleOutcome } from './action-states.ts';
+import { FORBIDDEN_PATH_SEGMENTS, ITERATOR_OPERATORS, RULE_OPERATORS } from './rule-operators.ts';
 import { RULE_CONTEXT_ROOTS, type RuleContext } from './rule-variables.ts';
-import {
-  evaluateCondition,
-  FORBIDDEN_PATH_SEGMENTS,
-  ITERATOR_OPERATORS,
-  RULE_OPERATORS,
-} from './rules-engine.ts';
+import { evaluateCondition } from './rules-engine.ts';
 
 /** A JSONLogic condition: an operator object, or a literal that is its own truth value. */
 export type Condition = Record<string, unknown> | boolean;

@@ -1,7 +1,8 @@
 import type { ActionConfig, ActionRule } from './action-config.ts';
 import { RULE_OUTCOMES, type RuleOutcome } from './action-states.ts';
+import { RULE_BOUNDS } from './rule-operators.ts';
 import type { RuleContext } from './rule-variables.ts';
-import { evaluateCondition, RULE_BOUNDS } from './rules-engine.ts';
+import { evaluateCondition } from './rules-engine.ts';
 
 /** A rule whose condition could not be evaluated, and why. */
 export interface FailedRule {

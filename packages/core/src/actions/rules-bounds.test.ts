@@ -6,8 +6,9 @@ import { resolvePolicy } from '../apps/resolve-policy.ts';
 import { isLatchkeyError } from '../errors.ts';
 import { type ActionConfig, type ActionRule, parseActionConfig } from './action-config.ts';
 import { evaluateRules } from './evaluate-rules.ts';
+import { RULE_BOUNDS } from './rule-operators.ts';
 import type { RuleContext } from './rule-variables.ts';
-import { evaluateCondition, RULE_BOUNDS } from './rules-engine.ts';
+import { evaluateCondition } from './rules-engine.ts';
 
 const context = (custom: RuleContext['custom'] = {}): RuleContext => ({
   custom,
@@ -105,6 +106,19 @@ describe('bounded rule evaluation', () => {
     assert.ok(decision.failed.length > 0);
     assert.ok(decision.failed.every((f) => f.bound && /steps/.test(f.message)));
     assert.equal(decision.outcome, 'CHALLENGE');
+  });
+
+  it('runs only the allowed operators, even for a rule stored without the save-time check', () => {
+    // `try` would swallow the error of a comparison and so let the rule fail open.
+    for (const condition of [
+      { try: [{ '>': ['7,500', 5000] }, false] },
+      { throw: 'x' },
+      { preserve: [1] },
+      { eachKey: { a: 1 } },
+    ]) {
+      const result = evaluateCondition(condition, context());
+      assert.deepEqual([result.ok, !result.ok && result.message], [false, 'unknown operator']);
+    }
   });
 
   it('keeps reading the data it may read, and nothing of JavaScript behind it', () => {

@@ -9,8 +9,9 @@ import fc from 'fast-check';
 import { isLatchkeyError } from '../errors.ts';
 import { parseActionConfig } from './action-config.ts';
 import { evaluateRules } from './evaluate-rules.ts';
+import { RULE_BOUNDS } from './rule-operators.ts';
 import type { RuleContext } from './rule-variables.ts';
-import { evaluateCondition, evaluateExpression, RULE_BOUNDS } from './rules-engine.ts';
+import { evaluateCondition, evaluateExpression } from './rules-engine.ts';
 
 const DATA: RuleContext = {
   custom: { amount: 7500, text: '7,500', flag: true, list: 'a,b' },
