@@ -264,9 +264,11 @@ describe('the operator console in Chromium', { skip }, () => {
     await shot(page, 'overview');
     await openSection('Settings');
     await page.getByLabel(/Nonce lifetime/).fill('90');
+    await page.getByLabel('when a rule cannot be evaluated').selectOption('BLOCK');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
-    assert.equal((await store.apps.findById(created.appId))?.policy.nonceTtlSeconds, 90);
+    const saved = (await store.apps.findById(created.appId))?.policy;
+    assert.deepEqual([saved?.nonceTtlSeconds, saved?.onRuleError], [90, 'BLOCK']);
     await shot(page, 'settings');
   });
 

@@ -19,6 +19,8 @@ export interface Policy {
   allowCrossOrigin: boolean;
   allowRemovingLastPasskey: boolean;
   rateLimits: RateLimits;
+  /** The least an action gets when one of its rules cannot be evaluated. */
+  onRuleError?: 'CHALLENGE' | 'REVIEW' | 'BLOCK';
 }
 
 export interface App {
