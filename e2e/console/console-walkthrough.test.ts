@@ -228,6 +228,11 @@ describe('the operator console in Chromium', { skip }, () => {
     await page.getByLabel('custom.amount').fill('10');
     await page.getByRole('button', { name: 'Run' }).click();
     await result.getByText('No rule matched').waitFor();
+    // An amount the rule cannot compare is an error that challenges, not a pass.
+    await page.getByLabel('custom.amount').fill('7,500');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await result.getByText(/Rule error: Large transfer/).waitFor();
+    assert.match((await result.textContent()) ?? '', /ERROR → CHALLENGE/);
   });
 
   it('finds the operator’s changes and the user’s events in the audit timeline', async () => {
@@ -259,9 +264,11 @@ describe('the operator console in Chromium', { skip }, () => {
     await shot(page, 'overview');
     await openSection('Settings');
     await page.getByLabel(/Nonce lifetime/).fill('90');
+    await page.getByLabel('when a rule cannot be evaluated').selectOption('BLOCK');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
-    assert.equal((await store.apps.findById(created.appId))?.policy.nonceTtlSeconds, 90);
+    const saved = (await store.apps.findById(created.appId))?.policy;
+    assert.deepEqual([saved?.nonceTtlSeconds, saved?.onRuleError], [90, 'BLOCK']);
     await shot(page, 'settings');
   });
 

@@ -19,6 +19,8 @@ export interface Policy {
   allowCrossOrigin: boolean;
   allowRemovingLastPasskey: boolean;
   rateLimits: RateLimits;
+  /** The least an action gets when one of its rules cannot be evaluated. */
+  onRuleError?: 'CHALLENGE' | 'REVIEW' | 'BLOCK';
 }
 
 export interface App {
@@ -91,7 +93,10 @@ export interface DryRun {
   state: string;
   deciding_rule: Rule | null;
   fired: Rule[];
-  failed: Array<{ ruleId: string; message: string }>;
+  /** Rules that could not be evaluated (they threw, met a wrong type, or exceeded a bound). */
+  failed: Array<{ ruleId: string; name: string; message: string; bound: boolean }>;
+  /** True when a failed rule decided, through the app's onRuleError policy. */
+  rule_error_applied: boolean;
   context: Record<string, unknown>;
   user_known: boolean;
   config_version: number | null;

@@ -1,7 +1,8 @@
 import { LatchkeyError } from '../errors.ts';
 import { ACTION_CODE_PATTERN, RULE_OUTCOMES, type RuleOutcome } from './action-states.ts';
-import { RULE_CONTEXT_ROOTS } from './rule-variables.ts';
-import { RULE_OPERATORS } from './rules-engine.ts';
+import { FORBIDDEN_PATH_SEGMENTS, ITERATOR_OPERATORS, RULE_OPERATORS } from './rule-operators.ts';
+import { RULE_CONTEXT_ROOTS, type RuleContext } from './rule-variables.ts';
+import { evaluateCondition } from './rules-engine.ts';
 
 /** A JSONLogic condition: an operator object, or a literal that is its own truth value. */
 export type Condition = Record<string, unknown> | boolean;
@@ -75,12 +76,46 @@ function slug(name: string): string {
     .slice(0, 64);
 }
 
+/** A path segment written into the condition, as opposed to one computed while it runs. */
+function isLiteralSegment(value: unknown): value is string | number {
+  return typeof value === 'string' || typeof value === 'number';
+}
+
+/**
+ * Checks the path of a `var`, `val` or `get`: written out (a computed path could reach anything,
+ * and no check here could see where), free of prototype names, and, outside an iterator's body,
+ * starting at one of the documented names. Inside a body the data is the current item (or
+ * `accumulator` and `current` in a reduce), whatever its shape.
+ */
+function checkPath(operator: string, args: unknown, where: string, scoped: boolean): void {
+  const list = Array.isArray(args) ? args : [args];
+  let segments: unknown[];
+  if (operator === 'var') segments = [list[0] ?? ''];
+  else if (operator === 'get') segments = [list[1]];
+  else segments = Array.isArray(list[0]) && scoped ? list.slice(1) : list;
+  for (const segment of segments) {
+    if (!isLiteralSegment(segment)) {
+      invalid(`${where}: the path of ${operator} must be written out, not computed`);
+    }
+    for (const part of String(segment).split('.')) {
+      if (FORBIDDEN_PATH_SEGMENTS.has(part)) invalid(`${where}: the path ${part} is not allowed`);
+    }
+  }
+  if (scoped || operator === 'get') return;
+  const first = segments[0] as string | number;
+  const root = String(first).split('.')[0] as string;
+  if (first !== '' && !RULE_CONTEXT_ROOTS.has(root)) {
+    invalid(`${where}: unknown variable ${JSON.stringify(first)} (see docs/actions.md)`);
+  }
+}
+
 /** Checks one JSONLogic node: only known operators, `var` paths into the documented data. */
 function checkCondition(
   node: unknown,
   where: string,
   depth: number,
   budget: { nodes: number },
+  scoped = false,
 ): void {
   if (--budget.nodes < 0) {
     invalid(`${where}: conditions have more than ${RULE_LIMITS.conditionNodes} nodes`);
@@ -90,7 +125,7 @@ function checkCondition(
   }
   if (Array.isArray(node)) {
     node.forEach((item, i) => {
-      checkCondition(item, `${where}[${i}]`, depth + 1, budget);
+      checkCondition(item, `${where}[${i}]`, depth + 1, budget, scoped);
     });
     return;
   }
@@ -104,16 +139,49 @@ function checkCondition(
     invalid(`${where}: unknown operator ${JSON.stringify(operator)}`);
   }
   const args = node[operator];
-  if (operator === 'var') {
-    const path = Array.isArray(args) ? args[0] : args;
-    if (typeof path === 'string' && path !== '') {
-      const root = path.split('.')[0] as string;
-      if (!RULE_CONTEXT_ROOTS.has(root)) {
-        invalid(`${where}: unknown variable ${JSON.stringify(path)} (see docs/actions.md)`);
-      }
-    }
+  if (operator === 'var' || operator === 'val' || operator === 'get') {
+    checkPath(operator, args, `${where}.${operator}`, scoped);
   }
-  checkCondition(args, `${where}.${operator}`, depth + 1, budget);
+  if (ITERATOR_OPERATORS.has(operator) && Array.isArray(args)) {
+    // The body (the second argument) runs once per item, in the item's scope.
+    args.forEach((item, i) => {
+      checkCondition(item, `${where}.${operator}[${i}]`, depth + 2, budget, scoped || i === 1);
+    });
+    budget.nodes--;
+    return;
+  }
+  checkCondition(args, `${where}.${operator}`, depth + 1, budget, scoped);
+}
+
+/** What a condition sees on a track without attributes, of a new user without passkeys. */
+const BARE_CONTEXT: RuleContext = {
+  custom: {},
+  actionCode: 'probe',
+  ipAddress: null,
+  ip: null,
+  userAgent: null,
+  deviceId: null,
+  email: null,
+  phoneNumber: null,
+  username: null,
+  isNewUser: true,
+  isNewDevice: null,
+  isNewIpAddress: null,
+  isEnrolled: false,
+  passkeyCount: 0,
+  secondsSinceLastVerified: null,
+};
+
+/**
+ * Refuses a condition that exceeds an evaluation bound whatever is tracked: one that does so on a
+ * bare track, which is what a condition growing its own literals (a reduce that doubles an array)
+ * does. A condition that exceeds one only on some attributes is caught when it runs.
+ */
+function checkBounds(conditions: Condition, where: string): void {
+  const result = evaluateCondition(conditions, BARE_CONTEXT);
+  if (!result.ok && result.bound) {
+    invalid(`${where}: evaluating the condition ${result.message}`);
+  }
 }
 
 function parseRule(value: unknown, index: number): ActionRule {
@@ -153,6 +221,7 @@ function parseRule(value: unknown, index: number): ActionRule {
     invalid(`${where}.conditions must be a JSONLogic object (or true/false)`);
   }
   checkCondition(conditions, `${where}.conditions`, 0, { nodes: RULE_LIMITS.conditionNodes });
+  checkBounds(conditions, `${where}.conditions`);
   return {
     ruleId,
     name,

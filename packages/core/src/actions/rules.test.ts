@@ -139,6 +139,7 @@ describe('evaluateRules', () => {
     const decision = evaluateRules(
       config,
       context({ custom: { amount: 60000 }, isNewDevice: true }),
+      'CHALLENGE',
     );
     assert.equal(decision.outcome, 'BLOCK');
     assert.deepEqual(
@@ -148,12 +149,12 @@ describe('evaluateRules', () => {
   });
 
   it('falls back to the default outcome, and skips inactive rules', () => {
-    const decision = evaluateRules(config, context({ custom: { amount: 50 } }));
+    const decision = evaluateRules(config, context({ custom: { amount: 50 } }), 'CHALLENGE');
     assert.deepEqual([decision.outcome, decision.fired], ['ALLOW', []]);
   });
 
   it('treats a missing attribute as not matching rather than failing', () => {
-    assert.equal(evaluateRules(config, context()).outcome, 'ALLOW');
+    assert.equal(evaluateRules(config, context(), 'CHALLENGE').outcome, 'ALLOW');
   });
 });
 

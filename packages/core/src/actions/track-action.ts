@@ -1,5 +1,6 @@
 import canonicalize from 'canonicalize';
 import { getApp } from '../apps/get-app.ts';
+import { DEFAULT_POLICY } from '../apps/policy.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
@@ -178,7 +179,12 @@ export async function trackAction(
     phoneNumber: optionalText(attributes.phoneNumber, 'phoneNumber'),
   });
   const stored = await runtime.store.actionConfigs.find(app.id, actionCode);
-  const decision = evaluateRules(stored ?? DEFAULT_ACTION_CONFIG, ruleContext);
+  const decision = evaluateRules(
+    stored ?? DEFAULT_ACTION_CONFIG,
+    ruleContext,
+    // Stored policies from before onRuleError existed have none: they get the default.
+    app.policy.onRuleError ?? DEFAULT_POLICY.onRuleError,
+  );
   const state = OUTCOME_STATES[decision.outcome];
   const fired = decision.fired.map((r) => ({
     ruleId: r.ruleId,
@@ -219,7 +225,11 @@ export async function trackAction(
     at: now,
     ruleIds,
     credentialId: null,
-    reason: stored ? `rules v${stored.version}` : 'no rules configured',
+    reason: decision.ruleErrorApplied
+      ? `rules v${stored?.version}: a rule could not be evaluated`
+      : stored
+        ? `rules v${stored.version}`
+        : 'no rules configured',
   });
   for (const rule of fired) {
     await recordEvent(runtime, context, {
@@ -227,6 +237,22 @@ export async function trackAction(
       appId: app.id,
       userId: user.id,
       data: { actionId: action.id, actionCode, ruleId: rule.ruleId, name: rule.name },
+    });
+  }
+  for (const failure of decision.failed) {
+    await recordEvent(runtime, context, {
+      type: 'action.rule_failed',
+      appId: app.id,
+      userId: user.id,
+      reason: failure.bound ? 'rule_bound_exceeded' : 'rule_evaluation_failed',
+      data: {
+        actionId: action.id,
+        actionCode,
+        ruleId: failure.ruleId,
+        name: failure.name,
+        message: failure.message,
+        configVersion: stored?.version ?? null,
+      },
     });
   }
   await recordEvent(runtime, context, {
@@ -241,7 +267,9 @@ export async function trackAction(
       state,
       ruleIds,
       configVersion: stored?.version ?? null,
-      ...(decision.failed.length ? { failedRules: decision.failed } : {}),
+      ...(decision.failed.length
+        ? { failedRules: decision.failed, ruleErrorApplied: decision.ruleErrorApplied }
+        : {}),
     },
   });
   const token = await issueToken(runtime, { action, scopes });

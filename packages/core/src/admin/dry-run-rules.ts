@@ -6,10 +6,11 @@ import {
 } from '../actions/action-config.ts';
 import { DEFAULT_ACTION_CONFIG } from '../actions/action-configs.ts';
 import { type ActionState, OUTCOME_STATES, type RuleOutcome } from '../actions/action-states.ts';
-import { evaluateRules } from '../actions/evaluate-rules.ts';
+import { evaluateRules, type FailedRule } from '../actions/evaluate-rules.ts';
 import { buildRuleContext } from '../actions/rule-context.ts';
 import type { RuleContext } from '../actions/rule-variables.ts';
 import { getApp } from '../apps/get-app.ts';
+import { DEFAULT_POLICY } from '../apps/policy.ts';
 import type { UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
 
@@ -42,7 +43,10 @@ export interface DryRunResult {
   /** The rule that decides, or null when the default applies. */
   decidingRule: ActionRule | null;
   fired: ActionRule[];
-  failed: Array<{ ruleId: string; message: string }>;
+  /** Rules that could not be evaluated: when any did, the result is an error, not a pass. */
+  failed: FailedRule[];
+  /** True when a failed rule made the outcome the app's `onRuleError` one. */
+  ruleErrorApplied: boolean;
   /** The data the conditions were evaluated against. */
   context: RuleContext;
   userKnown: boolean;
@@ -103,13 +107,19 @@ export async function dryRunRules(runtime: Runtime, options: DryRunOptions): Pro
     },
     phoneNumber: a.phoneNumber ?? null,
   });
-  const decision = evaluateRules(config, context);
+  const decision = evaluateRules(
+    config,
+    context,
+    app.policy.onRuleError ?? DEFAULT_POLICY.onRuleError,
+  );
   return {
     outcome: decision.outcome,
     state: OUTCOME_STATES[decision.outcome],
-    decidingRule: decision.fired[0] ?? null,
+    // When a failed rule decided, no rule that held did.
+    decidingRule: decision.ruleErrorApplied ? null : (decision.fired[0] ?? null),
     fired: decision.fired,
     failed: decision.failed,
+    ruleErrorApplied: decision.ruleErrorApplied,
     context,
     userKnown: known !== null,
     configVersion,

@@ -15,6 +15,13 @@ export type ResidentKey = (typeof RESIDENT_KEY)[number];
 export const COUNTER_POLICY = ['refuse', 'flag'] as const;
 export type CounterPolicy = (typeof COUNTER_POLICY)[number];
 
+/**
+ * What an action gets, at least, when one of its rules cannot be evaluated (see docs/actions.md).
+ * ALLOW is not among them: a broken rule must never let an action through unchecked.
+ */
+export const RULE_ERROR_OUTCOMES = ['CHALLENGE', 'REVIEW', 'BLOCK'] as const;
+export type RuleErrorOutcome = (typeof RULE_ERROR_OUTCOMES)[number];
+
 /** COSE algorithm identifiers latchkey accepts, by name. ES256 first: the one real passkeys use. */
 export const ALGORITHMS = { ES256: -7, EdDSA: -8, RS256: -257 } as const;
 export type AlgorithmName = keyof typeof ALGORITHMS;
@@ -40,6 +47,8 @@ export interface AppPolicy {
    * each counted per client IP and for the whole app. 0 turns a limit off.
    */
   rateLimits: RateLimits;
+  /** The least an action gets when one of its rules cannot be evaluated. */
+  onRuleError: RuleErrorOutcome;
 }
 
 /** Per-minute limits on ceremony starts and failed finishes (see {@link AppPolicy.rateLimits}). */
@@ -74,6 +83,8 @@ export const DEFAULT_POLICY: AppPolicy = Object.freeze({
   allowRemovingLastPasskey: true,
   // A person retries a few times a minute; a page behind one NAT may hold many people.
   rateLimits: { startsPerIp: 120, startsPerApp: 6000, failuresPerIp: 30, failuresPerApp: 1200 },
+  // A step-up is what a rule that cannot be read most likely meant to ask for.
+  onRuleError: 'CHALLENGE',
 }) as AppPolicy;
 
 /** Bounds on lifetimes, so a typo cannot make a nonce live for a year. */

@@ -10,6 +10,7 @@ import {
   RATE_LIMIT_NAMES,
   type RateLimits,
   RESIDENT_KEY,
+  RULE_ERROR_OUTCOMES,
   TTL_BOUNDS,
   USER_VERIFICATION,
 } from './policy.ts';
@@ -112,5 +113,11 @@ export function resolvePolicy(
     allowRemovingLastPasskey: bool(merged.allowRemovingLastPasskey, 'allowRemovingLastPasskey'),
     // Stored policies from before rate limits existed have none: they get the defaults.
     rateLimits: rateLimits(merged.rateLimits ?? {}, base.rateLimits ?? DEFAULT_POLICY.rateLimits),
+    // Likewise for policies from before onRuleError existed.
+    onRuleError: oneOf(
+      RULE_ERROR_OUTCOMES,
+      merged.onRuleError ?? DEFAULT_POLICY.onRuleError,
+      'onRuleError',
+    ),
   };
 }

@@ -19,6 +19,7 @@ export const AUDIT_EVENT_TYPES = [
   'action_config.updated',
   'action.tracked',
   'action.rule_fired',
+  'action.rule_failed',
   'action.state_changed',
   'action.validated',
   'action.validation_refused',

@@ -1,4 +1,4 @@
-import type { AppPolicy } from '@latchkey/core';
+import { type AppPolicy, RULE_ERROR_OUTCOMES } from '@latchkey/core';
 import { type Command, Option } from 'commander';
 
 /** The policy flags shared by `apps create` and `apps update`. */
@@ -43,7 +43,13 @@ export function addPolicyOptions(command: Command): Command {
     .option('--starts-per-ip <n>', 'ceremony starts a minute per client IP (0: no limit)')
     .option('--starts-per-app <n>', 'ceremony starts a minute for the whole app (0: no limit)')
     .option('--failures-per-ip <n>', 'failed finishes a minute per client IP (0: no limit)')
-    .option('--failures-per-app <n>', 'failed finishes a minute for the whole app (0: no limit)');
+    .option('--failures-per-app <n>', 'failed finishes a minute for the whole app (0: no limit)')
+    .addOption(
+      new Option(
+        '--on-rule-error <outcome>',
+        'the least an action gets when one of its rules cannot be evaluated',
+      ).choices(RULE_ERROR_OUTCOMES),
+    );
 }
 
 /** The rate-limit flags that were given, as a partial `rateLimits`; undefined when none was. */
@@ -86,6 +92,7 @@ export function policyFromOptions(
       ? options.allowRemovingLastPasskey
       : undefined,
     rateLimits: rateLimitsFrom(options),
+    onRuleError: options.onRuleError,
   };
   return Object.fromEntries(
     Object.entries(policy).filter(([, v]) => v !== undefined),

@@ -455,16 +455,32 @@ function DryRunPanel(props: { app: App; path: string; draft: () => Draft }) {
         {error && <Notice kind="error">{error}</Notice>}
         {result && (
           <div class="dry-run-result" role="status" data-testid="dry-run-result">
+            {result.failed.length > 0 && (
+              <Notice kind="error">
+                Rule error: {result.failed.map((f) => `${f.name} (${f.message})`).join('; ')}
+                {result.rule_error_applied
+                  ? ". The app's onRuleError outcome applies."
+                  : '. A stricter outcome applies anyway.'}
+              </Notice>
+            )}
             <p class="outcome-line">
-              <Badge tone={tone(result.outcome === 'ALLOW' ? 'ALLOW' : result.outcome)}>
-                {result.outcome}
+              <Badge
+                tone={
+                  result.failed.length > 0
+                    ? 'bad'
+                    : tone(result.outcome === 'ALLOW' ? 'ALLOW' : result.outcome)
+                }
+              >
+                {result.failed.length > 0 ? `ERROR → ${result.outcome}` : result.outcome}
               </Badge>{' '}
               <span>
                 → the action would start as <code>{result.state}</code>
               </span>
             </p>
             <p>
-              {result.deciding_rule ? (
+              {result.rule_error_applied ? (
+                'Decided by a rule that could not be evaluated, not by one that matched.'
+              ) : result.deciding_rule ? (
                 <>
                   Decided by <strong>{result.deciding_rule.name}</strong> (priority{' '}
                   {result.deciding_rule.priority})
@@ -483,12 +499,6 @@ function DryRunPanel(props: { app: App; path: string; draft: () => Draft }) {
                     .join(', ')}
                 </small>
               </p>
-            )}
-            {result.failed.length > 0 && (
-              <Notice kind="error">
-                Could not evaluate:{' '}
-                {result.failed.map((f) => `${f.ruleId} (${f.message})`).join('; ')}
-              </Notice>
             )}
             <details>
               <summary>What the rules saw</summary>

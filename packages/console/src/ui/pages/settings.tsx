@@ -10,6 +10,8 @@ const CHOICES = {
   counterPolicy: ['refuse', 'flag'],
 } as const;
 const ALGORITHMS = ['ES256', 'EdDSA', 'RS256'];
+/** ALLOW is not offered: a rule that cannot be evaluated must not let an action through. */
+const RULE_ERROR_OUTCOMES = ['CHALLENGE', 'REVIEW', 'BLOCK'] as const;
 const LIFETIMES = [
   ['ceremonyTtlSeconds', 'Ceremony (challenge) lifetime'],
   ['transactionTtlSeconds', 'Transaction lifetime'],
@@ -109,6 +111,19 @@ export function SettingsPage(props: { app: App; onSaved: (app: App) => void }) {
                 </select>
               </label>
             ))}
+            <label>
+              when a rule cannot be evaluated
+              <select
+                value={policy.onRuleError ?? 'CHALLENGE'}
+                onChange={(e) =>
+                  set('onRuleError', e.currentTarget.value as (typeof RULE_ERROR_OUTCOMES)[number])
+                }
+              >
+                {RULE_ERROR_OUTCOMES.map((v) => (
+                  <option value={v}>{v}</option>
+                ))}
+              </select>
+            </label>
           </div>
           <fieldset>
             <legend>Algorithms</legend>

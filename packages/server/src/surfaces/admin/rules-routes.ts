@@ -147,6 +147,7 @@ export function registerRulesRoutes(app: FastifyInstance, runtime: Runtime): voi
         deciding_rule: result.decidingRule,
         fired: result.fired,
         failed: result.failed,
+        rule_error_applied: result.ruleErrorApplied,
         context: result.context as unknown as Record<string, unknown>,
         user_known: result.userKnown,
         config_version: result.configVersion,

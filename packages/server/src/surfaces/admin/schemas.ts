@@ -8,6 +8,7 @@ import {
   ATTESTATION,
   COUNTER_POLICY,
   RESIDENT_KEY,
+  RULE_ERROR_OUTCOMES,
   RULE_OUTCOMES,
   USER_VERIFICATION,
 } from '@latchkey/core';
@@ -76,6 +77,7 @@ export const PolicyPatch = Type.Object(
     allowCrossOrigin: Type.Optional(Type.Boolean()),
     allowRemovingLastPasskey: Type.Optional(Type.Boolean()),
     rateLimits: Type.Optional(RateLimitsSchema),
+    onRuleError: Type.Optional(oneOf(RULE_ERROR_OUTCOMES)),
   },
   { additionalProperties: false, description: 'Only the fields given change.' },
 );
@@ -226,6 +228,9 @@ export const DryRunResult = Type.Object({
   deciding_rule: Type.Union([Type.Unknown(), Type.Null()]),
   fired: Type.Array(Type.Unknown()),
   failed: Type.Array(Type.Unknown()),
+  rule_error_applied: Type.Boolean({
+    description: "true when a rule could not be evaluated and the app's onRuleError decided",
+  }),
   context: JsonObject,
   user_known: Type.Boolean(),
   config_version: Type.Union([Type.Integer(), Type.Null()]),
