@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { Runtime } from '@latchkey/core';
+import { EXTERNAL_ID_MAX_LENGTH, type Runtime } from '@latchkey/core';
 import type { PoolStats, RateLimitCounter } from '@latchkey/store';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { answerFrameworkError } from './http/framework-errors.ts';
 import { parseJsonBody } from './http/json-body.ts';
 import { createMemoryRateLimitCounter } from './rate-limits/memory-rate-limit-counter.ts';
 import { registerRateLimits } from './rate-limits/rate-limits.ts';
@@ -50,6 +51,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // A path that is not valid percent-encoded UTF-8 gets a 400 in its surface's shape.
+    frameworkErrors: answerFrameworkError,
+    // A path parameter may be a whole external id, percent-encoded: up to 12 characters per code
+    // point (4 UTF-8 bytes as %XX). Each route's schema then applies the real limit.
+    routerOptions: { maxParamLength: EXTERNAL_ID_MAX_LENGTH * 12 },
     // Edge validation is strict: a number is not a string and unknown fields are left alone.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });

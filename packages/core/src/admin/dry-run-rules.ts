@@ -12,6 +12,7 @@ import type { RuleContext } from '../actions/rule-variables.ts';
 import { getApp } from '../apps/get-app.ts';
 import type { UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
+import { assertExternalId } from '../users/external-id.ts';
 
 /** The attributes a dry run pretends were tracked. */
 export interface DryRunAttributes {
@@ -71,7 +72,7 @@ export async function dryRunRules(runtime: Runtime, options: DryRunOptions): Pro
     config = parseActionConfig(options.config);
   }
   const known = options.externalId
-    ? await runtime.store.users.findByExternalId(app.id, options.externalId)
+    ? await runtime.store.users.findByExternalId(app.id, assertExternalId(options.externalId))
     : null;
   const now = runtime.now();
   // A user that does not exist yet: no passkeys, nothing seen before, as a first track would find.
