@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import { EXTERNAL_ID_MAX_LENGTH, type Runtime } from '@latchkey/core';
 import type { PoolStats, RateLimitCounter } from '@latchkey/store';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -11,6 +10,7 @@ import { registerRateLimits } from './rate-limits/rate-limits.ts';
 import { actionsSurface } from './surfaces/actions/index.ts';
 import { consoleSurface } from './surfaces/admin/console-routes.ts';
 import { adminSurface } from './surfaces/admin/index.ts';
+import { docsSurface, noSniff } from './surfaces/docs/index.ts';
 import { flexSurface } from './surfaces/flex/index.ts';
 import { metricsSurface } from './surfaces/metrics/index.ts';
 import { systemSurface } from './surfaces/system/index.ts';
@@ -111,7 +111,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Every response, API and pages alike: never sniffed into another type.
+  app.addHook('onSend', noSniff);
+  await app.register(docsSurface);
   // Registered before the surfaces, so its hooks time every route.
   app.decorate(
     'metrics',

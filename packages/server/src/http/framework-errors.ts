@@ -40,7 +40,8 @@ export function answerFrameworkError(
   const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
   const message = messageOf(error);
   const url = request.raw.url ?? '/';
-  reply.code(status).header('x-request-id', request.id);
+  // Routing never ran, so neither did the hooks that set these on every other response.
+  reply.code(status).header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
   const surface = surfaceOfPath(url);
   if (surface === 'admin') {
     reply.send(adminErrorBody('invalid_request', message, request.id));
