@@ -272,6 +272,26 @@ describe('the operator console in Chromium', { skip }, () => {
     await shot(page, 'settings');
   });
 
+  it('keeps an id from a crafted link to one path segment of the admin API', async () => {
+    const paths: string[] = [];
+    const record = (request: { url(): string }) => {
+      const { pathname } = new URL(request.url());
+      if (pathname.startsWith('/admin/v1/')) paths.push(pathname);
+    };
+    page.on('request', record);
+    try {
+      // Decoded, this user id is `../../../apps`: unencoded, it would have listed every app.
+      await page.goto(`${consoleUrl}#/apps/${created.appId}/users/..%2F..%2F..%2Fapps`);
+      await page.locator('[role="alert"], .notice').first().waitFor();
+      await page.goto(`${consoleUrl}#/apps/${created.appId}/users/..`);
+      await page.getByText('Not a valid id').waitFor();
+    } finally {
+      page.off('request', record);
+    }
+    const userCalls = paths.filter((p) => p.includes('/users'));
+    assert.deepEqual(userCalls, [`/admin/v1/apps/${created.appId}/users/..%2F..%2F..%2Fapps`]);
+  });
+
   it('signs out, and the session no longer works', async () => {
     const stored = await page.evaluate("sessionStorage.getItem('latchkey.console.session')");
     const { session } = JSON.parse(String(stored)) as { session: string };

@@ -281,6 +281,14 @@ describe('registration overrides', () => {
     await assert.rejects(verifyRegistration(registration, creation));
   });
 
+  it('attestationObjectSuffix appends bytes after the CBOR map', async () => {
+    const plain = (await registerWith({})).registration;
+    const { registration } = await registerWith({ attestationObjectSuffix: Uint8Array.of(0) });
+    const bytes = isoBase64URL.toBuffer(registration.response.attestationObject);
+    assert.equal(bytes.at(-1), 0);
+    assert.equal(bytes.length, isoBase64URL.toBuffer(plain.response.attestationObject).length + 1);
+  });
+
   it('transportsPlacement puts transports at the top, in the response, or both', async () => {
     const top = (await registerWith({ transportsPlacement: 'top' })).registration;
     assert.deepEqual(top.transports, ['internal', 'hybrid']);

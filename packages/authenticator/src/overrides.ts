@@ -39,6 +39,8 @@ export interface RegistrationOverrides extends CommonOverrides {
   credentialId?: string;
   /** Raw base64url attestation object replacing the generated one. */
   attestationObject?: string;
+  /** Bytes appended after the generated attestation object's CBOR map (trailing garbage). */
+  attestationObjectSuffix?: Uint8Array;
   /** Where `transports` appears: top level, in `response`, or both (default). */
   transportsPlacement?: 'top' | 'response' | 'both';
   /** Transports to report instead of the authenticator's. */

@@ -40,7 +40,13 @@ export function assembleRegistrationResponse(options: {
   const placement = overrides?.transportsPlacement ?? 'both';
   const response: AuthenticatorAttestationResponseJSON = {
     clientDataJSON: clientDataToBase64URL(options.clientDataJSON),
-    attestationObject: overrides?.attestationObject ?? toBase64URL(options.attestationObject),
+    attestationObject:
+      overrides?.attestationObject ??
+      toBase64URL(
+        overrides?.attestationObjectSuffix
+          ? Buffer.concat([options.attestationObject, overrides.attestationObjectSuffix])
+          : options.attestationObject,
+      ),
     authenticatorData: toBase64URL(options.authData),
     ...(placement === 'top' ? {} : { transports: [...transports] }),
     publicKeyAlgorithm: options.claimedAlgorithm,

@@ -41,4 +41,5 @@ export {
   type CreateTransactionOptions,
   createTransaction,
 } from './transactions/create-transaction.ts';
+export * from './users/external-id.ts';
 export { getUser, listDevices, listUsers, revokeDevice } from './users/users.ts';

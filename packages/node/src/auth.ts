@@ -1,6 +1,6 @@
 /** `passage.auth`: transactions for the browser's ceremonies, and redeeming their nonces. */
 import type { HttpClient } from './http-client.ts';
-import { requireText } from './require-text.ts';
+import { requireExternalId, requireText } from './require-text.ts';
 import { object, text } from './wire.ts';
 
 /**
@@ -33,7 +33,7 @@ export class Auth {
         method: 'POST',
         path: '/transactions/register',
         body: {
-          external_id: requireText(externalId, 'externalId'),
+          external_id: requireExternalId(externalId, 'externalId'),
           passkey_display_name: requireText(passkeyDisplayName, 'passkeyDisplayName'),
         },
         action: 'create a register transaction',
@@ -55,7 +55,7 @@ export class Auth {
       {
         method: 'POST',
         path: '/transactions/authenticate',
-        body: { external_id: requireText(externalId, 'externalId') },
+        body: { external_id: requireExternalId(externalId, 'externalId') },
         action: 'create an authenticate transaction',
       },
       (body) => text(object(body), 'transaction_id'),

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { EXTERNAL_ID_MAX_LENGTH as SERVER_EXTERNAL_ID_MAX_LENGTH } from '@latchkey/core';
 import { PassageError, type PassageErrorCode, PassageFlex } from './index.ts';
+import { EXTERNAL_ID_MAX_LENGTH } from './require-text.ts';
 import { sendJson, startHttpServer, type TestHttpServer } from './testing/http-server.ts';
 import {
   browserRegister,
@@ -202,6 +204,31 @@ describe('transport: timeouts, retries and unreadable answers (real node:http se
     ];
     for (const call of calls) await rejectsWith(call(), 'invalid_argument', 0);
     assert.deepEqual(server.requests, []);
+  });
+
+  it('refuses external ids latchkey would refuse, before sending anything', async () => {
+    const server = await serve((_request, response) => sendJson(response, 500, {}));
+    const passage = client(server);
+    const bad = ['x\ud800', '\udc00', 'a\u0000b', 'a\u001bb', 'a\u0085b', 'L'.repeat(257)];
+    for (const externalId of bad) {
+      await rejectsWith(
+        passage.auth.createRegisterTransaction(externalId, 'n'),
+        'invalid_argument',
+        0,
+      );
+      await rejectsWith(
+        passage.auth.createAuthenticateTransaction(externalId),
+        'invalid_argument',
+        0,
+      );
+      await rejectsWith(passage.user.get(externalId), 'invalid_argument', 0);
+      await rejectsWith(passage.user.revokeDevice(externalId, 'd'), 'invalid_argument', 0);
+    }
+    assert.deepEqual(server.requests, []);
+  });
+
+  it('has the same external id limit as the server', () => {
+    assert.equal(EXTERNAL_ID_MAX_LENGTH, SERVER_EXTERNAL_ID_MAX_LENGTH);
   });
 
   it('takes only an exact external id match from the user search', async () => {

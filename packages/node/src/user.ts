@@ -2,7 +2,7 @@
 import { PassageError } from './errors.ts';
 import type { HttpClient } from './http-client.ts';
 import type { PassageUser, WebAuthnDevice } from './models.ts';
-import { requireText } from './require-text.ts';
+import { requireExternalId, requireText } from './require-text.ts';
 import { array, object, text, toDevice, toUser } from './wire.ts';
 
 /**
@@ -82,7 +82,7 @@ export class User {
 
   /** latchkey's id for the user with this external id, or `user_not_found`. */
   async #resolve(externalId: string): Promise<string> {
-    const wanted = requireText(externalId, 'externalId');
+    const wanted = requireExternalId(externalId, 'externalId');
     return this.#http.send(
       {
         method: 'GET',

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import type { Runtime } from '@latchkey/core';
+import { EXTERNAL_ID_MAX_LENGTH, type Runtime } from '@latchkey/core';
 import type { PoolStats, RateLimitCounter } from '@latchkey/store';
 import Fastify, {
   type FastifyError,
@@ -15,6 +14,7 @@ import { registerRateLimits } from './rate-limits/rate-limits.ts';
 import { actionsSurface } from './surfaces/actions/index.ts';
 import { consoleSurface } from './surfaces/admin/console-routes.ts';
 import { adminSurface } from './surfaces/admin/index.ts';
+import { docsSurface, noSniff } from './surfaces/docs/index.ts';
 import { errorShapeForUrl, SYSTEM_ERROR_SHAPE } from './surfaces/error-shapes.ts';
 import { flexSurface } from './surfaces/flex/index.ts';
 import { metricsSurface } from './surfaces/metrics/index.ts';
@@ -56,12 +56,18 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // A path parameter may be a whole external id, percent-encoded: up to 12 characters per code
+    // point (4 UTF-8 bytes as %XX). Each route's schema then applies the real limit.
+    routerOptions: { maxParamLength: EXTERNAL_ID_MAX_LENGTH * 12 },
     // Edge validation is strict: a number is not a string and unknown fields are left alone.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     // Raised before any route is found (a path segment over the router's limit, a malformed URL):
     // answered in the shape of the surface the URL belongs to, not in Fastify's own.
-    frameworkErrors: (error, request, reply) =>
-      sendSurfaceError(errorShapeForUrl(request.url), error, request, reply),
+    // Routing never ran, so neither did the hooks that set these headers on every other response.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
+      return sendSurfaceError(errorShapeForUrl(request.url), error, request, reply);
+    },
   });
   // Routes outside the surfaces (health, metrics, the API description, the console).
   app.setErrorHandler((error: FastifyError, request, reply) =>
@@ -119,7 +125,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Every response, API and pages alike: never sniffed into another type.
+  app.addHook('onSend', noSniff);
+  await app.register(docsSurface);
   // Registered before the surfaces, so its hooks time every route.
   app.decorate(
     'metrics',

@@ -105,12 +105,4 @@ export async function signOut(): Promise<void> {
   }
 }
 
-/** Builds a query string from the defined, non-empty values. */
-export function query(params: Record<string, string | number | undefined | null>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
+export { apiPath, query } from './paths.ts';

@@ -10,6 +10,7 @@ import { RuleEditorPage, RulesListPage } from './pages/rules.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { LogoMark, SignIn } from './pages/sign-in.tsx';
 import { UserPage, UsersPage } from './pages/users.tsx';
+import { isPathSegment } from './paths.ts';
 import { href, navigate, type Route, useRoute } from './router.ts';
 import type { App, Vocabulary } from './types.ts';
 
@@ -175,6 +176,10 @@ function AppPage(props: {
   onSaved: (app: App) => void;
 }) {
   const { app, section, rest, route, vocabulary } = props;
+  // An id from the fragment that cannot be sent as one path segment names nothing.
+  if (rest[0] !== undefined && !isPathSegment(rest[0])) {
+    return <Notice kind="error">Not a valid id: {JSON.stringify(rest[0])}</Notice>;
+  }
   switch (section) {
     case '':
       return <OverviewPage app={app} />;

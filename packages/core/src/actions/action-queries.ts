@@ -3,6 +3,7 @@ import type { RequestContext } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
 import type { ActionRecord, ActionStateChangeRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
+import { assertExternalId } from '../users/external-id.ts';
 import { assertActionCode } from './action-config.ts';
 import type { ActionState } from './action-states.ts';
 import { changeActionState } from './change-action-state.ts';
@@ -12,7 +13,10 @@ async function findAction(
   options: { appId: string; externalId: string; actionCode: string; idempotencyKey: string },
 ): Promise<ActionRecord> {
   const app = await getApp(runtime, options.appId);
-  const user = await runtime.store.users.findByExternalId(app.id, options.externalId);
+  const user = await runtime.store.users.findByExternalId(
+    app.id,
+    assertExternalId(options.externalId, 'userId'),
+  );
   const action = user
     ? await runtime.store.actions.findByKey(
         app.id,
@@ -59,7 +63,10 @@ export async function queryUserActions(
   },
 ): Promise<ActionRecord[]> {
   const app = await getApp(runtime, options.appId);
-  const user = await runtime.store.users.findByExternalId(app.id, options.externalId);
+  const user = await runtime.store.users.findByExternalId(
+    app.id,
+    assertExternalId(options.externalId, 'userId'),
+  );
   if (!user) return [];
   return runtime.store.actions.listByUser(app.id, user.id, {
     ...(options.since === undefined ? {} : { since: options.since }),

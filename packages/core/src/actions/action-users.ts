@@ -4,6 +4,7 @@ import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
 import type { CredentialRecord, UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
+import { assertExternalId } from '../users/external-id.ts';
 import { revokeDevice } from '../users/users.ts';
 
 /**
@@ -18,6 +19,7 @@ export async function findActionsUser(
   options: { appId: string; externalId: string },
 ): Promise<{ user: UserRecord; credentials: CredentialRecord[] } | null> {
   const app = await getApp(runtime, options.appId);
+  assertExternalId(options.externalId, 'userId');
   const user = await runtime.store.users.findByExternalId(app.id, options.externalId);
   if (!user) return null;
   return { user, credentials: await runtime.store.credentials.listByUser(app.id, user.id) };

@@ -6,6 +6,7 @@ import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
 import type { ActionRecord, UserRecord } from '../ports.ts';
 import { newId, type Runtime, sha256Hex, toBase64Url } from '../runtime.ts';
+import { assertExternalId } from '../users/external-id.ts';
 import { assertActionCode } from './action-config.ts';
 import { DEFAULT_ACTION_CONFIG } from './action-configs.ts';
 import { OUTCOME_STATES, TOKEN_SCOPES, type TokenScope } from './action-states.ts';
@@ -115,9 +116,7 @@ export async function trackAction(
   const app = await getApp(runtime, options.appId);
   const actionCode = assertActionCode(options.actionCode);
   const { externalId, attributes } = options;
-  if (externalId.length === 0 || externalId.length > 255) {
-    throw new LatchkeyError('invalid_request', 'userId must be 1 to 255 characters');
-  }
+  assertExternalId(externalId, 'userId');
   const idempotencyKey =
     optionalText(attributes.idempotencyKey, 'idempotencyKey') ??
     toBase64Url(runtime.randomBytes(16));

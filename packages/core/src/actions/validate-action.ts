@@ -4,6 +4,7 @@ import { recordEvent } from '../audit/record-event.ts';
 import { isLatchkeyError } from '../errors.ts';
 import type { ActionRecord, UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
+import { assertExternalId } from '../users/external-id.ts';
 import { resolveToken } from './step-up-tokens.ts';
 
 /** The result of {@link validateAction}. */
@@ -71,6 +72,7 @@ export async function validateAction(
     return { isValid: false, action, user, error, errorDescription };
   };
   // Security row 10: a result is valid only for its own user and action code.
+  if (options.externalId !== undefined) assertExternalId(options.externalId, 'userId');
   if (options.externalId !== undefined && options.externalId !== user.externalId) {
     return refuse('user_mismatch', 'the token was issued for another user');
   }

@@ -7,6 +7,7 @@ import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
 import type { ActionRecord, AuditEventRecord, Page, UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
+import { assertExternalId } from '../users/external-id.ts';
 
 /** The most rows one admin listing returns. */
 export const ADMIN_LIST_MAX = 1000;
@@ -17,7 +18,7 @@ function clampLimit(limit: number | undefined, fallback: number): number {
 
 /** The user id an external id names in an app, or a value that matches nothing. */
 async function userIdOf(runtime: Runtime, appId: string, externalId: string): Promise<string> {
-  const user = await runtime.store.users.findByExternalId(appId, externalId);
+  const user = await runtime.store.users.findByExternalId(appId, assertExternalId(externalId));
   return user?.id ?? '\u0000no-such-user';
 }
 

@@ -13,6 +13,7 @@ import { getApp } from '../apps/get-app.ts';
 import { DEFAULT_POLICY } from '../apps/policy.ts';
 import type { UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
+import { assertExternalId } from '../users/external-id.ts';
 
 /** The attributes a dry run pretends were tracked. */
 export interface DryRunAttributes {
@@ -75,7 +76,7 @@ export async function dryRunRules(runtime: Runtime, options: DryRunOptions): Pro
     config = parseActionConfig(options.config);
   }
   const known = options.externalId
-    ? await runtime.store.users.findByExternalId(app.id, options.externalId)
+    ? await runtime.store.users.findByExternalId(app.id, assertExternalId(options.externalId))
     : null;
   const now = runtime.now();
   // A user that does not exist yet: no passkeys, nothing seen before, as a first track would find.

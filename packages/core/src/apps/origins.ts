@@ -1,7 +1,10 @@
+import { parse } from 'tldts';
 import { LatchkeyError } from '../errors.ts';
 
 const ANDROID_ORIGIN = /^android:apk-key-hash:[A-Za-z0-9_-]{20,128}$/;
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** The one single-label name that may be an RP ID: browsers treat it as a secure context. */
+const LOCALHOST = 'localhost';
+const IP_ADVICE = 'an IP address can never hold a passkey: use http://localhost:PORT instead';
 
 /** Whether an origin is a native Android app's (`android:apk-key-hash:…`) rather than a web origin. */
 export function isAndroidOrigin(origin: string): boolean {
@@ -9,7 +12,15 @@ export function isAndroidOrigin(origin: string): boolean {
 }
 
 function isLoopback(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || hostname.endsWith('.localhost');
+  return hostname === LOCALHOST || hostname.endsWith(`.${LOCALHOST}`);
+}
+
+/**
+ * Whether a host name is an IP address (IPv4, or IPv6 with or without brackets). WebAuthn L3
+ * §5.1.3 step 7: a browser refuses any RP ID on such an origin, so no passkey could be made there.
+ */
+export function isIpAddress(hostname: string): boolean {
+  return parse(hostname).isIp === true;
 }
 
 /**
@@ -33,6 +44,9 @@ export function normalizeOrigin(origin: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new LatchkeyError('invalid_request', `origin must be http(s): ${origin}`);
   }
+  if (isIpAddress(url.hostname)) {
+    throw new LatchkeyError('invalid_request', `origin ${origin}: ${IP_ADVICE}`);
+  }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new LatchkeyError(
       'invalid_request',
@@ -54,12 +68,34 @@ export function originHostname(origin: string): string {
 }
 
 /**
+ * Whether an RP ID is a public suffix (`com`, `co.uk`, or a private one such as `github.io`),
+ * by the Public Suffix List that tldts bundles, private section included. A passkey for a public
+ * suffix would be usable by every site under it, and browsers refuse such RP IDs anyway. An
+ * unlisted single label is treated as a suffix too (the list's default `*` rule), except localhost.
+ */
+export function isPublicSuffix(rpId: string): boolean {
+  if (rpId === LOCALHOST) return false;
+  const parsed = parse(rpId, { allowPrivateDomains: true });
+  return parsed.domain === null || parsed.publicSuffix === rpId;
+}
+
+/**
  * Checks an RP ID against the app's web origins: each origin's host must equal the RP ID or be a
  * subdomain of it (WebAuthn L3 §5.1.3: the RP ID is a registrable domain suffix of the origin).
+ * The RP ID itself must be a domain name that is not a public suffix nor an IP address.
  */
 export function assertRpIdCoversOrigins(rpId: string, origins: string[]): void {
   if (!/^[a-z0-9.-]+$/.test(rpId) || rpId.startsWith('.') || rpId.endsWith('.')) {
     throw new LatchkeyError('invalid_request', `invalid RP ID: ${rpId}`);
+  }
+  if (isIpAddress(rpId)) {
+    throw new LatchkeyError('invalid_request', `RP ID ${rpId}: ${IP_ADVICE}`);
+  }
+  if (isPublicSuffix(rpId)) {
+    throw new LatchkeyError(
+      'invalid_request',
+      `RP ID ${rpId} is a public suffix, shared by unrelated sites: use your own domain under it`,
+    );
   }
   for (const origin of origins) {
     if (isAndroidOrigin(origin)) continue;

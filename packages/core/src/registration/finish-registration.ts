@@ -1,11 +1,6 @@
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { verifyRegistrationResponse } from '@simplewebauthn/server';
-import {
-  cose,
-  decodeAttestationObject,
-  decodeCredentialPublicKey,
-  isoBase64URL,
-} from '@simplewebauthn/server/helpers';
+import { cose, decodeCredentialPublicKey, isoBase64URL } from '@simplewebauthn/server/helpers';
 import { getApp } from '../apps/get-app.ts';
 import { ALGORITHMS } from '../apps/policy.ts';
 import type { RequestContext } from '../audit/record-event.ts';
@@ -19,6 +14,10 @@ import { mintNonce } from '../nonces/nonces.ts';
 import type { CredentialRecord } from '../ports.ts';
 import { credentialTypeOf, defaultFriendlyName } from '../providers/providers.ts';
 import { newId, type Runtime, toBase64Url } from '../runtime.ts';
+import {
+  type AttestationObjectProblem,
+  decodeWholeAttestationObject,
+} from './attestation-object.ts';
 
 /** WebAuthn L3 §5.1.3: a credential id is at most 1023 bytes. */
 export const MAX_CREDENTIAL_ID_BYTES = 1023;
@@ -46,6 +45,12 @@ export interface FinishRegistrationResult {
   /** Every credential id (base64url) the user now holds in this app, the new one included. */
   acceptedCredentialIds: string[];
 }
+
+const ATTESTATION_OBJECT_MESSAGES: Record<AttestationObjectProblem, string> = {
+  malformed: 'attestationObject is malformed',
+  not_a_map: 'attestationObject is not a CBOR map',
+  trailing_bytes: 'attestationObject has bytes after its CBOR map',
+};
 
 function reject(reason: FailureReason, message: string): never {
   throw new LatchkeyError('registration_rejected', message, { reason });
@@ -90,18 +95,13 @@ export async function finishRegistration(
       errorCode: 'registration_rejected',
     });
 
-    let attestation: ReturnType<typeof decodeAttestationObject>;
-    try {
-      attestation = decodeAttestationObject(
-        isoBase64URL.toBuffer(response.response.attestationObject),
-      );
-    } catch {
-      return reject('malformed_response', 'attestationObject is malformed');
+    const decoded = decodeWholeAttestationObject(
+      isoBase64URL.toBuffer(response.response.attestationObject),
+    );
+    if ('problem' in decoded) {
+      return reject('malformed_response', ATTESTATION_OBJECT_MESSAGES[decoded.problem]);
     }
-    // Valid CBOR that is not a map (a bare integer, say) is not an attestation object either.
-    if (!((attestation as unknown) instanceof Map)) {
-      return reject('malformed_response', 'attestationObject is not a CBOR map');
-    }
+    const { attestation } = decoded;
     const fmt = attestation.get('fmt');
     const authData = attestation.get('authData');
     if (!(authData instanceof Uint8Array)) {

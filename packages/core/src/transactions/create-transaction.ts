@@ -4,6 +4,7 @@ import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
 import type { CeremonyKind, TransactionRecord, UserRecord } from '../ports.ts';
 import { newId, type Runtime, toBase64Url } from '../runtime.ts';
+import { assertExternalId } from '../users/external-id.ts';
 
 /** Options for {@link createTransaction}. */
 export interface CreateTransactionOptions {
@@ -30,6 +31,7 @@ export async function createTransaction(
   context?: RequestContext,
 ): Promise<TransactionRecord> {
   const app = await getApp(runtime, options.appId);
+  assertExternalId(options.externalId, 'external_id');
   const now = runtime.now();
   let user: UserRecord | null;
   if (options.kind === 'register') {

@@ -4,6 +4,7 @@ import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
 import type { CredentialRecord, Page, UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
+import { assertExternalId } from './external-id.ts';
 
 /**
  * Lists an app's users, newest first, optionally only the one with an external id.
@@ -22,6 +23,8 @@ export async function listUsers(
   },
 ): Promise<Page<UserRecord>> {
   await getApp(runtime, options.appId);
+  // An empty filter matches no user, as before; anything else must be an id that could exist.
+  if (options.externalId) assertExternalId(options.externalId);
   return runtime.store.users.list(options.appId, options);
 }
 

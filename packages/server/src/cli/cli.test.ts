@@ -215,6 +215,33 @@ describe('latchkey CLI and server processes (sqlite)', () => {
     );
   });
 
+  it('refuses an IP-address origin and a public-suffix RP ID, naming the fix', async () => {
+    const refused = async (args: string[], message: RegExp): Promise<void> => {
+      await assert.rejects(cli(...args, '--db', db), (e: { code?: number; stderr?: string }) => {
+        assert.equal(e.code, 1);
+        assert.match(String(e.stderr), message);
+        return true;
+      });
+    };
+    await refused(
+      ['apps', 'create', '--name', 'x', '--origin', 'http://127.0.0.1:3000'],
+      /invalid_request: .*use http:\/\/localhost:PORT/,
+    );
+    await refused(
+      [
+        'apps',
+        'update',
+        '--app',
+        app.app_id,
+        '--origin',
+        'https://ada.github.io',
+        '--rp-id',
+        'github.io',
+      ],
+      /invalid_request: RP ID github.io is a public suffix/,
+    );
+  });
+
   it('serves the OpenAPI document and its rendering', async () => {
     const doc = (await (await fetch(`${base}/openapi.json`)).json()) as {
       openapi: string;

@@ -110,7 +110,13 @@ export function sendSurfaceError(
     return sendHttpFailure(shape, 'uri_too_long', 'a path segment is too long', request, reply);
   }
   if (error.code === 'FST_ERR_BAD_URL') {
-    return sendHttpFailure(shape, 'invalid_request', 'the URL is not valid', request, reply);
+    return sendHttpFailure(
+      shape,
+      'invalid_request',
+      'the request path is not valid percent-encoded UTF-8',
+      request,
+      reply,
+    );
   }
   if (isStoreUnavailable(error)) {
     request.log.warn({ err: error }, 'database unavailable');

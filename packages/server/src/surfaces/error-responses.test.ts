@@ -112,7 +112,10 @@ for (const db of databases()) {
         `Bearer ${h.app.apiKey}`,
       );
       assert.equal(res.statusCode, 400, res.body);
-      assert.deepEqual(res.json(), { code: 'invalid_request', error: 'the URL is not valid' });
+      assert.deepEqual(res.json(), {
+        code: 'invalid_request',
+        error: 'the request path is not valid percent-encoded UTF-8',
+      });
     });
 
     it('answers an unknown route in the shape of the surface it falls under', async () => {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, query } from '../api.ts';
+import { api, apiPath } from '../api.ts';
 import { Badge, Notice } from '../components/notice.tsx';
 import { tone, when } from '../format.ts';
 import { navigate } from '../router.ts';
@@ -14,7 +14,7 @@ export function ActionsPage(props: { app: App; params: URLSearchParams; vocabula
     state: props.params.get('state') ?? '',
   };
   const [form, setForm] = useState(filters);
-  const path = `/apps/${props.app.app_id}/actions${query({ ...filters, limit: 200 })}`;
+  const path = apiPath(['apps', props.app.app_id, 'actions'], { ...filters, limit: 200 });
   const { data, error } = useData(() => api<{ actions: Action[] }>('GET', path), [path]);
   return (
     <section>

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, apiPath } from '../api.ts';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { Badge, Notice } from '../components/notice.tsx';
 import { ago, when } from '../format.ts';
@@ -8,7 +8,7 @@ import { useData } from '../use-data.ts';
 
 /** An app's API keys: create (the key is shown once), see when each was last used, revoke. */
 export function KeysPage(props: { app: App }) {
-  const path = `/apps/${props.app.app_id}/keys`;
+  const path = apiPath(['apps', props.app.app_id, 'keys']);
   const { data, error, reload } = useData(() => api<{ keys: ApiKey[] }>('GET', path), [path]);
   const [created, setCreated] = useState<string | null>(null);
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
@@ -88,7 +88,10 @@ export function KeysPage(props: { app: App }) {
                         confirmLabel="Confirm revoke"
                         onConfirm={async () => {
                           try {
-                            await api('DELETE', `${path}/${key.key_id}`);
+                            await api(
+                              'DELETE',
+                              apiPath(['apps', props.app.app_id, 'keys', key.key_id]),
+                            );
                             setMessage({ kind: 'success', text: `Key ${key.key_id} revoked.` });
                             await reload();
                           } catch (e) {

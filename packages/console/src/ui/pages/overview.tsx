@@ -1,6 +1,6 @@
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, apiPath } from '../api.ts';
 import { ChartCanvas, PALETTE } from '../components/chart-canvas.tsx';
 import { Notice } from '../components/notice.tsx';
 import type { App, Stats } from '../types.ts';
@@ -20,7 +20,7 @@ function total(counts: Record<string, number>): number {
 /** An app at a glance: ceremonies per day, why they failed, actions by code, rules that fired. */
 export function OverviewPage(props: { app: App }) {
   const { data, error } = useData(
-    () => api<Stats>('GET', `/apps/${props.app.app_id}/stats?days=14`),
+    () => api<Stats>('GET', apiPath(['apps', props.app.app_id, 'stats'], { days: 14 })),
     [props.app.app_id],
   );
   const charts = useMemo(() => (data ? buildCharts(data) : null), [data]);

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, apiPath } from '../api.ts';
 import { ConditionBuilder } from '../components/condition-builder.tsx';
 import { customNames } from '../components/conditions.ts';
 import { ConfirmButton } from '../components/confirm-button.tsx';
@@ -11,7 +11,7 @@ import { useData } from '../use-data.ts';
 
 /** The action codes of an app that have rules, and a way to start a new one. */
 export function RulesListPage(props: { app: App }) {
-  const path = `/apps/${props.app.app_id}/action-configs`;
+  const path = apiPath(['apps', props.app.app_id, 'action-configs']);
   const { data, error } = useData(() => api<{ configs: ActionConfig[] }>('GET', path), [path]);
   const [code, setCode] = useState('');
   return (
@@ -90,7 +90,7 @@ function sorted(rules: Rule[]): Rule[] {
 
 /** The rule editor of one action code: builder or JSON, priorities, save, and the dry run. */
 export function RuleEditorPage(props: { app: App; actionCode: string; vocabulary: Vocabulary }) {
-  const path = `/apps/${props.app.app_id}/action-configs/${encodeURIComponent(props.actionCode)}`;
+  const path = apiPath(['apps', props.app.app_id, 'action-configs', props.actionCode]);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [version, setVersion] = useState<number | null>(null);
   const [view, setView] = useState<'builder' | 'json'>('builder');

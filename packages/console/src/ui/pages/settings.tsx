@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api.ts';
+import { api, apiPath } from '../api.ts';
 import { Notice } from '../components/notice.tsx';
 import type { App, Policy } from '../types.ts';
 
@@ -48,7 +48,7 @@ export function SettingsPage(props: { app: App; onSaved: (app: App) => void }) {
           setBusy(true);
           setMessage(null);
           try {
-            const saved = await api<App>('PATCH', `/apps/${props.app.app_id}`, {
+            const saved = await api<App>('PATCH', apiPath(['apps', props.app.app_id]), {
               name,
               origins: origins.split(/\s+/).filter(Boolean),
               rp_id: rpId,

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, query } from '../api.ts';
+import { api, apiPath } from '../api.ts';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { Badge, Notice } from '../components/notice.tsx';
 import { ago, when } from '../format.ts';
@@ -10,7 +10,10 @@ import { useData } from '../use-data.ts';
 /** Find users by (a prefix of) their external id. */
 export function UsersPage(props: { app: App; search: string }) {
   const [text, setText] = useState(props.search);
-  const path = `/apps/${props.app.app_id}/users${query({ external_id: props.search, limit: 50 })}`;
+  const path = apiPath(['apps', props.app.app_id, 'users'], {
+    external_id: props.search,
+    limit: 50,
+  });
   const { data, error } = useData(() => api<{ users: User[]; total: number }>('GET', path), [path]);
   return (
     <section>
@@ -105,7 +108,7 @@ function ProviderIcon(props: { passkey: Passkey }) {
 
 /** One user: their passkeys (provider, type, backup state, usage), revoke, and the audit trail. */
 export function UserPage(props: { app: App; userId: string }) {
-  const path = `/apps/${props.app.app_id}/users/${props.userId}`;
+  const path = apiPath(['apps', props.app.app_id, 'users', props.userId]);
   const { data, error, reload } = useData(
     () => api<{ user: User; passkeys: Passkey[] }>('GET', path),
     [path],
@@ -196,7 +199,17 @@ export function UserPage(props: { app: App; userId: string }) {
                 confirmLabel="Confirm revoke"
                 onConfirm={async () => {
                   try {
-                    await api('DELETE', `${path}/passkeys/${p.device_id}`);
+                    await api(
+                      'DELETE',
+                      apiPath([
+                        'apps',
+                        props.app.app_id,
+                        'users',
+                        props.userId,
+                        'passkeys',
+                        p.device_id,
+                      ]),
+                    );
                     setMessage({ kind: 'success', text: `Passkey “${p.friendly_name}” revoked.` });
                     await reload();
                   } catch (e) {

@@ -17,6 +17,7 @@ import {
 } from '@latchkey/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { externalIdSchema } from '../../http/external-id-schema.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { basicUser } from './credentials-header.ts';
 import { actionJson, actionSummaryJson, authenticatorJson, methodsJson } from './presenters.ts';
@@ -24,13 +25,13 @@ import { actionJson, actionSummaryJson, authenticatorJson, methodsJson } from '.
 const tags = ['actions server'];
 const security = [{ secretKey: [] }];
 const AnyObject = Type.Object({}, { additionalProperties: true });
-const UserParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 255 }) });
+const UserParams = Type.Object({ userId: externalIdSchema() });
 const ActionParams = Type.Object({
-  userId: Type.String({ minLength: 1, maxLength: 255 }),
+  userId: externalIdSchema(),
   action: Type.String({ minLength: 1, maxLength: 64 }),
 });
 const KeyParams = Type.Object({
-  userId: Type.String({ minLength: 1, maxLength: 255 }),
+  userId: externalIdSchema(),
   action: Type.String({ minLength: 1, maxLength: 64 }),
   idempotencyKey: Type.String({ minLength: 1, maxLength: 200 }),
 });
@@ -38,7 +39,7 @@ const ValidateBody = Type.Object(
   {
     token: Type.String({ minLength: 1, maxLength: 512 }),
     action: Type.Optional(Type.String({ maxLength: 64 })),
-    userId: Type.Optional(Type.String({ maxLength: 255 })),
+    userId: Type.Optional(externalIdSchema({ minLength: 0 })),
   },
   { additionalProperties: true },
 );
@@ -246,7 +247,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         security,
         summary: "Remove one of a user's passkeys (audited)",
         params: Type.Object({
-          userId: Type.String({ minLength: 1, maxLength: 255 }),
+          userId: externalIdSchema(),
           authenticatorId: Type.String({ minLength: 1, maxLength: 100 }),
         }),
       },

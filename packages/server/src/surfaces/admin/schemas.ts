@@ -13,6 +13,7 @@ import {
   USER_VERIFICATION,
 } from '@latchkey/core';
 import { type TLiteral, type TSchema, Type } from '@sinclair/typebox';
+import { externalIdSchema } from '../../http/external-id-schema.ts';
 
 const oneOf = <T extends string>(values: readonly T[]) =>
   Type.Union(values.map((v): TLiteral<T> => Type.Literal(v)));
@@ -142,7 +143,7 @@ export const User = Type.Object({
   login_count: Type.Integer(),
 });
 export const UsersQuery = Type.Object({
-  external_id: Type.Optional(Type.String({ maxLength: 256, description: 'A prefix to match' })),
+  external_id: Type.Optional(externalIdSchema({ minLength: 0, description: 'A prefix to match' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   offset: Type.Optional(Type.Integer({ minimum: 0 })),
 });
@@ -201,7 +202,7 @@ const Scalar = Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type
 const NullableText = Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()]));
 export const DryRunBody = Type.Object(
   {
-    external_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    external_id: Type.Optional(externalIdSchema()),
     attributes: Type.Optional(
       Type.Object(
         {
@@ -242,7 +243,7 @@ const TimeRange = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 };
 export const ActionsQuery = Type.Object({
-  external_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  external_id: Type.Optional(externalIdSchema()),
   action_code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   state: Type.Optional(oneOf(ACTION_STATES)),
   ...TimeRange,
@@ -265,7 +266,7 @@ export const Actions = Type.Object({ actions: Type.Array(Action) });
 export const AuditQuery = Type.Object({
   app_id: Type.Optional(Id),
   user_id: Type.Optional(Id),
-  external_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  external_id: Type.Optional(externalIdSchema()),
   type: Type.Optional(
     Type.String({ maxLength: 2000, description: 'Event types, comma-separated' }),
   ),

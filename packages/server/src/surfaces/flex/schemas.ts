@@ -3,6 +3,7 @@
  * generated from them, so the two cannot disagree.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { externalIdSchema } from '../../http/external-id-schema.ts';
 
 /** base64url, tolerating the `=` padding some native clients add. No `+` or `/`. */
 const B64URL = '^[A-Za-z0-9_-]*={0,2}$';
@@ -24,7 +25,7 @@ export const DeviceParams = Type.Object({
   device_id: Type.String({ minLength: 1, maxLength: 64 }),
 });
 
-const ExternalId = Type.String({ minLength: 1, maxLength: 256 });
+const ExternalId = externalIdSchema();
 /** `transaction_id` absent, null or "" all mean "no transaction". */
 const OptionalTransactionId = Type.Optional(
   Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
@@ -43,7 +44,9 @@ export const VerifyNonceBody = Type.Object({
 export const NonceVerified = Type.Object({ external_id: Type.String() });
 
 export const ListUsersQuery = Type.Object({
-  identifier: Type.Optional(Type.String({ maxLength: 256 })),
+  identifier: Type.Optional(
+    externalIdSchema({ minLength: 0, description: 'An external id to find' }),
+  ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
   created_before: Type.Optional(Type.Integer({ minimum: 0 })),
