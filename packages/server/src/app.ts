@@ -5,6 +5,7 @@ import type { Runtime } from '@latchkey/core';
 import type { PoolStats, RateLimitCounter } from '@latchkey/store';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { parseJsonBody } from './http/json-body.ts';
+import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy.ts';
 import { createMemoryRateLimitCounter } from './rate-limits/memory-rate-limit-counter.ts';
 import { registerRateLimits } from './rate-limits/rate-limits.ts';
 import { actionsSurface } from './surfaces/actions/index.ts';
@@ -22,8 +23,11 @@ export interface BuildServerOptions {
   runtime: Runtime;
   /** pino logger options, or false for none (tests). Default: info-level JSON logs. */
   logger?: FastifyServerOptions['logger'];
-  /** Whether to trust X-Forwarded-For from a proxy in front. Default false. */
-  trustProxy?: boolean;
+  /**
+   * The proxies in front whose X-Forwarded-For entries are trusted: a number of hops or their
+   * addresses. Default none: the client IP is the socket's.
+   */
+  trustProxy?: TrustProxy;
   /**
    * Where rate limits are counted. Several instances need a shared counter (the database's, or
    * Redis); the default counts in this process only.
@@ -47,7 +51,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   const app = Fastify({
     logger: options.logger ?? { level: 'info' },
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: options.trustProxy ?? false,
+    // Never `true`: that takes the leftmost X-Forwarded-For entry, which the client writes.
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // Edge validation is strict: a number is not a string and unknown fields are left alone.

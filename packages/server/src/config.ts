@@ -1,3 +1,5 @@
+import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.ts';
+
 /** Where settings come from: flags first, then the environment, then these defaults. */
 export const DEFAULTS = {
   port: 8080,
@@ -30,9 +32,12 @@ export function redisUrl(flag: string | undefined): string | undefined {
   return flag ?? process.env.LATCHKEY_REDIS_URL ?? undefined;
 }
 
-/** Whether to trust `X-Forwarded-For`: `--trust-proxy`, else `LATCHKEY_TRUST_PROXY=true`. */
-export function trustProxy(flag: boolean | undefined): boolean {
-  return flag ?? process.env.LATCHKEY_TRUST_PROXY === 'true';
+/**
+ * Which proxies to trust for the client IP: `--trust-proxy [hops|addresses]`, else
+ * `LATCHKEY_TRUST_PROXY`, else none. A bare flag (or `true`) is one hop; see {@link parseTrustProxy}.
+ */
+export function trustProxy(flag: string | boolean | undefined): TrustProxy {
+  return parseTrustProxy(flag ?? process.env.LATCHKEY_TRUST_PROXY);
 }
 
 /** Seconds between sweeps: `--sweep-interval`, else `LATCHKEY_SWEEP_INTERVAL`, else 60. */

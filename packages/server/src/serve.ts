@@ -3,6 +3,7 @@ import { createSqlRateLimitCounter, openStore, poolStats } from '@latchkey/store
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.ts';
 import { trackInFlight } from './http/in-flight.ts';
+import type { TrustProxy } from './http/trust-proxy.ts';
 import { startSweeper } from './maintenance/sweeper.ts';
 import { createRedisRateLimitCounter } from './rate-limits/redis-rate-limit-counter.ts';
 
@@ -19,8 +20,11 @@ export interface ServeOptions {
   redisUrl?: string;
   /** How often expired rows are swept. Default one minute. */
   sweepIntervalMs?: number;
-  /** Trust `X-Forwarded-For` from a proxy in front (the client IP for limits and the audit log). */
-  trustProxy?: boolean;
+  /**
+   * The proxies in front whose `X-Forwarded-For` entries are trusted (the client IP for limits and
+   * the audit log). Default none.
+   */
+  trustProxy?: TrustProxy;
 }
 
 /**
@@ -40,7 +44,7 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
     logger: { level: options.logLevel ?? 'info' },
     rateLimitCounter: redis ?? createSqlRateLimitCounter(store.db),
     poolStats: () => poolStats(store.db),
-    ...(options.trustProxy ? { trustProxy: true } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
   const inFlight = trackInFlight(app);
   const sweeper = startSweeper({

@@ -68,8 +68,8 @@ program
   .option('--log-level <level>', 'pino log level (env LOG_LEVEL, default info)')
   .option('--redis <url>', 'count rate limits in this Redis (env LATCHKEY_REDIS_URL)')
   .option(
-    '--trust-proxy',
-    'take the client IP from X-Forwarded-For (env LATCHKEY_TRUST_PROXY=true)',
+    '--trust-proxy [hops|addresses]',
+    'take the client IP from X-Forwarded-For as the nearest of this many proxies (bare: 1), or of these comma-separated proxy addresses/CIDRs, saw it (env LATCHKEY_TRUST_PROXY)',
   )
   .option(
     '--sweep-interval <seconds>',
