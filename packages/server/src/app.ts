@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Runtime } from '@latchkey/core';
 import type { PoolStats, RateLimitCounter } from '@latchkey/store';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { parseJsonBody } from './http/json-body.ts';
+import { requestId } from './http/request-context.ts';
 import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy.ts';
 import { createMemoryRateLimitCounter } from './rate-limits/memory-rate-limit-counter.ts';
 import { registerRateLimits } from './rate-limits/rate-limits.ts';
@@ -53,8 +53,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     bodyLimit: BODY_LIMIT_BYTES,
     // Never `true`: that takes the leftmost X-Forwarded-For entry, which the client writes.
     trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // The client's x-request-id is read by genReqId, which accepts only a short plain token.
+    requestIdHeader: false,
+    genReqId: requestId,
     // Edge validation is strict: a number is not a string and unknown fields are left alone.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
