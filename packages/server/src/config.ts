@@ -5,6 +5,7 @@ export const DEFAULTS = {
   port: 8080,
   host: '127.0.0.1',
   databaseUrl: 'sqlite:./latchkey.db',
+  auditRetentionDays: 90,
 } as const;
 
 /** The database URL to use: `--db`, else `LATCHKEY_DATABASE_URL`, else `sqlite:./latchkey.db`. */
@@ -48,6 +49,20 @@ export function sweepIntervalSeconds(flag: string | undefined): number {
     throw new Error(`invalid sweep interval: ${value} (whole seconds, 1 to 86400)`);
   }
   return seconds;
+}
+
+/**
+ * Days audit events are kept: `--audit-retention`, else `LATCHKEY_AUDIT_RETENTION_DAYS`, else 90;
+ * 0 keeps them forever.
+ */
+export function auditRetentionDays(flag: string | undefined): number {
+  const value =
+    flag ?? process.env.LATCHKEY_AUDIT_RETENTION_DAYS ?? String(DEFAULTS.auditRetentionDays);
+  const days = Number(value);
+  if (!/^\d{1,6}$/.test(value.trim()) || !Number.isSafeInteger(days)) {
+    throw new Error(`invalid audit retention: ${value} (whole days; 0 keeps events forever)`);
+  }
+  return days;
 }
 
 /** The log level: `--log-level`, else `LOG_LEVEL`, else info. */

@@ -33,8 +33,9 @@ export interface AuditFacts {
 }
 
 /**
- * Appends one audit event. The audit log is append-only; a failure to write it fails the operation,
- * because a security fact that is not recorded did not happen as far as an operator can tell.
+ * Appends one audit event. The audit log is append-only (old events leave only by retention); a
+ * failure to write it fails the operation, because a security fact that is not recorded did not
+ * happen as far as an operator can tell.
  */
 export async function recordEvent(
   runtime: Runtime,

@@ -13,6 +13,7 @@ import {
 import { migrateToLatest, openStore } from '@latchkey/store';
 import { Command } from 'commander';
 import {
+  auditRetentionDays,
   databaseUrl,
   listenHost,
   listenPort,
@@ -75,6 +76,10 @@ program
     '--sweep-interval <seconds>',
     'seconds between sweeps of expired rows (env LATCHKEY_SWEEP_INTERVAL, default 60)',
   )
+  .option(
+    '--audit-retention <days>',
+    'delete audit events older than this many days; 0 keeps them forever (env LATCHKEY_AUDIT_RETENTION_DAYS, default 90)',
+  )
   .action(async (options) => {
     const redis = redisUrl(options.redis);
     await serve({
@@ -84,6 +89,7 @@ program
       logLevel: logLevel(options.logLevel),
       trustProxy: trustProxy(options.trustProxy),
       sweepIntervalMs: sweepIntervalSeconds(options.sweepInterval) * 1000,
+      auditRetentionMs: auditRetentionDays(options.auditRetention) * 86_400_000,
       ...(redis ? { redisUrl: redis } : {}),
     });
   });
