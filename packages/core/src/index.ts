@@ -8,7 +8,12 @@ export * from './apps/policy.ts';
 export { resolvePolicy } from './apps/resolve-policy.ts';
 export { type UpdateAppOptions, updateApp } from './apps/update-app.ts';
 export * from './audit/audit-events.ts';
-export { type AuditFacts, type RequestContext, recordEvent } from './audit/record-event.ts';
+export {
+  AUDIT_CONTEXT_LIMITS,
+  type AuditFacts,
+  type RequestContext,
+  recordEvent,
+} from './audit/record-event.ts';
 export { isCounterRegression } from './authentication/counter.ts';
 export {
   type FinishAuthenticationOptions,

@@ -411,6 +411,13 @@ export interface OperatorSessionRecord {
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
+  /**
+   * HMAC-SHA256 (hex), keyed by the session secret, of the SHA-256 of the credential the session
+   * was exchanged for: checked on every use against the credential in force now. Keyed by the
+   * secret, so a database dump does not give a hash to guess `LATCHKEY_ADMIN_TOKEN` against. Null
+   * for sessions from before bindings, which are refused.
+   */
+  tokenBinding: string | null;
 }
 
 export interface OperatorTokensPort {

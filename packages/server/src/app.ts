@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import { EXTERNAL_ID_MAX_LENGTH, type Runtime } from '@latchkey/core';
 import type { PoolStats, RateLimitCounter } from '@latchkey/store';
@@ -8,7 +7,9 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import { parseJsonBody } from './http/json-body.ts';
+import { requestId } from './http/request-context.ts';
 import { sendNoRoute, sendSurfaceError } from './http/surface-error-handler.ts';
+import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy.ts';
 import { createMemoryRateLimitCounter } from './rate-limits/memory-rate-limit-counter.ts';
 import { registerRateLimits } from './rate-limits/rate-limits.ts';
 import { actionsSurface } from './surfaces/actions/index.ts';
@@ -28,8 +29,11 @@ export interface BuildServerOptions {
   runtime: Runtime;
   /** pino logger options, or false for none (tests). Default: info-level JSON logs. */
   logger?: FastifyServerOptions['logger'];
-  /** Whether to trust X-Forwarded-For from a proxy in front. Default false. */
-  trustProxy?: boolean;
+  /**
+   * The proxies in front whose X-Forwarded-For entries are trusted: a number of hops or their
+   * addresses. Default none: the client IP is the socket's.
+   */
+  trustProxy?: TrustProxy;
   /**
    * Where rate limits are counted. Several instances need a shared counter (the database's, or
    * Redis); the default counts in this process only.
@@ -53,9 +57,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   const app = Fastify({
     logger: options.logger ?? { level: 'info' },
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: options.trustProxy ?? false,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // Never `true`: that takes the leftmost X-Forwarded-For entry, which the client writes.
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
+    // The client's x-request-id is read by genReqId, which accepts only a short plain token.
+    requestIdHeader: false,
+    genReqId: requestId,
     // A path parameter may be a whole external id, percent-encoded: up to 12 characters per code
     // point (4 UTF-8 bytes as %XX). Each route's schema then applies the real limit.
     routerOptions: { maxParamLength: EXTERNAL_ID_MAX_LENGTH * 12 },

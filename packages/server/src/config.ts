@@ -1,8 +1,11 @@
+import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.ts';
+
 /** Where settings come from: flags first, then the environment, then these defaults. */
 export const DEFAULTS = {
   port: 8080,
   host: '127.0.0.1',
   databaseUrl: 'sqlite:./latchkey.db',
+  auditRetentionDays: 90,
 } as const;
 
 /** The database URL to use: `--db`, else `LATCHKEY_DATABASE_URL`, else `sqlite:./latchkey.db`. */
@@ -30,9 +33,12 @@ export function redisUrl(flag: string | undefined): string | undefined {
   return flag ?? process.env.LATCHKEY_REDIS_URL ?? undefined;
 }
 
-/** Whether to trust `X-Forwarded-For`: `--trust-proxy`, else `LATCHKEY_TRUST_PROXY=true`. */
-export function trustProxy(flag: boolean | undefined): boolean {
-  return flag ?? process.env.LATCHKEY_TRUST_PROXY === 'true';
+/**
+ * Which proxies to trust for the client IP: `--trust-proxy [hops|addresses]`, else
+ * `LATCHKEY_TRUST_PROXY`, else none. A bare flag (or `true`) is one hop; see {@link parseTrustProxy}.
+ */
+export function trustProxy(flag: string | boolean | undefined): TrustProxy {
+  return parseTrustProxy(flag ?? process.env.LATCHKEY_TRUST_PROXY);
 }
 
 /** Seconds between sweeps: `--sweep-interval`, else `LATCHKEY_SWEEP_INTERVAL`, else 60. */
@@ -43,6 +49,20 @@ export function sweepIntervalSeconds(flag: string | undefined): number {
     throw new Error(`invalid sweep interval: ${value} (whole seconds, 1 to 86400)`);
   }
   return seconds;
+}
+
+/**
+ * Days audit events are kept: `--audit-retention`, else `LATCHKEY_AUDIT_RETENTION_DAYS`, else 90;
+ * 0 keeps them forever.
+ */
+export function auditRetentionDays(flag: string | undefined): number {
+  const value =
+    flag ?? process.env.LATCHKEY_AUDIT_RETENTION_DAYS ?? String(DEFAULTS.auditRetentionDays);
+  const days = Number(value);
+  if (!/^\d{1,6}$/.test(value.trim()) || !Number.isSafeInteger(days)) {
+    throw new Error(`invalid audit retention: ${value} (whole days; 0 keeps events forever)`);
+  }
+  return days;
 }
 
 /** The log level: `--log-level`, else `LOG_LEVEL`, else info. */

@@ -2,9 +2,13 @@ import { createRuntime } from '@latchkey/core';
 import { createSqlRateLimitCounter, openStore, poolStats } from '@latchkey/store';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.ts';
+import { DEFAULTS } from './config.ts';
 import { trackInFlight } from './http/in-flight.ts';
+import type { TrustProxy } from './http/trust-proxy.ts';
 import { startSweeper } from './maintenance/sweeper.ts';
 import { createRedisRateLimitCounter } from './rate-limits/redis-rate-limit-counter.ts';
+
+const DAY_MS = 86_400_000;
 
 /** How long a shutdown waits for requests in flight before closing the database anyway. */
 const DRAIN_TIMEOUT_MS = 30_000;
@@ -19,8 +23,13 @@ export interface ServeOptions {
   redisUrl?: string;
   /** How often expired rows are swept. Default one minute. */
   sweepIntervalMs?: number;
-  /** Trust `X-Forwarded-For` from a proxy in front (the client IP for limits and the audit log). */
-  trustProxy?: boolean;
+  /** How long audit events are kept; 0 keeps them forever. Default 90 days. */
+  auditRetentionMs?: number;
+  /**
+   * The proxies in front whose `X-Forwarded-For` entries are trusted (the client IP for limits and
+   * the audit log). Default none.
+   */
+  trustProxy?: TrustProxy;
 }
 
 /**
@@ -40,7 +49,7 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
     logger: { level: options.logLevel ?? 'info' },
     rateLimitCounter: redis ?? createSqlRateLimitCounter(store.db),
     poolStats: () => poolStats(store.db),
-    ...(options.trustProxy ? { trustProxy: true } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
   const inFlight = trackInFlight(app);
   const sweeper = startSweeper({
@@ -48,6 +57,7 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
     intervalMs: options.sweepIntervalMs ?? 60_000,
     now: runtime.now,
     log: app.log,
+    auditRetentionMs: options.auditRetentionMs ?? DEFAULTS.auditRetentionDays * DAY_MS,
   });
   let closing = false;
   const closeResources = async (): Promise<void> => {

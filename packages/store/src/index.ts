@@ -4,7 +4,12 @@
  */
 export type { SqlStore, StoreDialect } from './create-store.ts';
 export { type DatabaseTarget, parseDatabaseUrl } from './database-url.ts';
-export { type SweepResult, sweepExpired } from './maintenance/sweep-expired.ts';
+export {
+  AUDIT_SWEEP_LIMITS,
+  type SweepOptions,
+  type SweepResult,
+  sweepExpired,
+} from './maintenance/sweep-expired.ts';
 export { migrateToLatest } from './migrations/migrate.ts';
 export { type OpenStoreOptions, openStore } from './open-store.ts';
 export { type PoolStats, poolStats } from './postgres/open-postgres.ts';

@@ -234,6 +234,8 @@ export interface OperatorSessionsTable {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** See `OperatorSessionRecord.tokenBinding`; null for sessions made before it existed. */
+  token_binding: string | null;
 }
 
 export interface Database {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
@@ -13,6 +14,31 @@ export const OPERATOR_SESSION_LIMITS = {
   idleMs: 30 * 60_000,
   maxMs: 12 * 60 * 60_000,
 } as const;
+
+/**
+ * What a session remembers of the credential it was exchanged for: an HMAC of that credential's
+ * SHA-256, keyed by the session's own secret (see `OperatorSessionRecord.tokenBinding`).
+ */
+export function sessionBinding(sessionSecret: string, credentialHash: string): string {
+  return createHmac('sha256', sessionSecret).update(credentialHash).digest('hex');
+}
+
+/**
+ * The SHA-256 of the credential behind a session as it stands now: the operator token's stored hash
+ * while the token is live, `LATCHKEY_ADMIN_TOKEN`'s while it is set; null when that credential is
+ * gone (revoked, deleted, unset).
+ */
+async function currentCredentialHash(
+  runtime: Runtime,
+  tokenId: string,
+  envToken: string | undefined,
+): Promise<{ hash: string; name: string } | null> {
+  if (tokenId === ENV_TOKEN_ID) {
+    return envToken ? { hash: sha256Hex(envToken), name: 'LATCHKEY_ADMIN_TOKEN' } : null;
+  }
+  const token = await runtime.store.operatorTokens.findById(tokenId);
+  return token && token.revokedAt === null ? { hash: token.secretHash, name: token.name } : null;
+}
 
 /** Options for {@link authenticateOperator}. */
 export interface AuthenticateOperatorOptions {
@@ -52,16 +78,19 @@ export async function authenticateOperator(
   if (credential.startsWith(OPERATOR_SESSION_PREFIX)) {
     if (options.acceptSession === false) return refuse(runtime, context, 'session_not_accepted');
     const now = runtime.now();
-    const hash = sha256Hex(credential.slice(OPERATOR_SESSION_PREFIX.length));
+    const secret = credential.slice(OPERATOR_SESSION_PREFIX.length);
+    const hash = sha256Hex(secret);
     const session = await runtime.store.operatorSessions.findActive(hash, now);
     if (!session) return refuse(runtime, context, 'session_unknown_or_expired');
-    const token =
-      session.tokenId === ENV_TOKEN_ID
-        ? null
-        : await runtime.store.operatorTokens.findById(session.tokenId);
-    // A session dies with its token: revoking a token must lock out the consoles it opened.
-    if (session.tokenId !== ENV_TOKEN_ID && (!token || token.revokedAt !== null)) {
-      return refuse(runtime, context, 'token_revoked');
+    // A session dies with its credential: revoking the token, or removing or changing
+    // LATCHKEY_ADMIN_TOKEN, must lock out the consoles it opened at once, not after 12 hours.
+    const current = await currentCredentialHash(runtime, session.tokenId, options.envToken);
+    if (!current) return refuse(runtime, context, 'token_revoked');
+    if (
+      session.tokenBinding === null ||
+      !sameHash(session.tokenBinding, sessionBinding(secret, current.hash))
+    ) {
+      return refuse(runtime, context, 'token_changed');
     }
     const expiresAt = Math.min(
       now + OPERATOR_SESSION_LIMITS.idleMs,
@@ -73,7 +102,7 @@ export async function authenticateOperator(
     }
     return {
       tokenId: session.tokenId,
-      name: token?.name ?? 'LATCHKEY_ADMIN_TOKEN',
+      name: current.name,
       via: 'session',
       sessionExpiresAt: Math.max(expiresAt, session.expiresAt),
     };

@@ -1,13 +1,15 @@
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
+import { LatchkeyError } from '../errors.ts';
 import { newSecret, type Runtime, sha256Hex } from '../runtime.ts';
 import {
   type AuthenticateOperatorOptions,
   authenticateOperator,
   OPERATOR_SESSION_LIMITS,
   OPERATOR_SESSION_PREFIX,
+  sessionBinding,
 } from './authenticate-operator.ts';
-import type { OperatorActor } from './operator-actor.ts';
+import { ENV_TOKEN_ID, type OperatorActor } from './operator-actor.ts';
 
 /**
  * Exchanges an operator token for a console session: a separate, short-lived bearer (30 minutes
@@ -23,6 +25,14 @@ export async function startOperatorSession(
   context?: RequestContext,
 ): Promise<{ session: string; expiresAt: number; actor: OperatorActor }> {
   const actor = await authenticateOperator(runtime, { ...options, acceptSession: false }, context);
+  // The hash of the credential just verified, as a later check will find it in force.
+  const credentialHash =
+    actor.tokenId === ENV_TOKEN_ID
+      ? sha256Hex(options.credential ?? '')
+      : (await runtime.store.operatorTokens.findById(actor.tokenId))?.secretHash;
+  if (credentialHash === undefined) {
+    throw new LatchkeyError('unauthorized', 'an operator token or console session is required');
+  }
   const secret = newSecret(runtime);
   const now = runtime.now();
   const expiresAt = now + OPERATOR_SESSION_LIMITS.idleMs;
@@ -32,6 +42,7 @@ export async function startOperatorSession(
     createdAt: now,
     expiresAt,
     revokedAt: null,
+    tokenBinding: sessionBinding(secret, credentialHash),
   });
   await recordEvent(runtime, context, {
     type: 'operator_session.started',

@@ -8,6 +8,20 @@ export interface RequestContext {
   requestId?: string | null;
 }
 
+/**
+ * The longest request facts an audit row keeps. Whatever a client sends is cut to these, so that a
+ * flood of refused requests with huge headers grows the audit log by a bounded amount per row.
+ */
+export const AUDIT_CONTEXT_LIMITS = {
+  ip: 64,
+  userAgent: 512,
+  requestId: 128,
+} as const;
+
+function bounded(value: string | null | undefined, max: number): string | null {
+  return typeof value === 'string' ? value.slice(0, max) : null;
+}
+
 /** The facts of one audit event, besides what the runtime and the request context supply. */
 export interface AuditFacts {
   type: AuditEventType;
@@ -19,8 +33,9 @@ export interface AuditFacts {
 }
 
 /**
- * Appends one audit event. The audit log is append-only; a failure to write it fails the operation,
- * because a security fact that is not recorded did not happen as far as an operator can tell.
+ * Appends one audit event. The audit log is append-only (old events leave only by retention); a
+ * failure to write it fails the operation, because a security fact that is not recorded did not
+ * happen as far as an operator can tell.
  */
 export async function recordEvent(
   runtime: Runtime,
@@ -35,9 +50,9 @@ export async function recordEvent(
     userId: facts.userId ?? null,
     credentialId: facts.credentialId ?? null,
     reason: facts.reason ?? null,
-    ip: context?.ip ?? null,
-    userAgent: context?.userAgent ?? null,
-    requestId: context?.requestId ?? null,
+    ip: bounded(context?.ip, AUDIT_CONTEXT_LIMITS.ip),
+    userAgent: bounded(context?.userAgent, AUDIT_CONTEXT_LIMITS.userAgent),
+    requestId: bounded(context?.requestId, AUDIT_CONTEXT_LIMITS.requestId),
     data: facts.data ?? null,
   });
   for (const observe of runtime.observers) {

@@ -13,6 +13,7 @@ import {
 import { migrateToLatest, openStore } from '@latchkey/store';
 import { Command } from 'commander';
 import {
+  auditRetentionDays,
   databaseUrl,
   listenHost,
   listenPort,
@@ -68,12 +69,16 @@ program
   .option('--log-level <level>', 'pino log level (env LOG_LEVEL, default info)')
   .option('--redis <url>', 'count rate limits in this Redis (env LATCHKEY_REDIS_URL)')
   .option(
-    '--trust-proxy',
-    'take the client IP from X-Forwarded-For (env LATCHKEY_TRUST_PROXY=true)',
+    '--trust-proxy [hops|addresses]',
+    'take the client IP from X-Forwarded-For as the nearest of this many proxies (bare: 1), or of these comma-separated proxy addresses/CIDRs, saw it (env LATCHKEY_TRUST_PROXY)',
   )
   .option(
     '--sweep-interval <seconds>',
     'seconds between sweeps of expired rows (env LATCHKEY_SWEEP_INTERVAL, default 60)',
+  )
+  .option(
+    '--audit-retention <days>',
+    'delete audit events older than this many days; 0 keeps them forever (env LATCHKEY_AUDIT_RETENTION_DAYS, default 90)',
   )
   .action(async (options) => {
     const redis = redisUrl(options.redis);
@@ -84,6 +89,7 @@ program
       logLevel: logLevel(options.logLevel),
       trustProxy: trustProxy(options.trustProxy),
       sweepIntervalMs: sweepIntervalSeconds(options.sweepInterval) * 1000,
+      auditRetentionMs: auditRetentionDays(options.auditRetention) * 86_400_000,
       ...(redis ? { redisUrl: redis } : {}),
     });
   });

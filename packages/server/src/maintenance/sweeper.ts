@@ -1,5 +1,5 @@
 /**
- * Sweeps expired rows in the background, on every instance. Sweeps are idempotent deletes, so
+ * Sweeps expired rows (and audit events past their retention) in the background, on every instance. Sweeps are idempotent deletes, so
  * instances need no coordination: two sweeping at once delete each row once between them.
  */
 import type { SqlStore } from '@latchkey/store';
@@ -24,6 +24,8 @@ export function startSweeper(options: {
   intervalMs: number;
   now: () => number;
   log: FastifyBaseLogger;
+  /** How long audit events are kept; 0 or absent keeps them forever. */
+  auditRetentionMs?: number;
 }): Sweeper {
   let running: Promise<number> | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -33,6 +35,7 @@ export function startSweeper(options: {
     running ??= sweepExpired(options.store.db, {
       now: options.now(),
       rateLimitWindowMs: RATE_LIMIT_WINDOW_MS,
+      ...(options.auditRetentionMs ? { auditRetentionMs: options.auditRetentionMs } : {}),
     })
       .then((result) => {
         const total = Object.values(result).reduce((a, b) => a + b, 0);

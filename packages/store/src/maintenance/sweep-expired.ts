@@ -2,7 +2,8 @@
  * Deletes what can no longer be used: expired ceremonies, transactions, nonces, step-up tokens,
  * step-up ceremonies and operator sessions, and rate-limit windows that have closed. An expired row is refused whether
  * it is there or not, so deleting it changes no answer; it only keeps a flood of starts from
- * growing the database without bound.
+ * growing the database without bound. Audit events are kept for a retention period, then deleted
+ * the same way.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
@@ -17,18 +18,44 @@ const EXPIRING_TABLES = [
   'operator_sessions',
 ] as const;
 
+/**
+ * How old audit events go: this many rows per statement, at most this many statements per sweep.
+ * Small deletes keep each transaction (and SQLite's single writer) short, so that requests run in
+ * between; a backlog left over is taken by the next sweeps.
+ */
+export const AUDIT_SWEEP_LIMITS = {
+  batchSize: 1000,
+  maxBatches: 50,
+} as const;
+
 /** How many rows each table lost in one sweep. */
-export type SweepResult = Record<(typeof EXPIRING_TABLES)[number] | 'rate_limit_windows', number>;
+export type SweepResult = Record<
+  (typeof EXPIRING_TABLES)[number] | 'rate_limit_windows' | 'audit_events',
+  number
+>;
+
+/** Options for {@link sweepExpired}. */
+export interface SweepOptions {
+  now: number;
+  /** The longest rate-limit window in use: windows older than two of them are closed. */
+  rateLimitWindowMs: number;
+  /** How long audit events are kept; 0 or absent keeps them forever. */
+  auditRetentionMs?: number;
+  /** Rows per audit delete (tests use a small one). Default {@link AUDIT_SWEEP_LIMITS}. */
+  auditBatchSize?: number;
+}
 
 /**
- * @param rateLimitWindowMs the longest rate-limit window in use: windows older than two of them
- *   are closed.
  * @example
- * const swept = await sweepExpired(store.db, { now: Date.now(), rateLimitWindowMs: 60_000 });
+ * const swept = await sweepExpired(store.db, {
+ *   now: Date.now(),
+ *   rateLimitWindowMs: 60_000,
+ *   auditRetentionMs: 90 * 86_400_000,
+ * });
  */
 export async function sweepExpired(
   db: Kysely<Database>,
-  options: { now: number; rateLimitWindowMs: number },
+  options: SweepOptions,
 ): Promise<SweepResult> {
   const result = {} as SweepResult;
   for (const table of EXPIRING_TABLES) {
@@ -43,5 +70,37 @@ export async function sweepExpired(
     .where('window_start', '<', options.now - 2 * options.rateLimitWindowMs)
     .executeTakeFirst();
   result.rate_limit_windows = Number(windows.numDeletedRows);
+  result.audit_events = options.auditRetentionMs
+    ? await sweepAudit(
+        db,
+        options.now - options.auditRetentionMs,
+        options.auditBatchSize ?? AUDIT_SWEEP_LIMITS.batchSize,
+      )
+    : 0;
   return result;
+}
+
+/** Deletes audit events older than `before`, a batch at a time; resolves with how many went. */
+async function sweepAudit(
+  db: Kysely<Database>,
+  before: number,
+  batchSize: number,
+): Promise<number> {
+  let total = 0;
+  for (let batch = 0; batch < AUDIT_SWEEP_LIMITS.maxBatches; batch++) {
+    // Neither SQLite (as built) nor PostgreSQL takes DELETE … LIMIT: pick the ids by the `at`
+    // index in a subquery instead.
+    const deleted = await db
+      .deleteFrom('audit_events')
+      .where('id', 'in', (qb) =>
+        qb.selectFrom('audit_events').select('id').where('at', '<', before).limit(batchSize),
+      )
+      .executeTakeFirst();
+    const count = Number(deleted.numDeletedRows);
+    total += count;
+    if (count < batchSize) break;
+    // Let the requests waiting for the database go first.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return total;
 }

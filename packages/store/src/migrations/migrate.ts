@@ -9,6 +9,7 @@ import * as initial from './0001-initial.ts';
 import * as actions from './0002-actions.ts';
 import * as rateLimits from './0003-rate-limits.ts';
 import * as admin from './0004-admin.ts';
+import * as sessionBinding from './0005-session-binding.ts';
 
 /** Every migration, keyed by name; names sort in the order they apply. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -16,6 +17,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0002_actions': actions,
   '0003_rate_limits': rateLimits,
   '0004_admin': admin,
+  '0005_session_binding': sessionBinding,
 });
 
 const provider: MigrationProvider = {

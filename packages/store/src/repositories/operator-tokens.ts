@@ -29,6 +29,7 @@ function toSession(row: Selectable<OperatorSessionsTable>): OperatorSessionRecor
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
     revokedAt: optional(row.revoked_at),
+    tokenBinding: row.token_binding,
   };
 }
 
@@ -100,6 +101,7 @@ export function createOperatorSessionsRepository(db: Kysely<Database>): Operator
           created_at: session.createdAt,
           expires_at: session.expiresAt,
           revoked_at: session.revokedAt,
+          token_binding: session.tokenBinding,
         })
         .execute();
     },

@@ -195,7 +195,8 @@ export function registerClientRoutes(app: FastifyInstance, runtime: Runtime): vo
     {
       schema: {
         tags,
-        summary: 'passkey.isAvailableOnDevice: 200 when one of these credential ids is registered',
+        summary:
+          'passkey.isAvailableOnDevice: 200 when one of these credential ids is registered (with a token: to its user)',
         querystring: Type.Object({
           credentialIds: Type.Optional(Type.String({ maxLength: 20_000 })),
         }),
@@ -203,15 +204,21 @@ export function registerClientRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
     async (request, reply) => {
       const found = await caller(runtime, request);
-      const appId =
-        'app' in found ? found.app.id : (await resolveToken(runtime, found)).action.appId;
+      // With the app id alone (anyone can send it), the answer is only what the browser already
+      // holds: that a credential id it stored is still registered. Who owns it, and the device
+      // facts, are told only to a token of that user.
+      const { appId, userId }: { appId: string; userId: string | null } =
+        'app' in found
+          ? { appId: found.app.id, userId: null }
+          : (await resolveToken(runtime, found, requestContext(request))).action;
       const ids = (request.query.credentialIds ?? '').split(',').filter(Boolean).slice(0, 20);
       for (const id of ids) {
         const credential = await runtime.store.credentials.findByCredentialId(appId, id);
-        const user = credential
-          ? await runtime.store.users.findById(appId, credential.userId)
-          : null;
-        if (credential && user) return authenticatorJson(user, credential);
+        if (!credential) continue;
+        if (userId === null) return { credentialId: credential.credentialId };
+        if (credential.userId !== userId) continue;
+        const user = await runtime.store.users.findById(appId, credential.userId);
+        if (user) return authenticatorJson(user, credential);
       }
       return reply.code(404).send({
         error: 'invalid_request',

@@ -43,8 +43,10 @@ export function operatorsContract(ctx: ContractContext): void {
         createdAt: T0,
         expiresAt: T0 + 1000,
         revokedAt: null,
+        tokenBinding: 'ab'.repeat(32),
       });
       assert.equal((await sessions.findActive(hash, T0 + 999))?.tokenId, 't1');
+      assert.equal((await sessions.findActive(hash, T0 + 999))?.tokenBinding, 'ab'.repeat(32));
       assert.equal(await sessions.findActive(hash, T0 + 1000), null);
       await sessions.extend(hash, T0 + 5000);
       await sessions.extend(hash, T0 + 2000);
