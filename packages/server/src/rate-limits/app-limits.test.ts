@@ -65,18 +65,26 @@ for (const db of databases()) {
     };
 
     it('lets a well-behaved client sign in after a flood of junk finishes from many addresses', async () => {
-      // Six addresses, each up to its own limit and beyond: 48 junk finishes, more than twice the
+      // Eight addresses, each up to its own limit and beyond: 64 junk finishes, three times the
       // app-wide figure, of every kind that never reaches a ceremony.
-      const junk = [
-        { handshake_id: 'made-up', handshake_response: {} },
-        {
-          handshake_id: 'made-up',
-          handshake_response: { id: 'x', rawId: 'x', type: 'public-key' },
+      const wellFormed = {
+        handshake_id: 'made-up',
+        handshake_response: {
+          id: 'AAAA',
+          rawId: 'AAAA',
+          type: 'public-key',
+          response: { clientDataJSON: 'AAAA', authenticatorData: 'AAAA', signature: 'AAAA' },
+          clientExtensionResults: {},
         },
-        'not json',
+      };
+      const junk = [
+        wellFormed,
+        wellFormed,
+        { handshake_id: 'made-up', handshake_response: {} },
+        'x',
       ];
       const statuses = new Set<number>();
-      for (let ip = 1; ip <= 6; ip++) {
+      for (let ip = 1; ip <= 8; ip++) {
         for (let i = 0; i < 8; i++) {
           const answer = await finish(junk[i % junk.length], `198.51.100.${ip}`);
           statuses.add(answer.statusCode);

@@ -17,12 +17,14 @@ import {
 import type { RateLimitCounter } from '@latchkey/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bearerToken, tenantId } from '../surfaces/actions/credentials-header.ts';
+import { registerCredentialLimits } from './credential-limits.ts';
 import {
   RATE_LIMIT_WINDOW_MS,
   type RateLimitSurface,
   sendRateLimited,
 } from './rate-limit-refusal.ts';
 
+export { REFUSED_CREDENTIALS_PER_IP } from './credential-limits.ts';
 export {
   RATE_LIMIT_SURFACES,
   RATE_LIMIT_WINDOW_MS,
@@ -144,7 +146,7 @@ function isClientFailure(status: number): boolean {
  */
 export function registerRateLimits(
   app: FastifyInstance,
-  options: { runtime: Runtime; counter: RateLimitCounter },
+  options: { runtime: Runtime; counter: RateLimitCounter; refusedCredentialsPerIp?: number },
 ): void {
   const { runtime, counter } = options;
   app.decorateRequest('rateLimitHold', null);
@@ -154,6 +156,13 @@ export function registerRateLimits(
     const limited = LIMITED_ROUTES[route.url];
     if (!limited || !methods.includes('POST')) return;
     route.config = { ...(route.config as object), rateLimit: limited };
+  });
+  registerCredentialLimits(app, {
+    counter,
+    now: runtime.now,
+    ...(options.refusedCredentialsPerIp === undefined
+      ? {}
+      : { limit: options.refusedCredentialsPerIp }),
   });
   const limitsOf = async (appId: string): Promise<RateLimits | null> => {
     const found = await getApp(runtime, appId).catch(() => null);
