@@ -169,6 +169,57 @@ describe('many instances on one PostgreSQL', { skip: postgres.skip }, () => {
     }
   });
 
+  it('examines exactly the failure limit of 100 concurrent junk finishes spread over the instances', async () => {
+    const redisUrl = process.env.LATCHKEY_TEST_REDIS_URL;
+    const store = await openStore({ url: database.url });
+    const runtime = createRuntime({ store });
+    const policy = {
+      rateLimits: { startsPerIp: 0, startsPerApp: 0, failuresPerIp: 30, failuresPerApp: 0 },
+    };
+    const inDatabase = await createApp(runtime, { name: 'Finishes', origins: [ORIGIN], policy });
+    const inRedis = await createApp(runtime, { name: 'In Redis', origins: [ORIGIN], policy });
+    await store.close();
+    const junk = (urls: string[], appId: string) =>
+      Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          fetch(
+            `${urls[i % urls.length]}/v1/apps/${appId}/authenticate/transactions/webauthn/finish`,
+            {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', origin: ORIGIN },
+              body: JSON.stringify({ handshake_id: `made-up-${i}`, handshake_response: {} }),
+            },
+          ).then((r) => r.status),
+        ),
+      );
+    const awayFromWindowEdge = async () => {
+      const into = Date.now() % 60_000;
+      if (into > 50_000) await new Promise((r) => setTimeout(r, 60_000 - into + 50));
+    };
+    await awayFromWindowEdge();
+    const counted = await junk(
+      instances.map((i) => i.url),
+      inDatabase.app.id,
+    );
+    assert.equal(counted.filter((s) => s === 400).length, 30, `statuses: ${counted}`);
+    assert.equal(counted.filter((s) => s === 429).length, 70);
+    if (!redisUrl) return;
+    const withRedis = await Promise.all(
+      [0, 1].map(() => startInstance({ databaseUrl: database.url, args: ['--redis', redisUrl] })),
+    );
+    try {
+      await awayFromWindowEdge();
+      const viaRedis = await junk(
+        withRedis.map((i) => i.url),
+        inRedis.app.id,
+      );
+      assert.equal(viaRedis.filter((s) => s === 400).length, 30, `statuses: ${viaRedis}`);
+      assert.equal(viaRedis.filter((s) => s === 429).length, 70);
+    } finally {
+      await Promise.all(withRedis.map((i) => i.stop()));
+    }
+  });
+
   it('applies a rules change made on one instance to the next action tracked on another', async () => {
     const secret = `Basic ${Buffer.from(`${client.options.apiKey}:`).toString('base64')}`;
     const headers = { authorization: secret, 'content-type': 'application/json' };
