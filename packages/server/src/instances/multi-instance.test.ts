@@ -268,4 +268,20 @@ describe('many instances on one PostgreSQL', { skip: postgres.skip }, () => {
     assert.equal(answers.filter((a) => a.status === 200).length, 1);
     assert.ok(answers.every((a) => a.status === 200 || a.status === 400));
   });
+
+  // Last: it leaves this address over its limit for the rest of the minute.
+  it('limits refused credentials per address across the instances', async () => {
+    const into = Date.now() % 60_000;
+    if (into > 45_000) await new Promise((r) => setTimeout(r, 60_000 - into + 50));
+    const refuse = (i: number) =>
+      fetch(`${at(i)}/v1/users/ada`, {
+        headers: { authorization: `Basic ${Buffer.from('lk_bad.guess:').toString('base64')}` },
+      }).then((r) => r.status);
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push(await refuse(i));
+    const refused = statuses.filter((s) => s === 401).length;
+    // The limit, and at most one more on each instance that had not yet seen the count reach it.
+    assert.ok(refused >= 30 && refused <= 30 + instances.length - 1, `statuses: ${statuses}`);
+    assert.deepEqual(statuses.slice(-instances.length), [429, 429, 429]);
+  });
 });

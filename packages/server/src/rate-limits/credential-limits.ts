@@ -4,6 +4,11 @@
  * Each refusal writes an audit row, so without a limit one client could write them as fast as it
  * can send. Counted in the shared counter (the database, or Redis), so the limit holds across
  * instances; a client over it is answered 429 before its credential is looked at.
+ *
+ * Each refusal's hit returns the address's count over every instance, and each instance keeps the
+ * latest one it saw for the current window. The check before a request reads that, not the shared
+ * counter: a request with a good credential from a clean address costs no counter round trip, and
+ * an instance that has not yet refused an address lets it have one refusal before it knows.
  */
 import { isLatchkeyError } from '@latchkey/core';
 import type { RateLimitCounter } from '@latchkey/store';
@@ -71,6 +76,18 @@ export function registerCredentialLimits(
   const { counter, now } = options;
   const limit = options.limit ?? REFUSED_CREDENTIALS_PER_IP;
   if (limit <= 0) return;
+  // The shared count of refusals per address in the current window, as this instance last saw it.
+  // Only addresses with a refusal are held, and all are dropped when the window turns.
+  const seen = new Map<string, number>();
+  let seenWindow = 0;
+  const windowOf = (at: number): number => at - (at % RATE_LIMIT_WINDOW_MS);
+  const refusalsOf = (ip: string, at: number): number => {
+    if (windowOf(at) !== seenWindow) {
+      seen.clear();
+      seenWindow = windowOf(at);
+    }
+    return seen.get(ip) ?? 0;
+  };
   app.addHook('onRoute', (route) => {
     const surface = surfaceOf(route as Parameters<typeof surfaceOf>[0]);
     if (surface) route.config = { ...(route.config as object), credentialLimit: surface };
@@ -81,8 +98,7 @@ export function registerCredentialLimits(
     const surface = request.routeOptions.config.credentialLimit;
     if (!surface) return;
     const at = now();
-    const [refused = 0] = await counter.peek([keyOf(request)], RATE_LIMIT_WINDOW_MS, at);
-    if (refused >= limit) {
+    if (refusalsOf(request.ip, at) >= limit) {
       return sendRateLimited(request, reply, {
         surface,
         limit: 'refusedCredentialsPerIp',
@@ -95,8 +111,10 @@ export function registerCredentialLimits(
   app.addHook('onError', async (request, _reply, error) => {
     if (!request.routeOptions.config.credentialLimit) return;
     if (!isLatchkeyError(error, 'unauthorized')) return;
+    const at = now();
     try {
-      await counter.hit([keyOf(request)], RATE_LIMIT_WINDOW_MS, now());
+      const [count = 0] = await counter.hit([keyOf(request)], RATE_LIMIT_WINDOW_MS, at);
+      if (count > refusalsOf(request.ip, at)) seen.set(request.ip, count);
     } catch (failure) {
       request.log.warn({ err: failure }, 'could not count a refused credential');
     }
