@@ -141,6 +141,10 @@ function isClientFailure(status: number): boolean {
 }
 
 /**
+ * Registers the abuse limits: ceremony starts and failed finishes per client IP (per app only an
+ * alert), and refused credentials per client IP (`refusedCredentialsPerIp`, default
+ * {@link REFUSED_CREDENTIALS_PER_IP}; 0 turns it off). Call before the surfaces add their routes.
+ *
  * @example
  * registerRateLimits(app, { runtime, counter: createSqlRateLimitCounter(store.db) });
  */
@@ -219,11 +223,11 @@ export function registerRateLimits(
     // A finish takes a failure slot before it is examined, so that concurrent finishes cannot all
     // pass a check made before any of them failed; a finish that does not fail gives it back.
     const keys = limits.failuresPerIp > 0 ? [ipKey] : [];
-    request.rateLimitHold = { appId, limits, keys, at: now };
-    if (keys.length === 0) return;
     const [perIp = 0] = await counter.hit(keys, RATE_LIMIT_WINDOW_MS, now);
+    // Held only once taken: a hit that failed (the database is away) has nothing to give back.
+    request.rateLimitHold = { appId, limits, keys, at: now };
     // Refused before the finish is examined: its handshake stays unburned.
-    if (perIp > limits.failuresPerIp) {
+    if (keys.length > 0 && perIp > limits.failuresPerIp) {
       return sendRateLimited(request, reply, {
         surface: config.surface,
         limit: 'failuresPerIp',
