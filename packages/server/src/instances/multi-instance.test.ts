@@ -169,6 +169,57 @@ describe('many instances on one PostgreSQL', { skip: postgres.skip }, () => {
     }
   });
 
+  it('examines exactly the failure limit of 100 concurrent junk finishes spread over the instances', async () => {
+    const redisUrl = process.env.LATCHKEY_TEST_REDIS_URL;
+    const store = await openStore({ url: database.url });
+    const runtime = createRuntime({ store });
+    const policy = {
+      rateLimits: { startsPerIp: 0, startsPerApp: 0, failuresPerIp: 30, failuresPerApp: 0 },
+    };
+    const inDatabase = await createApp(runtime, { name: 'Finishes', origins: [ORIGIN], policy });
+    const inRedis = await createApp(runtime, { name: 'In Redis', origins: [ORIGIN], policy });
+    await store.close();
+    const junk = (urls: string[], appId: string) =>
+      Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          fetch(
+            `${urls[i % urls.length]}/v1/apps/${appId}/authenticate/transactions/webauthn/finish`,
+            {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', origin: ORIGIN },
+              body: JSON.stringify({ handshake_id: `made-up-${i}`, handshake_response: {} }),
+            },
+          ).then((r) => r.status),
+        ),
+      );
+    const awayFromWindowEdge = async () => {
+      const into = Date.now() % 60_000;
+      if (into > 50_000) await new Promise((r) => setTimeout(r, 60_000 - into + 50));
+    };
+    await awayFromWindowEdge();
+    const counted = await junk(
+      instances.map((i) => i.url),
+      inDatabase.app.id,
+    );
+    assert.equal(counted.filter((s) => s === 400).length, 30, `statuses: ${counted}`);
+    assert.equal(counted.filter((s) => s === 429).length, 70);
+    if (!redisUrl) return;
+    const withRedis = await Promise.all(
+      [0, 1].map(() => startInstance({ databaseUrl: database.url, args: ['--redis', redisUrl] })),
+    );
+    try {
+      await awayFromWindowEdge();
+      const viaRedis = await junk(
+        withRedis.map((i) => i.url),
+        inRedis.app.id,
+      );
+      assert.equal(viaRedis.filter((s) => s === 400).length, 30, `statuses: ${viaRedis}`);
+      assert.equal(viaRedis.filter((s) => s === 429).length, 70);
+    } finally {
+      await Promise.all(withRedis.map((i) => i.stop()));
+    }
+  });
+
   it('applies a rules change made on one instance to the next action tracked on another', async () => {
     const secret = `Basic ${Buffer.from(`${client.options.apiKey}:`).toString('base64')}`;
     const headers = { authorization: secret, 'content-type': 'application/json' };
@@ -216,5 +267,21 @@ describe('many instances on one PostgreSQL', { skip: postgres.skip }, () => {
     );
     assert.equal(answers.filter((a) => a.status === 200).length, 1);
     assert.ok(answers.every((a) => a.status === 200 || a.status === 400));
+  });
+
+  // Last: it leaves this address over its limit for the rest of the minute.
+  it('limits refused credentials per address across the instances', async () => {
+    const into = Date.now() % 60_000;
+    if (into > 45_000) await new Promise((r) => setTimeout(r, 60_000 - into + 50));
+    const refuse = (i: number) =>
+      fetch(`${at(i)}/v1/users/ada`, {
+        headers: { authorization: `Basic ${Buffer.from('lk_bad.guess:').toString('base64')}` },
+      }).then((r) => r.status);
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push(await refuse(i));
+    const refused = statuses.filter((s) => s === 401).length;
+    // The limit, and at most one more on each instance that had not yet seen the count reach it.
+    assert.ok(refused >= 30 && refused <= 30 + instances.length - 1, `statuses: ${statuses}`);
+    assert.deepEqual(statuses.slice(-instances.length), [429, 429, 429]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * One contract for every rate-limit counter: the database's (SQLite and PostgreSQL), Redis, and
- * the in-process one. Each hit is atomic, so N concurrent hits see N distinct counts.
+ * the in-process one. Each hit is atomic, so N concurrent hits see N distinct counts; a release
+ * gives one back in the window of its hit.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -91,6 +92,23 @@ for (const target of targets) {
       assert.deepEqual(await counter.hit([b, a], WINDOW, now), [3, 2]);
       assert.deepEqual(await counter.peek([a, c, b], WINDOW, now), [2, 0, 3]);
       assert.deepEqual(await counter.hit([], WINDOW, now), []);
+    });
+
+    it('gives back a hit in the window it was made, never below zero, creating nothing', async () => {
+      const [a, b, none] = [key('r1'), key('r2'), key('r3')];
+      await counter.hit([a, b], WINDOW, now);
+      await counter.hit([a], WINDOW, now);
+      await counter.release([a, b], WINDOW, now + 1000);
+      assert.deepEqual(await counter.peek([a, b], WINDOW, now), [1, 0]);
+      await counter.release([b, none], WINDOW, now);
+      assert.deepEqual(await counter.peek([b, none], WINDOW, now), [0, 0]);
+      assert.deepEqual(await counter.hit([b], WINDOW, now), [1]);
+      // A release names the window of its hit: a later window is untouched, and the next hit there
+      // starts from one.
+      await counter.release([a], WINDOW, now + WINDOW);
+      assert.deepEqual(await counter.peek([a], WINDOW, now), [1]);
+      assert.deepEqual(await counter.hit([a], WINDOW, now + WINDOW), [1]);
+      await counter.release([], WINDOW, now);
     });
 
     it('keeps keys apart', async () => {

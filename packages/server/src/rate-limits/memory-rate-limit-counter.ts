@@ -35,5 +35,12 @@ export function createMemoryRateLimitCounter(): RateLimitCounter {
     async peek(keys, windowMs, now) {
       return keys.map((key) => windows.get(keyOf(key, windowMs, now)) ?? 0);
     },
+    async release(keys, windowMs, now) {
+      for (const key of keys) {
+        const k = keyOf(key, windowMs, now);
+        const count = windows.get(k);
+        if (count !== undefined && count > 0) windows.set(k, count - 1);
+      }
+    },
   };
 }

@@ -2,29 +2,57 @@
  * Abuse limits at the HTTP edge: ceremony starts and failed finishes, counted per client IP and per
  * app in one-minute windows that every instance shares (the database, or Redis). The limited
  * routes are listed in one table below; the refusal is a 429 in that route's surface's own error
- * shape, with `Retry-After`.
+ * shape, with `Retry-After`. Only a client's own count refuses it: an app's count raises an alert
+ * (see docs/decisions/0006), so that many addresses together cannot lock an app's users out.
  */
-import { DEFAULT_POLICY, getApp, type RateLimits, type Runtime, sha256Hex } from '@latchkey/core';
+import {
+  DEFAULT_POLICY,
+  type FailureReason,
+  getApp,
+  isLatchkeyError,
+  type RateLimits,
+  type Runtime,
+  sha256Hex,
+} from '@latchkey/core';
 import type { RateLimitCounter } from '@latchkey/store';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bearerToken, tenantId } from '../surfaces/actions/credentials-header.ts';
+import { registerCredentialLimits } from './credential-limits.ts';
+import {
+  RATE_LIMIT_WINDOW_MS,
+  type RateLimitSurface,
+  sendRateLimited,
+} from './rate-limit-refusal.ts';
 
-export const RATE_LIMIT_WINDOW_MS = 60_000;
+export { REFUSED_CREDENTIALS_PER_IP } from './credential-limits.ts';
+export {
+  RATE_LIMIT_SURFACES,
+  RATE_LIMIT_WINDOW_MS,
+  type RateLimitSurface,
+} from './rate-limit-refusal.ts';
 
 /** What a route counts: a ceremony start, or a finish whose failures are counted. */
 export const RATE_LIMIT_KINDS = ['start', 'finish'] as const;
 export type RateLimitKind = (typeof RATE_LIMIT_KINDS)[number];
 
-/** The surfaces, each with its own error body. */
-export const RATE_LIMIT_SURFACES = ['flex', 'actions_client'] as const;
-export type RateLimitSurface = (typeof RATE_LIMIT_SURFACES)[number];
-
 /** How one route is limited. `appId` finds the app where it is not the `app_id` path parameter. */
 export interface RateLimitRouteConfig {
   kind: RateLimitKind;
-  surface: RateLimitSurface;
+  surface: Extract<RateLimitSurface, 'flex' | 'actions_client'>;
   appId?: (request: FastifyRequest, runtime: Runtime) => Promise<string | null>;
 }
+
+/**
+ * Why a finish failed without ever reaching a live ceremony of the app: its handshake (challenge)
+ * id was made up, expired or of another kind. Anyone can send these by the thousand, so they count
+ * against the sender only, never toward the app's alert. So do failures without a reason at all (a
+ * malformed body, an unknown token or transaction).
+ */
+export const NO_CEREMONY_REASONS = [
+  'ceremony_unknown',
+  'ceremony_expired',
+  'ceremony_kind_mismatch',
+] as const satisfies readonly FailureReason[];
 
 /**
  * The app of an actions client call: the Basic scheme names it; a Bearer token belongs to one.
@@ -68,20 +96,25 @@ export const LIMITED_ROUTES: Readonly<Record<string, RateLimitRouteConfig>> = {
   },
 };
 
+/** A finish's reserved failure slot, and what its response needs to settle it. */
+interface FinishHold {
+  appId: string;
+  limits: RateLimits;
+  /** The per-IP key whose slot this finish holds, if that limit is on. */
+  keys: string[];
+  /** When the slot was taken: a release goes to that window, even if the minute has turned. */
+  at: number;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     rateLimit?: RateLimitRouteConfig;
   }
+  interface FastifyRequest {
+    /** A finish's failure slot, taken before the finish is examined. */
+    rateLimitHold: FinishHold | null;
+  }
 }
-
-const BODIES: Record<RateLimitSurface, (message: string) => Record<string, string>> = {
-  flex: (message) => ({ code: 'too_many_requests', error: message }),
-  actions_client: (message) => ({
-    error: 'too_many_requests',
-    errorCode: 'too_many_requests',
-    errorDescription: message,
-  }),
-};
 
 async function appIdOf(
   request: FastifyRequest,
@@ -93,15 +126,34 @@ async function appIdOf(
   return typeof params?.app_id === 'string' ? params.app_id : null;
 }
 
+/** Whether a finish got as far as a live ceremony of its app before it failed. */
+function reachedCeremony(error: unknown): boolean {
+  return (
+    isLatchkeyError(error) &&
+    error.reason !== null &&
+    !(NO_CEREMONY_REASONS as readonly string[]).includes(error.reason)
+  );
+}
+
+/** A failure that is the client's doing: 4xx, but not "no such thing" (404) nor our own 429. */
+function isClientFailure(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 404 && status !== 429;
+}
+
 /**
+ * Registers the abuse limits: ceremony starts and failed finishes per client IP (per app only an
+ * alert), and refused credentials per client IP (`refusedCredentialsPerIp`, default
+ * {@link REFUSED_CREDENTIALS_PER_IP}; 0 turns it off). Call before the surfaces add their routes.
+ *
  * @example
  * registerRateLimits(app, { runtime, counter: createSqlRateLimitCounter(store.db) });
  */
 export function registerRateLimits(
   app: FastifyInstance,
-  options: { runtime: Runtime; counter: RateLimitCounter },
+  options: { runtime: Runtime; counter: RateLimitCounter; refusedCredentialsPerIp?: number },
 ): void {
   const { runtime, counter } = options;
+  app.decorateRequest('rateLimitHold', null);
   // Must run before the surfaces add their routes.
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -109,77 +161,104 @@ export function registerRateLimits(
     if (!limited || !methods.includes('POST')) return;
     route.config = { ...(route.config as object), rateLimit: limited };
   });
+  registerCredentialLimits(app, {
+    counter,
+    now: runtime.now,
+    ...(options.refusedCredentialsPerIp === undefined
+      ? {}
+      : { limit: options.refusedCredentialsPerIp }),
+  });
   const limitsOf = async (appId: string): Promise<RateLimits | null> => {
     const found = await getApp(runtime, appId).catch(() => null);
     if (!found) return null;
     return found.policy.rateLimits ?? DEFAULT_POLICY.rateLimits;
   };
 
-  const refuse = (
-    reply: FastifyReply,
-    config: RateLimitRouteConfig,
-    limit: keyof RateLimits,
-    now: number,
-  ): FastifyReply => {
-    const retryAfter = Math.ceil((RATE_LIMIT_WINDOW_MS - (now % RATE_LIMIT_WINDOW_MS)) / 1000);
-    app.metrics.rateLimited(config.surface, limit);
-    return reply
-      .code(429)
-      .header('retry-after', String(retryAfter))
-      .send(BODIES[config.surface](`too many requests; retry after ${retryAfter} seconds`));
+  // An app over one of its own limits is reported, never refused: a metric for every request over
+  // it, and one log line a window (exactly one request sees the count one past the limit).
+  const alert = (
+    request: FastifyRequest,
+    appId: string,
+    limit: 'startsPerApp' | 'failuresPerApp',
+    count: number,
+    threshold: number,
+  ): void => {
+    if (threshold === 0 || count <= threshold) return;
+    app.metrics.appLimitExceeded(appId, limit);
+    if (count === threshold + 1) {
+      request.log.warn({ appId, limit, threshold }, 'app over its per-app limit this minute');
+    }
   };
 
-  app.addHook('preHandler', async (request, reply) => {
+  // In onRequest, before the body is parsed or validated: a malformed body is a failure too.
+  app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config.rateLimit;
     if (!config) return;
     const appId = await appIdOf(request, config, runtime);
     if (!appId) return;
+    // No such app: nothing is counted, so made-up app ids create no counters.
     const limits = await limitsOf(appId);
     if (!limits) return;
     const now = runtime.now();
-    const ip = request.ip;
-    // Each limit that is on, with its counter's key; all of a request's counters in one call.
-    const checked = (
-      config.kind === 'start'
-        ? ([
-            ['startsPerIp', `start:ip:${appId}:${ip}`],
-            ['startsPerApp', `start:app:${appId}`],
-          ] as const)
-        : ([
-            ['failuresPerIp', `fail:ip:${appId}:${ip}`],
-            ['failuresPerApp', `fail:app:${appId}`],
-          ] as const)
-    ).filter(([limit]) => limits[limit] > 0);
-    const keys = checked.map(([, key]) => key);
-    // A start counts itself; a finish is refused before it is checked once its client, or its
-    // app, has failed too often.
-    const counts =
-      config.kind === 'start'
-        ? await counter.hit(keys, RATE_LIMIT_WINDOW_MS, now)
-        : await counter.peek(keys, RATE_LIMIT_WINDOW_MS, now);
-    for (const [i, [limit]] of checked.entries()) {
-      const count = counts[i] ?? 0;
-      const over = config.kind === 'start' ? count > limits[limit] : count >= limits[limit];
-      if (over) return refuse(reply, config, limit, now);
+    const ipKey = `${config.kind === 'start' ? 'start' : 'fail'}:ip:${appId}:${request.ip}`;
+    if (config.kind === 'start') {
+      // A start counts itself, per IP and toward the app's alert (each if on), in one call.
+      const appKey = `start:app:${appId}`;
+      const keys = [
+        ...(limits.startsPerIp > 0 ? [ipKey] : []),
+        ...(limits.startsPerApp > 0 ? [appKey] : []),
+      ];
+      const counts = await counter.hit(keys, RATE_LIMIT_WINDOW_MS, now);
+      const countOf = (key: string): number => counts[keys.indexOf(key)] ?? 0;
+      alert(request, appId, 'startsPerApp', countOf(appKey), limits.startsPerApp);
+      if (limits.startsPerIp > 0 && countOf(ipKey) > limits.startsPerIp) {
+        return sendRateLimited(request, reply, {
+          surface: config.surface,
+          limit: 'startsPerIp',
+          now,
+        });
+      }
+      return;
+    }
+    // A finish takes a failure slot before it is examined, so that concurrent finishes cannot all
+    // pass a check made before any of them failed; a finish that does not fail gives it back.
+    const keys = limits.failuresPerIp > 0 ? [ipKey] : [];
+    const [perIp = 0] = await counter.hit(keys, RATE_LIMIT_WINDOW_MS, now);
+    // Held only once taken: a hit that failed (the database is away) has nothing to give back.
+    request.rateLimitHold = { appId, limits, keys, at: now };
+    // Refused before the finish is examined: its handshake stays unburned.
+    if (keys.length > 0 && perIp > limits.failuresPerIp) {
+      return sendRateLimited(request, reply, {
+        surface: config.surface,
+        limit: 'failuresPerIp',
+        now,
+      });
+    }
+  });
+
+  // A failure that reached a ceremony counts toward the app's alert before it is answered.
+  app.addHook('onError', async (request, _reply, error) => {
+    const hold = request.rateLimitHold;
+    if (!hold || hold.limits.failuresPerApp === 0 || !reachedCeremony(error)) return;
+    try {
+      const key = `fail:app:${hold.appId}`;
+      const [perApp = 0] = await counter.hit([key], RATE_LIMIT_WINDOW_MS, runtime.now());
+      alert(request, hold.appId, 'failuresPerApp', perApp, hold.limits.failuresPerApp);
+    } catch (failure) {
+      request.log.warn({ err: failure }, 'could not count a failed finish toward its app');
     }
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    const config = request.routeOptions.config.rateLimit;
-    if (config?.kind !== 'finish') return;
-    // 404s (no such app) are not counted, so made-up app ids cannot create counters.
-    if (reply.statusCode < 400 || reply.statusCode === 429 || reply.statusCode === 404) return;
-    const appId = await appIdOf(request, config, runtime);
-    if (!appId) return;
-    const now = runtime.now();
+    const hold = request.rateLimitHold;
+    // A success, or the server's own failure (a 5xx), is not the client's to pay for, nor is a 404
+    // (the app went away). Given back after the answer, so that a success waits for nothing.
+    if (!hold || hold.keys.length === 0 || isClientFailure(reply.statusCode)) return;
+    if (reply.statusCode === 429) return;
     try {
-      await counter.hit(
-        [`fail:ip:${appId}:${request.ip}`, `fail:app:${appId}`],
-        RATE_LIMIT_WINDOW_MS,
-        now,
-      );
+      await counter.release(hold.keys, RATE_LIMIT_WINDOW_MS, hold.at);
     } catch (error) {
-      request.log.warn({ err: error }, 'could not count a failed finish');
+      request.log.warn({ err: error }, 'could not give back a failure slot');
     }
   });
 }

@@ -17,6 +17,13 @@ export function createRedisRateLimitCounter(
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
   });
+  // Gives a slot back only where the window still exists and holds one: a DECR on an expired key
+  // would create it at -1, and a key without an expiry would never go away.
+  const RELEASE = `for _, k in ipairs(KEYS) do
+    local n = tonumber(redis.call('GET', k) or '0')
+    if n > 0 then redis.call('DECR', k) end
+  end
+  return 0`;
   const windowKey = (key: string, windowMs: number, now: number): string =>
     `latchkey:rl:${key}:${now - (now % windowMs)}`;
   return {
@@ -41,6 +48,11 @@ export function createRedisRateLimitCounter(
       if (keys.length === 0) return [];
       const values = await redis.mget(keys.map((key) => windowKey(key, windowMs, now)));
       return values.map((value) => (value === null ? 0 : Number(value)));
+    },
+    async release(keys, windowMs, now) {
+      if (keys.length === 0) return;
+      // One round trip: the script runs atomically on the server.
+      await redis.eval(RELEASE, keys.length, ...keys.map((key) => windowKey(key, windowMs, now)));
     },
     async ping() {
       try {

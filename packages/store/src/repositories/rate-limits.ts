@@ -12,6 +12,12 @@ export interface RateLimitCounter {
   hit(keys: readonly string[], windowMs: number, now: number): Promise<number[]>;
   /** The keys' counts in the current window, in order, without adding to them. */
   peek(keys: readonly string[], windowMs: number, now: number): Promise<number[]>;
+  /**
+   * Takes one back from each key's window that holds `now` (the time of the hit it undoes), never
+   * below zero. A hit may reserve a slot before the work it limits, and give it back once the work
+   * turns out not to count (a finish that succeeds).
+   */
+  release(keys: readonly string[], windowMs: number, now: number): Promise<void>;
 }
 
 /**
@@ -25,9 +31,9 @@ export function createSqlRateLimitCounter(db: Kysely<Database>): RateLimitCounte
   type Args = Record<string, string | number>;
   type Row = { key: string; count: number };
   // One statement for all the keys of a request (a start counts two), prepared per key count.
-  const perKeyCount = (build: (n: number) => PreparedQuery<Args, Row>) => {
-    const prepared = new Map<number, PreparedQuery<Args, Row>>();
-    return (n: number): PreparedQuery<Args, Row> => {
+  const perKeyCount = <R>(build: (n: number) => PreparedQuery<Args, R>) => {
+    const prepared = new Map<number, PreparedQuery<Args, R>>();
+    return (n: number): PreparedQuery<Args, R> => {
       let query = prepared.get(n);
       if (!query) {
         query = build(n);
@@ -64,6 +70,17 @@ export function createSqlRateLimitCounter(db: Kysely<Database>): RateLimitCounte
         .where('window_start', '=', a.windowStart as number),
     ),
   );
+  // A window already swept, or never written, has nothing to give back: no row is created.
+  const releaseQuery = perKeyCount((n) =>
+    prepare(db, (a: Args) =>
+      db
+        .updateTable('rate_limit_windows')
+        .set({ count: sql<number>`rate_limit_windows.count - 1` })
+        .where('key', 'in', keysOf(a, n))
+        .where('window_start', '=', a.windowStart as number)
+        .where('count', '>', 0),
+    ),
+  );
   const args = (keys: readonly string[], windowMs: number, now: number): Args => {
     const out: Args = { windowStart: now - (now % windowMs) };
     keys.forEach((key, i) => {
@@ -88,6 +105,11 @@ export function createSqlRateLimitCounter(db: Kysely<Database>): RateLimitCounte
       if (keys.length === 0) return [];
       const { rows } = await peekQuery(keys.length)(args(keys, windowMs, now));
       return inOrder(keys, rows);
+    },
+
+    async release(keys, windowMs, now) {
+      if (keys.length === 0) return;
+      await releaseQuery(keys.length)(args(keys, windowMs, now));
     },
   };
 }

@@ -19,9 +19,9 @@ const LIFETIMES = [
 ] as const;
 const LIMITS = [
   ['startsPerIp', 'Ceremony starts per IP'],
-  ['startsPerApp', 'Ceremony starts per app'],
+  ['startsPerApp', 'Ceremony starts per app (alert only)'],
   ['failuresPerIp', 'Failed finishes per IP'],
-  ['failuresPerApp', 'Failed finishes per app'],
+  ['failuresPerApp', 'Failed finishes per app (alert only)'],
 ] as const;
 
 /** An app's identity (name, origins, RP ID) and policy (verification, lifetimes, rate limits). */

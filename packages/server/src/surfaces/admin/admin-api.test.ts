@@ -99,6 +99,8 @@ for (const db of databases()) {
           const refused = await admin(method as Method, url, body, h.app.apiKey);
           assertError(refused, 401, 'unauthorized');
         }
+        // Refused credentials are limited per address and minute: the next test starts afresh.
+        h.clock.advance(60);
       });
 
       it('refuses an app key, a session and a revoked token at the session exchange', async () => {

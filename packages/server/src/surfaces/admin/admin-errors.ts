@@ -7,6 +7,8 @@ import type { SurfaceErrorShape } from '../../http/surface-error-handler.ts';
 export const ADMIN_HTTP_ERROR_CODES = [
   'not_found',
   'payload_too_large',
+  /** A rate limit refused the request (too many refused credentials from one address). */
+  'too_many_requests',
   'unavailable',
   'internal_error',
 ] as const;

@@ -14,6 +14,8 @@ export interface Metrics {
   registry: Registry;
   /** A request refused by a rate limit. */
   rateLimited(surface: string, limit: string): void;
+  /** A request that took an app over one of its per-app limits: reported, not refused. */
+  appLimitExceeded(appId: string, limit: string): void;
 }
 
 const OUTCOMES: Record<string, string> = {
@@ -57,6 +59,14 @@ export function metricsSurface(
     name: 'latchkey_rate_limited_total',
     help: 'Requests refused by a rate limit, by surface and limit',
     labelNames: ['surface', 'limit'] as const,
+    registers: [registry],
+  });
+  // Labelled by app: apps are created by operators, and made-up app ids are never counted, so the
+  // series stay as few as the apps.
+  const appExceeded = new Counter({
+    name: 'latchkey_app_limit_exceeded_total',
+    help: 'Requests beyond an app-wide limit in their minute (startsPerApp, failuresPerApp): an alert, never a refusal',
+    labelNames: ['app', 'limit'] as const,
     registers: [registry],
   });
   const latency = new Histogram({
@@ -126,6 +136,7 @@ export function metricsSurface(
   return {
     registry,
     rateLimited: (surface, limit) => limited.inc({ surface, limit }),
+    appLimitExceeded: (appId, limit) => appExceeded.inc({ app: appId, limit }),
   };
 }
 
