@@ -69,7 +69,9 @@ for (const db of databases()) {
         from audit_events where type = 'api_key.rejected'`.execute(h.store.db);
       const row = rows[0];
       assert.ok(row);
-      assert.ok(Number(row.rows) >= countBefore + 200);
+      // The refused-credential limit stops auditing this address part-way; each row that was
+      // written must still be small.
+      assert.ok(Number(row.rows) > countBefore);
       // At most a UUID and 512 characters of user agent each; the headers held 24 KB each.
       const perRow = Number(row.bytes) / Number(row.rows);
       assert.ok(perRow <= 36 + AUDIT_CONTEXT_LIMITS.userAgent, `${perRow} bytes per row`);
