@@ -2,9 +2,11 @@ import {
   type AppRecord,
   authenticateTenant,
   createSignInChallenge,
+  findRegisteredPasskey,
   finishStepUpAuthentication,
   finishStepUpRegistration,
   LatchkeyError,
+  listTokenUserPasskeys,
   type Runtime,
   resolveToken,
   startStepUpAuthentication,
@@ -202,7 +204,7 @@ export function registerClientRoutes(app: FastifyInstance, runtime: Runtime): vo
         }),
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const found = await caller(runtime, request);
       // With the app id alone (anyone can send it), the answer is only what the browser already
       // holds: that a credential id it stored is still registered. Who owns it, and the device
@@ -211,20 +213,13 @@ export function registerClientRoutes(app: FastifyInstance, runtime: Runtime): vo
         'app' in found
           ? { appId: found.app.id, userId: null }
           : (await resolveToken(runtime, found, requestContext(request))).action;
-      const ids = (request.query.credentialIds ?? '').split(',').filter(Boolean).slice(0, 20);
-      for (const id of ids) {
-        const credential = await runtime.store.credentials.findByCredentialId(appId, id);
-        if (!credential) continue;
-        if (userId === null) return { credentialId: credential.credentialId };
-        if (credential.userId !== userId) continue;
-        const user = await runtime.store.users.findById(appId, credential.userId);
-        if (user) return authenticatorJson(user, credential);
-      }
-      return reply.code(404).send({
-        error: 'invalid_request',
-        errorCode: 'invalid_request',
-        errorDescription: 'no such passkey',
-      });
+      const credentialIds = (request.query.credentialIds ?? '').split(',').filter(Boolean);
+      const passkey = await findRegisteredPasskey(runtime, { appId, userId, credentialIds });
+      if (!passkey)
+        throw new LatchkeyError('device_not_found', 'no registered passkey among these');
+      return passkey.user === null
+        ? { credentialId: passkey.credential.credentialId }
+        : authenticatorJson(passkey.user, passkey.credential);
     },
   );
 
@@ -233,10 +228,11 @@ export function registerClientRoutes(app: FastifyInstance, runtime: Runtime): vo
     { schema: { tags, summary: "The token's user's passkeys (Bearer token)" } },
     async (request) => {
       const token = await requireToken(runtime, request);
-      const { action } = await resolveToken(runtime, { token }, requestContext(request));
-      const user = await runtime.store.users.findById(action.appId, action.userId);
-      if (!user) throw new LatchkeyError('invalid_token', 'the token is invalid');
-      const credentials = await runtime.store.credentials.listByUser(action.appId, user.id);
+      const { user, credentials } = await listTokenUserPasskeys(
+        runtime,
+        { token },
+        requestContext(request),
+      );
       return credentials.map((c) => authenticatorJson(user, c));
     },
   );
