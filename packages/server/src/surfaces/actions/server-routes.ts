@@ -1,10 +1,10 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   authenticateSecretKey,
   deleteActionsUser,
   findActionsUser,
   getAction,
   getApp,
-  isActionState,
   LatchkeyError,
   queryUserActions,
   type Runtime,
@@ -15,35 +15,32 @@ import {
   updateActionsUser,
   validateAction,
 } from '@latchkey/core';
-import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { externalIdSchema } from '../../http/external-id-schema.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { basicUser } from './credentials-header.ts';
 import { actionJson, actionSummaryJson, authenticatorJson, methodsJson } from './presenters.ts';
+import { Authenticators, ACTIONS_ERROR_RESPONSES as errors, Success } from './schemas/common.ts';
+import {
+  ActionDetail,
+  ActionParams,
+  ActionStateOnly,
+  ActionSummaries,
+  ActionsQuery,
+  ActionsUser,
+  AuthenticatorParams,
+  KeyParams,
+  TrackBody,
+  Tracked,
+  UpdateActionBody,
+  UpdatedUser,
+  UpdateUserBody,
+  UserParams,
+  ValidateBody,
+  Validated,
+} from './schemas/server.ts';
 
 const tags = ['actions server'];
 const security = [{ secretKey: [] }];
-const AnyObject = Type.Object({}, { additionalProperties: true });
-const UserParams = Type.Object({ userId: externalIdSchema() });
-const ActionParams = Type.Object({
-  userId: externalIdSchema(),
-  action: Type.String({ minLength: 1, maxLength: 64 }),
-});
-const KeyParams = Type.Object({
-  userId: externalIdSchema(),
-  action: Type.String({ minLength: 1, maxLength: 64 }),
-  idempotencyKey: Type.String({ minLength: 1, maxLength: 200 }),
-});
-const ValidateBody = Type.Object(
-  {
-    token: Type.String({ minLength: 1, maxLength: 512 }),
-    action: Type.Optional(Type.String({ maxLength: 64 })),
-    userId: Type.Optional(externalIdSchema({ minLength: 0 })),
-  },
-  { additionalProperties: true },
-);
-
 /** The app whose secret key authorizes this server API request (`Basic base64(secret:)`). */
 export async function serverAppId(runtime: Runtime, request: FastifyRequest): Promise<string> {
   return authenticateSecretKey(
@@ -57,12 +54,11 @@ export async function serverAppId(runtime: Runtime, request: FastifyRequest): Pr
 function challengeUrl(
   origins: string[],
   rpId: string,
-  redirectUrl: unknown,
+  redirectUrl: string | null | undefined,
   token: string,
 ): string {
   const web = origins.find((o) => o.startsWith('http'));
-  const base =
-    typeof redirectUrl === 'string' && redirectUrl ? redirectUrl : `${web ?? `https://${rpId}`}/`;
+  const base = redirectUrl ? redirectUrl : `${web ?? `https://${rpId}`}/`;
   return `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
 }
 
@@ -70,7 +66,8 @@ function challengeUrl(
  * The server API of the actions contract: what `@authsignal/node` calls with the app's secret key.
  */
 export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): void {
-  app.post<{ Params: Static<typeof ActionParams>; Body: TrackAttributes }>(
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  r.post(
     '/v1/users/:userId/actions/:action',
     {
       schema: {
@@ -79,7 +76,8 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         summary:
           'Track an action: the rules decide ALLOW, CHALLENGE_REQUIRED, REVIEW_REQUIRED or BLOCK',
         params: ActionParams,
-        body: AnyObject,
+        body: TrackBody,
+        response: { 200: Tracked, ...errors },
       },
     },
     async (request) => {
@@ -90,7 +88,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
           appId,
           externalId: request.params.userId,
           actionCode: request.params.action,
-          attributes: request.body,
+          attributes: request.body as TrackAttributes,
         },
         requestContext(request),
       );
@@ -107,7 +105,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
   );
 
-  app.post<{ Body: Static<typeof ValidateBody> }>(
+  r.post(
     '/v1/validate',
     {
       schema: {
@@ -115,6 +113,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         security,
         summary: 'Validate a token before performing its action: valid once, for its own action',
         body: ValidateBody,
+        response: { 200: Validated, ...errors },
       },
     },
     async (request) => {
@@ -143,7 +142,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         ...(action.verifiedByCredentialId === null
           ? {}
           : {
-              verificationMethod: 'PASSKEY',
+              verificationMethod: 'PASSKEY' as const,
               verifiedByAuthenticatorId: action.verifiedByCredentialId,
             }),
         custom: action.custom,
@@ -156,7 +155,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
   );
 
-  app.get<{ Params: Static<typeof UserParams> }>(
+  r.get(
     '/v1/users/:userId',
     {
       schema: {
@@ -164,6 +163,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         security,
         summary: 'A user and whether they have a passkey',
         params: UserParams,
+        response: { 200: ActionsUser, ...errors },
       },
     },
     async (request) => {
@@ -181,7 +181,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
   );
 
-  app.patch<{ Params: Static<typeof UserParams>; Body: Record<string, unknown> }>(
+  r.patch(
     '/v1/users/:userId',
     {
       schema: {
@@ -189,26 +189,23 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         security,
         summary: "Update a user's display name",
         params: UserParams,
-        body: AnyObject,
+        body: UpdateUserBody,
+        response: { 200: UpdatedUser, ...errors },
       },
     },
     async (request) => {
       const appId = await serverAppId(runtime, request);
       const { displayName, username } = request.body;
-      const name = typeof displayName === 'string' ? displayName : username;
-      if (name !== undefined && typeof name !== 'string') {
-        throw new LatchkeyError('invalid_request', 'displayName must be a string');
-      }
       await updateActionsUser(
         runtime,
-        { appId, externalId: request.params.userId, displayName: name ?? null },
+        { appId, externalId: request.params.userId, displayName: displayName ?? username ?? null },
         requestContext(request),
       );
       return request.body;
     },
   );
 
-  app.delete<{ Params: Static<typeof UserParams> }>(
+  r.delete(
     '/v1/users/:userId',
     {
       schema: {
@@ -216,6 +213,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         security,
         summary: 'Delete a user with their passkeys and actions',
         params: UserParams,
+        response: { 200: Success, ...errors },
       },
     },
     async (request) => {
@@ -229,9 +227,17 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
   );
 
-  app.get<{ Params: Static<typeof UserParams> }>(
+  r.get(
     '/v1/users/:userId/authenticators',
-    { schema: { tags, security, summary: "A user's passkeys", params: UserParams } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: "A user's passkeys",
+        params: UserParams,
+        response: { 200: Authenticators, ...errors },
+      },
+    },
     async (request) => {
       const appId = await serverAppId(runtime, request);
       const found = await findActionsUser(runtime, { appId, externalId: request.params.userId });
@@ -239,17 +245,15 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
   );
 
-  app.delete<{ Params: Static<typeof UserParams> & { authenticatorId: string } }>(
+  r.delete(
     '/v1/users/:userId/authenticators/:authenticatorId',
     {
       schema: {
         tags,
         security,
         summary: "Remove one of a user's passkeys (audited)",
-        params: Type.Object({
-          userId: externalIdSchema(),
-          authenticatorId: Type.String({ minLength: 1, maxLength: 100 }),
-        }),
+        params: AuthenticatorParams,
+        response: { 200: Success, ...errors },
       },
     },
     async (request) => {
@@ -267,10 +271,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
   );
 
-  app.get<{
-    Params: Static<typeof UserParams>;
-    Querystring: { fromDate?: string; codes?: string; state?: string };
-  }>(
+  r.get(
     '/v1/users/:userId/actions',
     {
       schema: {
@@ -278,11 +279,8 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         security,
         summary: "A user's actions, newest first",
         params: UserParams,
-        querystring: Type.Object({
-          fromDate: Type.Optional(Type.String({ maxLength: 40 })),
-          codes: Type.Optional(Type.String({ maxLength: 2000 })),
-          state: Type.Optional(Type.String({ maxLength: 40 })),
-        }),
+        querystring: ActionsQuery,
+        response: { 200: ActionSummaries, ...errors },
       },
     },
     async (request) => {
@@ -291,9 +289,6 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
       const since = fromDate ? Date.parse(fromDate) : undefined;
       if (since !== undefined && Number.isNaN(since)) {
         throw new LatchkeyError('invalid_request', 'fromDate must be an ISO 8601 date');
-      }
-      if (state !== undefined && !isActionState(state)) {
-        throw new LatchkeyError('invalid_request', `unknown state ${state}`);
       }
       const actions = await queryUserActions(runtime, {
         appId,
@@ -306,7 +301,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
   );
 
-  app.get<{ Params: Static<typeof KeyParams> }>(
+  r.get(
     '/v1/users/:userId/actions/:action/:idempotencyKey',
     {
       schema: {
@@ -314,6 +309,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         security,
         summary: 'One action: its state, the rules that fired, and every change of its state',
         params: KeyParams,
+        response: { 200: ActionDetail, ...errors },
       },
     },
     async (request) => {
@@ -328,7 +324,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
   );
 
-  app.patch<{ Params: Static<typeof KeyParams>; Body: { state?: unknown } }>(
+  r.patch(
     '/v1/users/:userId/actions/:action/:idempotencyKey',
     {
       schema: {
@@ -336,14 +332,13 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         security,
         summary: "Move an action's state forward (such as a review's result)",
         params: KeyParams,
-        body: AnyObject,
+        body: UpdateActionBody,
+        response: { 200: ActionStateOnly, ...errors },
       },
     },
     async (request) => {
       const appId = await serverAppId(runtime, request);
       const { state } = request.body;
-      if (!isActionState(state))
-        throw new LatchkeyError('invalid_request', 'state is not a known state');
       const action = await updateActionState(
         runtime,
         {
