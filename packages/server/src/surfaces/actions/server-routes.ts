@@ -1,39 +1,31 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   authenticateSecretKey,
-  deleteActionsUser,
-  findActionsUser,
   getAction,
   getApp,
   LatchkeyError,
   queryUserActions,
   type Runtime,
-  removeActionsAuthenticator,
   type TrackAttributes,
   trackAction,
   updateActionState,
-  updateActionsUser,
   validateAction,
 } from '@latchkey/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requestContext } from '../../http/request-context.ts';
 import { basicUser } from './credentials-header.ts';
-import { actionJson, actionSummaryJson, authenticatorJson, methodsJson } from './presenters.ts';
-import { Authenticators, ACTIONS_ERROR_RESPONSES as errors, Success } from './schemas/common.ts';
+import { actionJson, actionSummaryJson, methodsJson } from './presenters.ts';
+import { ACTIONS_ERROR_RESPONSES as errors } from './schemas/common.ts';
 import {
   ActionDetail,
   ActionParams,
   ActionStateOnly,
   ActionSummaries,
   ActionsQuery,
-  ActionsUser,
-  AuthenticatorParams,
   KeyParams,
   TrackBody,
   Tracked,
   UpdateActionBody,
-  UpdatedUser,
-  UpdateUserBody,
   UserParams,
   ValidateBody,
   Validated,
@@ -64,6 +56,7 @@ function challengeUrl(
 
 /**
  * The server API of the actions contract: what `@authsignal/node` calls with the app's secret key.
+ * Tracking, validating and reading actions; the user routes are in user-routes.ts.
  */
 export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -152,122 +145,6 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
           ? {}
           : { error: result.error, errorDescription: result.errorDescription }),
       };
-    },
-  );
-
-  r.get(
-    '/v1/users/:userId',
-    {
-      schema: {
-        tags,
-        security,
-        summary: 'A user and whether they have a passkey',
-        params: UserParams,
-        response: { 200: ActionsUser, ...errors },
-      },
-    },
-    async (request) => {
-      const appId = await serverAppId(runtime, request);
-      const found = await findActionsUser(runtime, { appId, externalId: request.params.userId });
-      // The SDKs expect 200 with isEnrolled false for a user latchkey has not seen.
-      if (!found) return { emailVerified: false, phoneNumberVerified: false, ...methodsJson(0) };
-      return {
-        emailVerified: false,
-        phoneNumberVerified: false,
-        username: found.user.displayName,
-        displayName: found.user.displayName,
-        ...methodsJson(found.credentials.length),
-      };
-    },
-  );
-
-  r.patch(
-    '/v1/users/:userId',
-    {
-      schema: {
-        tags,
-        security,
-        summary: "Update a user's display name",
-        params: UserParams,
-        body: UpdateUserBody,
-        response: { 200: UpdatedUser, ...errors },
-      },
-    },
-    async (request) => {
-      const appId = await serverAppId(runtime, request);
-      const { displayName, username } = request.body;
-      await updateActionsUser(
-        runtime,
-        { appId, externalId: request.params.userId, displayName: displayName ?? username ?? null },
-        requestContext(request),
-      );
-      return request.body;
-    },
-  );
-
-  r.delete(
-    '/v1/users/:userId',
-    {
-      schema: {
-        tags,
-        security,
-        summary: 'Delete a user with their passkeys and actions',
-        params: UserParams,
-        response: { 200: Success, ...errors },
-      },
-    },
-    async (request) => {
-      const appId = await serverAppId(runtime, request);
-      await deleteActionsUser(
-        runtime,
-        { appId, externalId: request.params.userId },
-        requestContext(request),
-      );
-      return { success: true };
-    },
-  );
-
-  r.get(
-    '/v1/users/:userId/authenticators',
-    {
-      schema: {
-        tags,
-        security,
-        summary: "A user's passkeys",
-        params: UserParams,
-        response: { 200: Authenticators, ...errors },
-      },
-    },
-    async (request) => {
-      const appId = await serverAppId(runtime, request);
-      const found = await findActionsUser(runtime, { appId, externalId: request.params.userId });
-      return found ? found.credentials.map((c) => authenticatorJson(found.user, c)) : [];
-    },
-  );
-
-  r.delete(
-    '/v1/users/:userId/authenticators/:authenticatorId',
-    {
-      schema: {
-        tags,
-        security,
-        summary: "Remove one of a user's passkeys (audited)",
-        params: AuthenticatorParams,
-        response: { 200: Success, ...errors },
-      },
-    },
-    async (request) => {
-      const appId = await serverAppId(runtime, request);
-      await removeActionsAuthenticator(
-        runtime,
-        {
-          appId,
-          externalId: request.params.userId,
-          userAuthenticatorId: request.params.authenticatorId,
-        },
-        requestContext(request),
-      );
-      return { success: true };
     },
   );
 
