@@ -6,7 +6,6 @@ import {
   LatchkeyError,
   queryUserActions,
   type Runtime,
-  type TrackAttributes,
   trackAction,
   updateActionState,
   validateAction,
@@ -81,7 +80,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
           appId,
           externalId: request.params.userId,
           actionCode: request.params.action,
-          attributes: request.body as TrackAttributes,
+          attributes: request.body,
         },
         requestContext(request),
       );
