@@ -54,6 +54,11 @@ export async function createOperatorToken(
   return { id, token: formatKey('operatorToken', id, secret), record };
 }
 
+/** Every operator token, revoked ones included (never their secrets: only hashes are stored). */
+export async function listOperatorTokens(runtime: Runtime): Promise<OperatorTokenRecord[]> {
+  return runtime.store.operatorTokens.list();
+}
+
 /**
  * Revokes an operator token by id; sessions made from it end with it.
  *
