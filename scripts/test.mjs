@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const roots = ['packages', 'e2e', 'examples', 'bench'];
+const roots = ['packages', 'e2e', 'examples', 'bench', 'scripts'];
 const files = [];
 
 function walk(dir) {

@@ -1,7 +1,9 @@
 export * from './actions/index.ts';
 export * from './admin/index.ts';
+export * from './apps/api-key-format.ts';
 export { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './apps/api-keys.ts';
 export { type CreateAppOptions, createApp } from './apps/create-app.ts';
+export { anyAppHasOrigin, findApp, listApps } from './apps/find-apps.ts';
 export { getApp } from './apps/get-app.ts';
 export * from './apps/origins.ts';
 export * from './apps/policy.ts';
@@ -32,6 +34,7 @@ export {
   type Provider,
   providerOf,
 } from './providers/providers.ts';
+export type { RateLimitCounter } from './rate-limits/rate-limit-counter-port.ts';
 export {
   type FinishRegistrationOptions,
   finishRegistration,
@@ -42,6 +45,7 @@ export {
   startRegistration,
 } from './registration/start-registration.ts';
 export * from './runtime.ts';
+export { storeAnswers } from './store-health.ts';
 export {
   type CreateTransactionOptions,
   createTransaction,

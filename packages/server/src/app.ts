@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
-import { EXTERNAL_ID_MAX_LENGTH, type Runtime } from '@latchkey/core';
-import type { PoolStats, RateLimitCounter } from '@latchkey/store';
+import { EXTERNAL_ID_MAX_LENGTH, type RateLimitCounter, type Runtime } from '@latchkey/core';
+import type { PoolStats } from '@latchkey/store';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,

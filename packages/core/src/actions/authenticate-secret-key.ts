@@ -1,14 +1,9 @@
+import { parseKey } from '../apps/api-key-format.ts';
 import { authenticateApiKey } from '../apps/api-keys.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
 import type { AppRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
-
-/** `lk_<key id>.<secret>`: the key id, where the key has that form. */
-function keyIdOf(apiKey: string): string | null {
-  const match = /^lk_([^.]{1,100})\.[^.]+$/.exec(apiKey);
-  return match ? (match[1] as string) : null;
-}
 
 /**
  * The app whose API key (the Authsignal SDKs' "secret key") this is. The server API names no app
@@ -23,7 +18,7 @@ export async function authenticateSecretKey(
   options: { apiKey: string | undefined },
   context?: RequestContext,
 ): Promise<string> {
-  const keyId = options.apiKey ? keyIdOf(options.apiKey) : null;
+  const keyId = options.apiKey ? (parseKey('appKey', options.apiKey)?.id ?? null) : null;
   const record = keyId ? await runtime.store.apiKeys.findById(keyId) : null;
   // An unknown key still goes through the same check, which refuses it and records the refusal.
   await authenticateApiKey(

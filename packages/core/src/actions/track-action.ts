@@ -15,18 +15,22 @@ import { evaluateRules } from './evaluate-rules.ts';
 import { buildRuleContext } from './rule-context.ts';
 import { issueToken } from './step-up-tokens.ts';
 
-/** The attributes `track` reads; any others are kept with the action and otherwise ignored. */
+/**
+ * The attributes `track` reads; any others are kept with the action and otherwise ignored. Their
+ * shape (texts of at most 1024 characters, at most 50 custom values of a string, a finite number or
+ * a boolean) is the surface's schema to enforce; `null` means absent.
+ */
 export interface TrackAttributes {
-  idempotencyKey?: string;
-  redirectUrl?: string;
-  ipAddress?: string;
-  userAgent?: string;
-  deviceId?: string;
-  scope?: string;
-  email?: string;
-  phoneNumber?: string;
-  username?: string;
-  custom?: Record<string, string | number | boolean>;
+  idempotencyKey?: string | null;
+  redirectUrl?: string | null;
+  ipAddress?: string | null;
+  userAgent?: string | null;
+  deviceId?: string | null;
+  scope?: string | null;
+  email?: string | null;
+  phoneNumber?: string | null;
+  username?: string | null;
+  custom?: Record<string, string | number | boolean> | null;
   [other: string]: unknown;
 }
 
@@ -49,45 +53,9 @@ export interface TrackedAction {
   created: boolean;
 }
 
-const MAX_TEXT = 1024;
-
-function optionalText(value: unknown, field: string): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.length > MAX_TEXT) {
-    throw new LatchkeyError(
-      'invalid_request',
-      `${field} must be a string of at most ${MAX_TEXT} characters`,
-    );
-  }
-  return value;
-}
-
-function parseCustom(value: unknown): Record<string, string | number | boolean> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new LatchkeyError('invalid_request', 'custom must be an object');
-  }
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length > 50)
-    throw new LatchkeyError('invalid_request', 'at most 50 custom attributes');
-  for (const [key, item] of entries) {
-    const ok =
-      typeof item === 'string'
-        ? item.length <= MAX_TEXT
-        : typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item));
-    if (!ok || key.length > 100) {
-      throw new LatchkeyError(
-        'invalid_request',
-        `custom.${key.slice(0, 100)} must be a string, a finite number or a boolean`,
-      );
-    }
-  }
-  return value as Record<string, string | number | boolean>;
-}
-
-function parseScopes(value: unknown): TokenScope[] {
-  const scope = optionalText(value, 'scope');
-  if (scope === null) return [];
+/** The scopes a track asks its token to carry: only those latchkey knows. */
+function parseScopes(scope: string | null | undefined): TokenScope[] {
+  if (!scope) return [];
   const scopes = scope.split(/\s+/).filter((s) => s !== '');
   for (const s of scopes) {
     if (!(TOKEN_SCOPES as readonly string[]).includes(s)) {
@@ -117,20 +85,17 @@ export async function trackAction(
   const actionCode = assertActionCode(options.actionCode);
   const { externalId, attributes } = options;
   assertExternalId(externalId, 'userId');
-  const idempotencyKey =
-    optionalText(attributes.idempotencyKey, 'idempotencyKey') ??
-    toBase64Url(runtime.randomBytes(16));
+  const idempotencyKey = attributes.idempotencyKey ?? toBase64Url(runtime.randomBytes(16));
   if (idempotencyKey.length === 0 || idempotencyKey.length > 200) {
     throw new LatchkeyError('invalid_request', 'idempotencyKey must be 1 to 200 characters');
   }
-  const custom = parseCustom(attributes.custom);
+  const custom = attributes.custom ?? {};
   const scopes = parseScopes(attributes.scope);
-  const ipAddress = optionalText(attributes.ipAddress, 'ipAddress');
-  const userAgent = optionalText(attributes.userAgent, 'userAgent');
-  const deviceId = optionalText(attributes.deviceId, 'deviceId');
-  const username = optionalText(attributes.username, 'username');
-  const email = optionalText(attributes.email, 'email');
-  optionalText(attributes.redirectUrl, 'redirectUrl');
+  const ipAddress = attributes.ipAddress ?? null;
+  const userAgent = attributes.userAgent ?? null;
+  const deviceId = attributes.deviceId ?? null;
+  const username = attributes.username ?? null;
+  const email = attributes.email ?? null;
   const requestHash = sha256Hex(canonicalize(attributes) ?? '{}');
 
   const now = runtime.now();
@@ -175,7 +140,7 @@ export async function trackAction(
     isNewUser: user.id === candidateId,
     actionCode,
     attributes: { custom, ipAddress, userAgent, deviceId, username, email },
-    phoneNumber: optionalText(attributes.phoneNumber, 'phoneNumber'),
+    phoneNumber: attributes.phoneNumber ?? null,
   });
   const stored = await runtime.store.actionConfigs.find(app.id, actionCode);
   const decision = evaluateRules(

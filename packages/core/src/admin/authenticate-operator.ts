@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { KEY_PREFIXES, keyKindOf } from '../apps/api-key-format.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
@@ -6,8 +7,8 @@ import { type Runtime, sha256Hex } from '../runtime.ts';
 import { ENV_TOKEN_ID, type OperatorActor } from './operator-actor.ts';
 import { sameHash, verifyOperatorToken } from './operator-tokens.ts';
 
-/** Console sessions read `lks_<secret>`. */
-export const OPERATOR_SESSION_PREFIX = 'lks_';
+/** Console sessions read `lks_<secret>` (api-key-format.ts). */
+export const OPERATOR_SESSION_PREFIX = KEY_PREFIXES.operatorSession;
 
 /** How long a console session lives: idle time, and at most this long in all. */
 export const OPERATOR_SESSION_LIMITS = {
@@ -118,7 +119,7 @@ export async function authenticateOperator(
   }
   const token = await verifyOperatorToken(runtime, credential);
   if (!token) {
-    return refuse(runtime, context, credential.startsWith('lk_') ? 'app_key' : 'unknown');
+    return refuse(runtime, context, keyKindOf(credential) === 'appKey' ? 'app_key' : 'unknown');
   }
   return { tokenId: token.id, name: token.name, via: 'token', sessionExpiresAt: null };
 }

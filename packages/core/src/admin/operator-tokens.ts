@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { formatKey, KEY_PREFIXES, parseKey } from '../apps/api-key-format.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
@@ -6,19 +7,11 @@ import type { OperatorTokenRecord } from '../ports.ts';
 import { newId, newSecret, type Runtime, sha256Hex } from '../runtime.ts';
 
 /**
- * Operator tokens read `lko_<token id>.<secret>`: a prefix apart from app keys (`lk_`), so a key
- * pasted into the wrong place is recognised and refused. As with app keys, a 256-bit random secret
- * needs no slow hash; only its SHA-256 is stored and compared in constant time.
+ * Operator tokens read `lko_<token id>.<secret>` (api-key-format.ts): a prefix apart from app keys
+ * (`lk_`), so a key pasted into the wrong place is recognised and refused. As with app keys, a
+ * 256-bit random secret needs no slow hash; only its SHA-256 is stored and compared in constant time.
  */
-export const OPERATOR_TOKEN_PREFIX = 'lko_';
-
-function parseToken(token: string): { id: string; secret: string } | null {
-  if (!token.startsWith(OPERATOR_TOKEN_PREFIX) || token.length > 200) return null;
-  const rest = token.slice(OPERATOR_TOKEN_PREFIX.length);
-  const dot = rest.indexOf('.');
-  if (dot <= 0 || dot === rest.length - 1) return null;
-  return { id: rest.slice(0, dot), secret: rest.slice(dot + 1) };
-}
+export const OPERATOR_TOKEN_PREFIX = KEY_PREFIXES.operatorToken;
 
 /** Constant-time equality of two hex SHA-256 digests. */
 export function sameHash(a: string, b: string): boolean {
@@ -58,7 +51,12 @@ export async function createOperatorToken(
     appId: null,
     data: { tokenId: id, name },
   });
-  return { id, token: `${OPERATOR_TOKEN_PREFIX}${id}.${secret}`, record };
+  return { id, token: formatKey('operatorToken', id, secret), record };
+}
+
+/** Every operator token, revoked ones included (never their secrets: only hashes are stored). */
+export async function listOperatorTokens(runtime: Runtime): Promise<OperatorTokenRecord[]> {
+  return runtime.store.operatorTokens.list();
 }
 
 /**
@@ -90,7 +88,7 @@ export async function verifyOperatorToken(
   runtime: Runtime,
   token: string,
 ): Promise<OperatorTokenRecord | null> {
-  const parsed = parseToken(token);
+  const parsed = parseKey('operatorToken', token);
   const record = parsed ? await runtime.store.operatorTokens.findById(parsed.id) : null;
   // Compare even when no row was found, so that a miss costs what a hit costs.
   const matches = sameHash(

@@ -4,26 +4,12 @@ import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
 import type { ApiKeyRecord } from '../ports.ts';
 import { newId, newSecret, type Runtime, sha256Hex } from '../runtime.ts';
+import { formatKey, parseKey } from './api-key-format.ts';
 import { getApp } from './get-app.ts';
 
-/**
- * API keys read `lk_<key id>.<secret>`. The key id finds the row; the secret's SHA-256 is compared
- * in constant time. A 256-bit random secret needs no slow hash: it cannot be guessed, only stolen,
- * and a stolen database holds only its hash.
- */
-const PREFIX = 'lk_';
-
-function formatKey(id: string, secret: string): string {
-  return `${PREFIX}${id}.${secret}`;
-}
-
-function parseKey(apiKey: string): { id: string; secret: string } | null {
-  if (!apiKey.startsWith(PREFIX) || apiKey.length > 200) return null;
-  const rest = apiKey.slice(PREFIX.length);
-  const dot = rest.indexOf('.');
-  if (dot <= 0 || dot === rest.length - 1) return null;
-  return { id: rest.slice(0, dot), secret: rest.slice(dot + 1) };
-}
+// API keys read `lk_<key id>.<secret>` (api-key-format.ts). The key id finds the row; the secret's
+// SHA-256 is compared in constant time. A 256-bit random secret needs no slow hash: it cannot be
+// guessed, only stolen, and a stolen database holds only its hash.
 
 /**
  * Creates an API key for an app. The returned `apiKey` is shown once: only its hash is stored.
@@ -53,7 +39,7 @@ export async function createApiKey(
     appId: options.appId,
     data: { keyId: id },
   });
-  return { id, apiKey: formatKey(id, secret), record };
+  return { id, apiKey: formatKey('appKey', id, secret), record };
 }
 
 /** Lists an app's keys (never their secrets). */
@@ -72,7 +58,7 @@ export async function revokeApiKey(
   context?: RequestContext,
 ): Promise<void> {
   await getApp(runtime, options.appId);
-  const keyId = parseKey(options.keyId)?.id ?? options.keyId;
+  const keyId = parseKey('appKey', options.keyId)?.id ?? options.keyId;
   const revoked = await runtime.store.apiKeys.revoke(options.appId, keyId, runtime.now());
   if (!revoked) {
     throw new LatchkeyError('invalid_request', 'no active key with that id in this app');
@@ -93,7 +79,7 @@ export async function authenticateApiKey(
   options: { appId: string; apiKey: string | undefined },
   context?: RequestContext,
 ): Promise<ApiKeyRecord> {
-  const parsed = options.apiKey ? parseKey(options.apiKey) : null;
+  const parsed = options.apiKey ? parseKey('appKey', options.apiKey) : null;
   const record = parsed ? await runtime.store.apiKeys.findById(parsed.id) : null;
   const presented = Buffer.from(sha256Hex(parsed?.secret ?? ''), 'hex');
   // Compare even when no row was found, so that a miss costs what a hit costs.

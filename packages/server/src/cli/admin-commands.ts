@@ -1,5 +1,6 @@
 import {
   createOperatorToken,
+  listOperatorTokens,
   type RequestContext,
   type Runtime,
   revokeOperatorToken,
@@ -56,7 +57,7 @@ export function addAdminCommands(
     .option('--json', 'print a JSON array')
     .action(async (options) => {
       await withRuntime(options.db, async (runtime) => {
-        const rows = (await runtime.store.operatorTokens.list()).map((t) => ({
+        const rows = (await listOperatorTokens(runtime)).map((t) => ({
           token_id: t.id,
           name: t.name,
           created_at: iso(t.createdAt),

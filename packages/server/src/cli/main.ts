@@ -6,6 +6,7 @@ import {
   getApp,
   isLatchkeyError,
   listApiKeys,
+  listApps,
   type Runtime,
   revokeApiKey,
   updateApp,
@@ -203,7 +204,7 @@ apps
   .option('--json', 'print a JSON array')
   .action(async (options) => {
     await withRuntime(options.db, async (runtime) => {
-      const list = await runtime.store.apps.list();
+      const list = await listApps(runtime);
       print(
         options.json,
         list.map(appJson),

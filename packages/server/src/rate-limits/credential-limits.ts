@@ -10,8 +10,7 @@
  * counter: a request with a good credential from a clean address costs no counter round trip, and
  * an instance that has not yet refused an address lets it have one refusal before it knows.
  */
-import { isLatchkeyError } from '@latchkey/core';
-import type { RateLimitCounter } from '@latchkey/store';
+import { isLatchkeyError, type RateLimitCounter } from '@latchkey/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   RATE_LIMIT_WINDOW_MS,

@@ -1,5 +1,5 @@
 /** Rate-limit counters in this process only: for a server built without a shared counter. */
-import type { RateLimitCounter } from '@latchkey/store';
+import type { RateLimitCounter } from '@latchkey/core';
 
 /**
  * Fixed windows in a Map. Right for one instance; several instances need a shared counter (the

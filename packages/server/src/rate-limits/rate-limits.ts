@@ -8,13 +8,13 @@
 import {
   DEFAULT_POLICY,
   type FailureReason,
+  findTokenAppId,
   getApp,
   isLatchkeyError,
+  type RateLimitCounter,
   type RateLimits,
   type Runtime,
-  sha256Hex,
 } from '@latchkey/core';
-import type { RateLimitCounter } from '@latchkey/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bearerToken, tenantId } from '../surfaces/actions/credentials-header.ts';
 import { registerCredentialLimits } from './credential-limits.ts';
@@ -61,8 +61,7 @@ export const NO_CEREMONY_REASONS = [
 async function actionsClientApp(request: FastifyRequest, runtime: Runtime): Promise<string | null> {
   const token = bearerToken(request);
   if (token !== null) {
-    const found = await runtime.store.stepUpTokens.findByHash(sha256Hex(token));
-    return found?.appId ?? null;
+    return findTokenAppId(runtime, token);
   }
   return tenantId(request);
 }

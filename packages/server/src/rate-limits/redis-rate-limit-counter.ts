@@ -1,5 +1,5 @@
 /** Rate-limit counters in Redis, for deployments that would rather not write them to the database. */
-import type { RateLimitCounter } from '@latchkey/store';
+import type { RateLimitCounter } from '@latchkey/core';
 import { Redis } from 'ioredis';
 
 /**

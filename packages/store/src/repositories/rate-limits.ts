@@ -1,24 +1,11 @@
 /** The `rate_limit_windows` table: fixed-window counters that every instance shares. */
+import type { RateLimitCounter } from '@latchkey/core';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.ts';
 import { type PreparedQuery, prepare } from './prepared.ts';
 
-/** Counts events per key in fixed windows. */
-export interface RateLimitCounter {
-  /**
-   * Adds one to each key's current window and returns the new counts, in the keys' order. Each
-   * count is atomic: concurrent hits on one key each see a distinct count. Keys must be distinct.
-   */
-  hit(keys: readonly string[], windowMs: number, now: number): Promise<number[]>;
-  /** The keys' counts in the current window, in order, without adding to them. */
-  peek(keys: readonly string[], windowMs: number, now: number): Promise<number[]>;
-  /**
-   * Takes one back from each key's window that holds `now` (the time of the hit it undoes), never
-   * below zero. A hit may reserve a slot before the work it limits, and give it back once the work
-   * turns out not to count (a finish that succeeds).
-   */
-  release(keys: readonly string[], windowMs: number, now: number): Promise<void>;
-}
+// The port is the core's; this is its SQL implementation. Exported here too, for older imports.
+export type { RateLimitCounter };
 
 /**
  * Counters in the database, so that limits hold across instances without another service.

@@ -116,5 +116,7 @@ export const ACTIONS_CLIENT_ERROR_SHAPE: SurfaceErrorShape = {
   name: 'actions_client',
   core: (code) => ({ status: CLIENT_ERRORS[code].status, code: CLIENT_ERRORS[code].error }),
   http: CLIENT_HTTP_ERRORS,
+  // isAvailableOnDevice asks about credential ids the browser holds, not about a device record.
+  messages: { device_not_found: 'no such passkey' },
   body: (code, message) => actionsErrorBody(code, message),
 };

@@ -1,45 +1,42 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   type AppRecord,
   authenticateTenant,
   createSignInChallenge,
+  findRegisteredPasskey,
   finishStepUpAuthentication,
   finishStepUpRegistration,
   LatchkeyError,
+  listTokenUserPasskeys,
   type Runtime,
   resolveToken,
   startStepUpAuthentication,
   startStepUpRegistration,
 } from '@latchkey/core';
-import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requestContext } from '../../http/request-context.ts';
 import {
   normalizeAuthenticationResponse,
   normalizeRegistrationResponse,
 } from '../flex/normalize-response.ts';
-import { AuthenticationResponse, RegistrationResponse } from '../flex/schemas.ts';
 import { bearerToken, tenantId } from './credentials-header.ts';
 import { authenticatorJson } from './presenters.ts';
+import {
+  AddPasskeyBody,
+  AuthenticationOptionsBody,
+  Availability,
+  AvailabilityQuery,
+  CeremonyOptions,
+  ChallengeBody,
+  ChallengeCreated,
+  PasskeyAdded,
+  PasskeyVerified,
+  RegistrationOptionsBody,
+  VerifyBody,
+} from './schemas/client.ts';
+import { Authenticators, ACTIONS_ERROR_RESPONSES as errors } from './schemas/common.ts';
 
 const tags = ['actions client'];
-const AnyObject = Type.Object({}, { additionalProperties: true });
-const AddPasskeyBody = Type.Object(
-  {
-    registrationCredential: RegistrationResponse,
-    challengeId: Type.String({ minLength: 1, maxLength: 100 }),
-    conditionalCreate: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
-  },
-  { additionalProperties: true },
-);
-const VerifyBody = Type.Object(
-  {
-    authenticationCredential: AuthenticationResponse,
-    challengeId: Type.String({ minLength: 1, maxLength: 100 }),
-    deviceId: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
-  },
-  { additionalProperties: true },
-);
-
 type Caller = { token: string } | { app: AppRecord };
 
 /** Bearer token when there is one, else the Basic tenant scheme; neither is an error. */
@@ -57,22 +54,20 @@ async function requireToken(runtime: Runtime, request: FastifyRequest): Promise<
   return found.token;
 }
 
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value.length <= 255 ? value : null;
-}
-
 /**
  * The client API of the actions contract: what `@authsignal/browser`'s passkey module calls from
  * the page. Every answer is JSON, errors included, because the SDK reads only the body.
  */
 export function registerClientRoutes(app: FastifyInstance, runtime: Runtime): void {
-  app.post<{ Body: Record<string, unknown> }>(
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  r.post(
     '/v1/client/user-authenticators/passkey/registration-options',
     {
       schema: {
         tags,
         summary: 'passkey.signUp step 1: creation options (Bearer token)',
-        body: AnyObject,
+        body: RegistrationOptionsBody,
+        response: { 200: CeremonyOptions, ...errors },
       },
     },
     async (request) => {
@@ -81,22 +76,23 @@ export function registerClientRoutes(app: FastifyInstance, runtime: Runtime): vo
         runtime,
         {
           token,
-          username: text(request.body.username),
-          displayName: text(request.body.displayName),
-          authenticatorAttachment: text(request.body.authenticatorAttachment),
+          username: request.body.username ?? null,
+          displayName: request.body.displayName ?? null,
+          authenticatorAttachment: request.body.authenticatorAttachment ?? null,
         },
         requestContext(request),
       );
     },
   );
 
-  app.post<{ Body: Static<typeof AddPasskeyBody> }>(
+  r.post(
     '/v1/client/user-authenticators/passkey',
     {
       schema: {
         tags,
         summary: 'passkey.signUp step 2: add the passkey (Bearer token)',
         body: AddPasskeyBody,
+        response: { 200: PasskeyAdded, ...errors },
       },
     },
     async (request) => {
@@ -124,13 +120,14 @@ export function registerClientRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
   );
 
-  app.post<{ Body: Record<string, unknown> }>(
+  r.post(
     '/v1/client/challenge',
     {
       schema: {
         tags,
         summary: 'passkey.signIn({action}) step 1: a challenge (Basic tenant)',
-        body: AnyObject,
+        body: ChallengeBody,
+        response: { 200: ChallengeCreated, ...errors },
       },
     },
     async (request) => {
@@ -143,31 +140,45 @@ export function registerClientRoutes(app: FastifyInstance, runtime: Runtime): vo
       }
       const { challengeId } = await createSignInChallenge(
         runtime,
-        { app: found.app, actionCode: text(request.body.action) },
+        { app: found.app, actionCode: request.body.action ?? null },
         requestContext(request),
       );
       return { challengeId };
     },
   );
 
-  app.post<{ Body: Record<string, unknown> }>(
+  r.post(
     '/v1/client/user-authenticators/passkey/authentication-options',
-    { schema: { tags, summary: 'passkey.signIn step 2: request options', body: AnyObject } },
+    {
+      schema: {
+        tags,
+        summary: 'passkey.signIn step 2: request options',
+        body: AuthenticationOptionsBody,
+        response: { 200: CeremonyOptions, ...errors },
+      },
+    },
     async (request) => {
       const found = await caller(runtime, request);
       return startStepUpAuthentication(
         runtime,
         'token' in found
           ? { token: found.token }
-          : { app: found.app, challengeId: text(request.body.challengeId) },
+          : { app: found.app, challengeId: request.body.challengeId ?? null },
         requestContext(request),
       );
     },
   );
 
-  app.post<{ Body: Static<typeof VerifyBody> }>(
+  r.post(
     '/v1/client/verify/passkey',
-    { schema: { tags, summary: 'passkey.signIn step 3: verify the assertion', body: VerifyBody } },
+    {
+      schema: {
+        tags,
+        summary: 'passkey.signIn step 3: verify the assertion',
+        body: VerifyBody,
+        response: { 200: PasskeyVerified, ...errors },
+      },
+    },
     async (request) => {
       const found = await caller(runtime, request);
       const verified = await finishStepUpAuthentication(
@@ -190,19 +201,18 @@ export function registerClientRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
   );
 
-  app.get<{ Querystring: { credentialIds?: string } }>(
+  r.get(
     '/v1/client/user-authenticators/passkey',
     {
       schema: {
         tags,
         summary:
           'passkey.isAvailableOnDevice: 200 when one of these credential ids is registered (with a token: to its user)',
-        querystring: Type.Object({
-          credentialIds: Type.Optional(Type.String({ maxLength: 20_000 })),
-        }),
+        querystring: AvailabilityQuery,
+        response: { 200: Availability, ...errors },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const found = await caller(runtime, request);
       // With the app id alone (anyone can send it), the answer is only what the browser already
       // holds: that a credential id it stored is still registered. Who owns it, and the device
@@ -211,32 +221,32 @@ export function registerClientRoutes(app: FastifyInstance, runtime: Runtime): vo
         'app' in found
           ? { appId: found.app.id, userId: null }
           : (await resolveToken(runtime, found, requestContext(request))).action;
-      const ids = (request.query.credentialIds ?? '').split(',').filter(Boolean).slice(0, 20);
-      for (const id of ids) {
-        const credential = await runtime.store.credentials.findByCredentialId(appId, id);
-        if (!credential) continue;
-        if (userId === null) return { credentialId: credential.credentialId };
-        if (credential.userId !== userId) continue;
-        const user = await runtime.store.users.findById(appId, credential.userId);
-        if (user) return authenticatorJson(user, credential);
-      }
-      return reply.code(404).send({
-        error: 'invalid_request',
-        errorCode: 'invalid_request',
-        errorDescription: 'no such passkey',
-      });
+      const credentialIds = (request.query.credentialIds ?? '').split(',').filter(Boolean);
+      const passkey = await findRegisteredPasskey(runtime, { appId, userId, credentialIds });
+      if (!passkey)
+        throw new LatchkeyError('device_not_found', 'no registered passkey among these');
+      return passkey.user === null
+        ? { credentialId: passkey.credential.credentialId }
+        : authenticatorJson(passkey.user, passkey.credential);
     },
   );
 
-  app.get(
+  r.get(
     '/v1/client/user-authenticators',
-    { schema: { tags, summary: "The token's user's passkeys (Bearer token)" } },
+    {
+      schema: {
+        tags,
+        summary: "The token's user's passkeys (Bearer token)",
+        response: { 200: Authenticators, ...errors },
+      },
+    },
     async (request) => {
       const token = await requireToken(runtime, request);
-      const { action } = await resolveToken(runtime, { token }, requestContext(request));
-      const user = await runtime.store.users.findById(action.appId, action.userId);
-      if (!user) throw new LatchkeyError('invalid_token', 'the token is invalid');
-      const credentials = await runtime.store.credentials.listByUser(action.appId, user.id);
+      const { user, credentials } = await listTokenUserPasskeys(
+        runtime,
+        { token },
+        requestContext(request),
+      );
       return credentials.map((c) => authenticatorJson(user, c));
     },
   );

@@ -1,4 +1,10 @@
-import { type AppRecord, type Runtime, sha256Hex } from '@latchkey/core';
+import {
+  type AppRecord,
+  anyAppHasOrigin,
+  findApp,
+  findTokenApp,
+  type Runtime,
+} from '@latchkey/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearerToken, tenantId } from './credentials-header.ts';
 
@@ -14,19 +20,13 @@ const ALLOWED_METHODS = 'GET, POST, OPTIONS';
  * browser SDK can report it.
  */
 export function registerClientCors(app: FastifyInstance, runtime: Runtime): void {
-  async function anyAppHas(origin: string): Promise<boolean> {
-    return (await runtime.store.apps.list()).some((a) => a.origins.includes(origin));
-  }
+  const anyAppHas = (origin: string): Promise<boolean> => anyAppHasOrigin(runtime, origin);
 
   async function requestApp(request: FastifyRequest): Promise<AppRecord | null> {
     const token = bearerToken(request);
-    if (token !== null) {
-      const record =
-        token.length <= 200 ? await runtime.store.stepUpTokens.findByHash(sha256Hex(token)) : null;
-      return record ? runtime.store.apps.findById(record.appId) : null;
-    }
+    if (token !== null) return findTokenApp(runtime, token);
     const tenant = tenantId(request);
-    return tenant && tenant.length <= 64 ? runtime.store.apps.findById(tenant) : null;
+    return tenant ? findApp(runtime, tenant) : null;
   }
 
   function allow(reply: FastifyReply, origin: string | null): void {

@@ -6,6 +6,7 @@ import { registerClientRoutes } from './client-routes.ts';
 import { registerConfigRoutes } from './config-routes.ts';
 import { registerClientCors } from './cors.ts';
 import { registerServerRoutes } from './server-routes.ts';
+import { registerUserRoutes } from './user-routes.ts';
 
 /** Options for the actions surface. */
 export interface ActionsSurfaceOptions {
@@ -37,6 +38,7 @@ export async function actionsSurface(
   );
   registerClientCors(app, runtime);
   registerServerRoutes(app, runtime);
+  registerUserRoutes(app, runtime);
   registerConfigRoutes(app, runtime);
   registerClientRoutes(app, runtime);
 }

@@ -5,17 +5,29 @@ import type {
   CredentialRecord,
   UserRecord,
 } from '@latchkey/core';
+import type { Static } from '@sinclair/typebox';
+import type { Authenticator, VerificationMethodsOnly } from './schemas/common.ts';
+import type { ActionConfigJson, ActionDetail, ActionSummary } from './schemas/server.ts';
+
+/** The verification-method fields of a track or getUser answer. */
+export type VerificationMethodsJson = Static<typeof VerificationMethodsOnly>;
+
+/** The one verification method latchkey offers. */
+const PASSKEY = 'PASSKEY' as const;
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
 /** A passkey as the SDKs' `UserAuthenticator` (`getAuthenticators`, `signUp`). */
-export function authenticatorJson(user: UserRecord, c: CredentialRecord): Record<string, unknown> {
+export function authenticatorJson(
+  user: UserRecord,
+  c: CredentialRecord,
+): Static<typeof Authenticator> {
   return {
     userId: user.externalId,
     userAuthenticatorId: c.id,
-    verificationMethod: 'PASSKEY',
+    verificationMethod: PASSKEY,
     createdAt: iso(c.createdAt),
     verifiedAt: iso(c.createdAt),
     ...(c.lastUsedAt === null ? {} : { lastVerifiedAt: iso(c.lastUsedAt) }),
@@ -32,12 +44,12 @@ export function authenticatorJson(user: UserRecord, c: CredentialRecord): Record
 }
 
 /** Verification methods of a user with `count` passkeys. */
-export function methodsJson(count: number): Record<string, unknown> {
+export function methodsJson(count: number): VerificationMethodsJson {
   return {
     isEnrolled: count > 0,
-    enrolledVerificationMethods: count > 0 ? ['PASSKEY'] : [],
-    allowedVerificationMethods: ['PASSKEY'],
-    ...(count > 0 ? { defaultVerificationMethod: 'PASSKEY' } : {}),
+    enrolledVerificationMethods: count > 0 ? [PASSKEY] : [],
+    allowedVerificationMethods: [PASSKEY],
+    ...(count > 0 ? { defaultVerificationMethod: PASSKEY } : {}),
   };
 }
 
@@ -45,12 +57,12 @@ export function methodsJson(count: number): Record<string, unknown> {
 export function actionJson(
   action: ActionRecord,
   changes: ActionStateChangeRecord[],
-): Record<string, unknown> {
+): Static<typeof ActionDetail> {
   return {
     state: action.state,
     stateUpdatedAt: iso(action.stateUpdatedAt),
     createdAt: iso(action.createdAt),
-    ...(action.verifiedByCredentialId === null ? {} : { verificationMethod: 'PASSKEY' }),
+    ...(action.verifiedByCredentialId === null ? {} : { verificationMethod: PASSKEY }),
     rules: action.rules.map((r) => ({
       ruleId: r.ruleId,
       name: r.name,
@@ -76,7 +88,7 @@ export function actionJson(
 }
 
 /** An action as one item of `queryUserActions`. */
-export function actionSummaryJson(action: ActionRecord): Record<string, unknown> {
+export function actionSummaryJson(action: ActionRecord): Static<typeof ActionSummary> {
   return {
     actionCode: action.actionCode,
     idempotencyKey: action.idempotencyKey,
@@ -88,14 +100,14 @@ export function actionSummaryJson(action: ActionRecord): Record<string, unknown>
     ...(action.verifiedByCredentialId === null
       ? {}
       : {
-          verificationMethod: 'PASSKEY',
+          verificationMethod: PASSKEY,
           verifiedByAuthenticatorId: action.verifiedByCredentialId,
         }),
   };
 }
 
 /** An action code's rules, as the rules routes and the CLI show them. */
-export function actionConfigJson(config: ActionConfigRecord): Record<string, unknown> {
+export function actionConfigJson(config: ActionConfigRecord): Static<typeof ActionConfigJson> {
   return {
     actionCode: config.actionCode,
     defaultOutcome: config.defaultOutcome,

@@ -1,49 +1,37 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   authenticateSecretKey,
-  deleteActionsUser,
-  findActionsUser,
   getAction,
   getApp,
-  isActionState,
   LatchkeyError,
   queryUserActions,
   type Runtime,
-  removeActionsAuthenticator,
-  type TrackAttributes,
   trackAction,
   updateActionState,
-  updateActionsUser,
   validateAction,
 } from '@latchkey/core';
-import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { externalIdSchema } from '../../http/external-id-schema.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { basicUser } from './credentials-header.ts';
-import { actionJson, actionSummaryJson, authenticatorJson, methodsJson } from './presenters.ts';
+import { actionJson, actionSummaryJson, methodsJson } from './presenters.ts';
+import { ACTIONS_ERROR_RESPONSES as errors } from './schemas/common.ts';
+import {
+  ActionDetail,
+  ActionParams,
+  ActionStateOnly,
+  ActionSummaries,
+  ActionsQuery,
+  KeyParams,
+  TrackBody,
+  Tracked,
+  UpdateActionBody,
+  UserParams,
+  ValidateBody,
+  Validated,
+} from './schemas/server.ts';
 
 const tags = ['actions server'];
 const security = [{ secretKey: [] }];
-const AnyObject = Type.Object({}, { additionalProperties: true });
-const UserParams = Type.Object({ userId: externalIdSchema() });
-const ActionParams = Type.Object({
-  userId: externalIdSchema(),
-  action: Type.String({ minLength: 1, maxLength: 64 }),
-});
-const KeyParams = Type.Object({
-  userId: externalIdSchema(),
-  action: Type.String({ minLength: 1, maxLength: 64 }),
-  idempotencyKey: Type.String({ minLength: 1, maxLength: 200 }),
-});
-const ValidateBody = Type.Object(
-  {
-    token: Type.String({ minLength: 1, maxLength: 512 }),
-    action: Type.Optional(Type.String({ maxLength: 64 })),
-    userId: Type.Optional(externalIdSchema({ minLength: 0 })),
-  },
-  { additionalProperties: true },
-);
-
 /** The app whose secret key authorizes this server API request (`Basic base64(secret:)`). */
 export async function serverAppId(runtime: Runtime, request: FastifyRequest): Promise<string> {
   return authenticateSecretKey(
@@ -57,20 +45,21 @@ export async function serverAppId(runtime: Runtime, request: FastifyRequest): Pr
 function challengeUrl(
   origins: string[],
   rpId: string,
-  redirectUrl: unknown,
+  redirectUrl: string | null | undefined,
   token: string,
 ): string {
   const web = origins.find((o) => o.startsWith('http'));
-  const base =
-    typeof redirectUrl === 'string' && redirectUrl ? redirectUrl : `${web ?? `https://${rpId}`}/`;
+  const base = redirectUrl ? redirectUrl : `${web ?? `https://${rpId}`}/`;
   return `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
 }
 
 /**
  * The server API of the actions contract: what `@authsignal/node` calls with the app's secret key.
+ * Tracking, validating and reading actions; the user routes are in user-routes.ts.
  */
 export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): void {
-  app.post<{ Params: Static<typeof ActionParams>; Body: TrackAttributes }>(
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  r.post(
     '/v1/users/:userId/actions/:action',
     {
       schema: {
@@ -79,7 +68,8 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         summary:
           'Track an action: the rules decide ALLOW, CHALLENGE_REQUIRED, REVIEW_REQUIRED or BLOCK',
         params: ActionParams,
-        body: AnyObject,
+        body: TrackBody,
+        response: { 200: Tracked, ...errors },
       },
     },
     async (request) => {
@@ -107,7 +97,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
   );
 
-  app.post<{ Body: Static<typeof ValidateBody> }>(
+  r.post(
     '/v1/validate',
     {
       schema: {
@@ -115,6 +105,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         security,
         summary: 'Validate a token before performing its action: valid once, for its own action',
         body: ValidateBody,
+        response: { 200: Validated, ...errors },
       },
     },
     async (request) => {
@@ -143,7 +134,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         ...(action.verifiedByCredentialId === null
           ? {}
           : {
-              verificationMethod: 'PASSKEY',
+              verificationMethod: 'PASSKEY' as const,
               verifiedByAuthenticatorId: action.verifiedByCredentialId,
             }),
         custom: action.custom,
@@ -156,121 +147,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
   );
 
-  app.get<{ Params: Static<typeof UserParams> }>(
-    '/v1/users/:userId',
-    {
-      schema: {
-        tags,
-        security,
-        summary: 'A user and whether they have a passkey',
-        params: UserParams,
-      },
-    },
-    async (request) => {
-      const appId = await serverAppId(runtime, request);
-      const found = await findActionsUser(runtime, { appId, externalId: request.params.userId });
-      // The SDKs expect 200 with isEnrolled false for a user latchkey has not seen.
-      if (!found) return { emailVerified: false, phoneNumberVerified: false, ...methodsJson(0) };
-      return {
-        emailVerified: false,
-        phoneNumberVerified: false,
-        username: found.user.displayName,
-        displayName: found.user.displayName,
-        ...methodsJson(found.credentials.length),
-      };
-    },
-  );
-
-  app.patch<{ Params: Static<typeof UserParams>; Body: Record<string, unknown> }>(
-    '/v1/users/:userId',
-    {
-      schema: {
-        tags,
-        security,
-        summary: "Update a user's display name",
-        params: UserParams,
-        body: AnyObject,
-      },
-    },
-    async (request) => {
-      const appId = await serverAppId(runtime, request);
-      const { displayName, username } = request.body;
-      const name = typeof displayName === 'string' ? displayName : username;
-      if (name !== undefined && typeof name !== 'string') {
-        throw new LatchkeyError('invalid_request', 'displayName must be a string');
-      }
-      await updateActionsUser(
-        runtime,
-        { appId, externalId: request.params.userId, displayName: name ?? null },
-        requestContext(request),
-      );
-      return request.body;
-    },
-  );
-
-  app.delete<{ Params: Static<typeof UserParams> }>(
-    '/v1/users/:userId',
-    {
-      schema: {
-        tags,
-        security,
-        summary: 'Delete a user with their passkeys and actions',
-        params: UserParams,
-      },
-    },
-    async (request) => {
-      const appId = await serverAppId(runtime, request);
-      await deleteActionsUser(
-        runtime,
-        { appId, externalId: request.params.userId },
-        requestContext(request),
-      );
-      return { success: true };
-    },
-  );
-
-  app.get<{ Params: Static<typeof UserParams> }>(
-    '/v1/users/:userId/authenticators',
-    { schema: { tags, security, summary: "A user's passkeys", params: UserParams } },
-    async (request) => {
-      const appId = await serverAppId(runtime, request);
-      const found = await findActionsUser(runtime, { appId, externalId: request.params.userId });
-      return found ? found.credentials.map((c) => authenticatorJson(found.user, c)) : [];
-    },
-  );
-
-  app.delete<{ Params: Static<typeof UserParams> & { authenticatorId: string } }>(
-    '/v1/users/:userId/authenticators/:authenticatorId',
-    {
-      schema: {
-        tags,
-        security,
-        summary: "Remove one of a user's passkeys (audited)",
-        params: Type.Object({
-          userId: externalIdSchema(),
-          authenticatorId: Type.String({ minLength: 1, maxLength: 100 }),
-        }),
-      },
-    },
-    async (request) => {
-      const appId = await serverAppId(runtime, request);
-      await removeActionsAuthenticator(
-        runtime,
-        {
-          appId,
-          externalId: request.params.userId,
-          userAuthenticatorId: request.params.authenticatorId,
-        },
-        requestContext(request),
-      );
-      return { success: true };
-    },
-  );
-
-  app.get<{
-    Params: Static<typeof UserParams>;
-    Querystring: { fromDate?: string; codes?: string; state?: string };
-  }>(
+  r.get(
     '/v1/users/:userId/actions',
     {
       schema: {
@@ -278,11 +155,8 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         security,
         summary: "A user's actions, newest first",
         params: UserParams,
-        querystring: Type.Object({
-          fromDate: Type.Optional(Type.String({ maxLength: 40 })),
-          codes: Type.Optional(Type.String({ maxLength: 2000 })),
-          state: Type.Optional(Type.String({ maxLength: 40 })),
-        }),
+        querystring: ActionsQuery,
+        response: { 200: ActionSummaries, ...errors },
       },
     },
     async (request) => {
@@ -291,9 +165,6 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
       const since = fromDate ? Date.parse(fromDate) : undefined;
       if (since !== undefined && Number.isNaN(since)) {
         throw new LatchkeyError('invalid_request', 'fromDate must be an ISO 8601 date');
-      }
-      if (state !== undefined && !isActionState(state)) {
-        throw new LatchkeyError('invalid_request', `unknown state ${state}`);
       }
       const actions = await queryUserActions(runtime, {
         appId,
@@ -306,7 +177,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
   );
 
-  app.get<{ Params: Static<typeof KeyParams> }>(
+  r.get(
     '/v1/users/:userId/actions/:action/:idempotencyKey',
     {
       schema: {
@@ -314,6 +185,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         security,
         summary: 'One action: its state, the rules that fired, and every change of its state',
         params: KeyParams,
+        response: { 200: ActionDetail, ...errors },
       },
     },
     async (request) => {
@@ -328,7 +200,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
   );
 
-  app.patch<{ Params: Static<typeof KeyParams>; Body: { state?: unknown } }>(
+  r.patch(
     '/v1/users/:userId/actions/:action/:idempotencyKey',
     {
       schema: {
@@ -336,14 +208,13 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         security,
         summary: "Move an action's state forward (such as a review's result)",
         params: KeyParams,
-        body: AnyObject,
+        body: UpdateActionBody,
+        response: { 200: ActionStateOnly, ...errors },
       },
     },
     async (request) => {
       const appId = await serverAppId(runtime, request);
       const { state } = request.body;
-      if (!isActionState(state))
-        throw new LatchkeyError('invalid_request', 'state is not a known state');
       const action = await updateActionState(
         runtime,
         {

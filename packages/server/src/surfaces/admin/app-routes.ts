@@ -6,6 +6,7 @@ import {
   createApp,
   getApp,
   listApiKeys,
+  listApps,
   type Runtime,
   revokeApiKey,
   updateApp,
@@ -39,7 +40,7 @@ export function registerAppRoutes(app: FastifyInstance, runtime: Runtime): void 
   r.get(
     '/apps',
     { schema: { tags, security, summary: 'List apps', response: { 200: Apps, ...errors } } },
-    async () => ({ apps: (await runtime.store.apps.list()).map(presentApp) }),
+    async () => ({ apps: (await listApps(runtime)).map(presentApp) }),
   );
 
   r.post(

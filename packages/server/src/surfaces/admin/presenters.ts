@@ -10,11 +10,23 @@ import {
   providerOf,
   type UserRecord,
 } from '@latchkey/core';
+import type { Static } from '@sinclair/typebox';
+import type {
+  Action,
+  ActionConfig,
+  ApiKey,
+  App,
+  AuditEvent,
+  Operator,
+  Passkey,
+  User,
+} from './schemas.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
-export function presentOperator(actor: OperatorActor) {
+/** The operator behind a request, as `GET /session` shows it. */
+export function presentOperator(actor: OperatorActor): Static<typeof Operator> {
   return {
     token_id: actor.tokenId,
     name: actor.name,
@@ -23,7 +35,8 @@ export function presentOperator(actor: OperatorActor) {
   };
 }
 
-export function presentApp(app: AppRecord) {
+/** An app with its policy. */
+export function presentApp(app: AppRecord): Static<typeof App> {
   return {
     app_id: app.id,
     name: app.name,
@@ -35,7 +48,8 @@ export function presentApp(app: AppRecord) {
   };
 }
 
-export function presentKey(key: ApiKeyRecord) {
+/** An API key: its id and dates, never its secret or hash. */
+export function presentKey(key: ApiKeyRecord): Static<typeof ApiKey> {
   return {
     key_id: key.id,
     status: key.revokedAt === null ? ('active' as const) : ('revoked' as const),
@@ -45,7 +59,8 @@ export function presentKey(key: ApiKeyRecord) {
   };
 }
 
-export function presentUser(user: UserRecord) {
+/** A user of an app. */
+export function presentUser(user: UserRecord): Static<typeof User> {
   return {
     user_id: user.id,
     external_id: user.externalId,
@@ -57,7 +72,8 @@ export function presentUser(user: UserRecord) {
   };
 }
 
-export function presentPasskey(device: CredentialRecord) {
+/** A passkey, with its provider where the AAGUID names one. */
+export function presentPasskey(device: CredentialRecord): Static<typeof Passkey> {
   const provider = providerOf(device.aaguid);
   return {
     device_id: device.id,
@@ -78,7 +94,8 @@ export function presentPasskey(device: CredentialRecord) {
   };
 }
 
-export function presentActionConfig(config: ActionConfigRecord) {
+/** An action code's rules. */
+export function presentActionConfig(config: ActionConfigRecord): Static<typeof ActionConfig> {
   return {
     action_code: config.actionCode,
     default_outcome: config.defaultOutcome,
@@ -89,7 +106,8 @@ export function presentActionConfig(config: ActionConfigRecord) {
   };
 }
 
-export function presentAction(action: ActionRecord) {
+/** A tracked action. */
+export function presentAction(action: ActionRecord): Static<typeof Action> {
   return {
     action_id: action.id,
     user_id: action.userId,
@@ -105,7 +123,8 @@ export function presentAction(action: ActionRecord) {
   };
 }
 
-export function presentEvent(event: AuditEventRecord) {
+/** An audit event; its actor, where one acted, lifted out of its data. */
+export function presentEvent(event: AuditEventRecord): Static<typeof AuditEvent> {
   const actor = event.data?.actor;
   return {
     id: event.id,

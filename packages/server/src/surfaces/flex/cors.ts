@@ -1,4 +1,4 @@
-import type { Runtime } from '@latchkey/core';
+import { findApp, type Runtime } from '@latchkey/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Headers the browser SDKs send: passage-flex-js adds `Passage-Flex-Version` to every call. */
@@ -14,7 +14,7 @@ export function registerFlexCors(app: FastifyInstance, runtime: Runtime): void {
     const origin = request.headers.origin;
     const appId = (request.params as { app_id?: string } | undefined)?.app_id;
     if (typeof origin !== 'string' || !appId || appId.length > 64) return null;
-    const record = await runtime.store.apps.findById(appId);
+    const record = await findApp(runtime, appId);
     return record?.origins.includes(origin) ? origin : null;
   }
 

@@ -1,4 +1,4 @@
-import type { Runtime } from '@latchkey/core';
+import { type Runtime, storeAnswers } from '@latchkey/core';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 
@@ -24,7 +24,7 @@ export async function systemSurface(
       },
     },
     async (_request, reply) => {
-      const ok = await options.runtime.store.ping();
+      const ok = await storeAnswers(options.runtime);
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'database unavailable' });
     },
   );
