@@ -10,6 +10,9 @@ import type { ActionRule } from './actions/action-config.ts';
 import type { ActionState, RuleOutcome } from './actions/action-states.ts';
 import type { AppPolicy } from './apps/policy.ts';
 import type { AuditEventType } from './audit/audit-events.ts';
+import type { CeremoniesPort, CeremonyKind } from './ceremonies/ceremony-port.ts';
+
+export * from './ceremonies/ceremony-port.ts';
 
 export interface AppRecord {
   id: string;
@@ -77,25 +80,6 @@ export interface CredentialRecord {
   updatedAt: number;
   lastUsedAt: number | null;
   usageCount: number;
-}
-
-export const CEREMONY_KINDS = ['register', 'authenticate'] as const;
-export type CeremonyKind = (typeof CEREMONY_KINDS)[number];
-
-export interface CeremonyRecord {
-  id: string;
-  appId: string;
-  kind: CeremonyKind;
-  /** base64url challenge exactly as sent in the options. */
-  challenge: string;
-  /** The user the ceremony is bound to; null for a discoverable sign-in. */
-  userId: string | null;
-  transactionId: string | null;
-  /** Whether user verification is required for this ceremony's response. */
-  userVerificationRequired: boolean;
-  expiresAt: number;
-  consumedAt: number | null;
-  createdAt: number;
 }
 
 export interface TransactionRecord {
@@ -198,16 +182,6 @@ export interface CredentialsPort {
   ): Promise<boolean>;
   /** Deletes a user's credential. Returns whether a row of that app and user was deleted. */
   delete(appId: string, userId: string, id: string): Promise<boolean>;
-}
-
-export interface CeremoniesPort {
-  insert(ceremony: CeremonyRecord): Promise<void>;
-  /**
-   * Burns the ceremony: marks it consumed if it belongs to the app and was not consumed before.
-   * Returns the ceremony as it was stored (expired or not: the caller decides), or null if it was
-   * unknown, of another app, or already consumed.
-   */
-  consume(appId: string, id: string, at: number): Promise<CeremonyRecord | null>;
 }
 
 export interface TransactionsPort {
@@ -313,21 +287,6 @@ export interface StepUpTokenRecord {
   createdAt: number;
 }
 
-/** A WebAuthn challenge of the actions surface, bound to an action (or to a sign-in to come). */
-export interface StepUpCeremonyRecord {
-  id: string;
-  appId: string;
-  kind: CeremonyKind;
-  /** The action it is bound to; null for a passkey sign-in, whose action is made on success. */
-  actionId: string | null;
-  actionCode: string;
-  userId: string | null;
-  challenge: string;
-  expiresAt: number;
-  consumedAt: number | null;
-  createdAt: number;
-}
-
 export interface ActionConfigsPort {
   /** Inserts or replaces the configuration of an action code, one version up. Returns it as stored. */
   put(config: Omit<ActionConfigRecord, 'version' | 'createdAt'>): Promise<ActionConfigRecord>;
@@ -380,14 +339,6 @@ export interface ActionsPort {
 export interface StepUpTokensPort {
   insert(token: StepUpTokenRecord): Promise<void>;
   findByHash(hash: string): Promise<StepUpTokenRecord | null>;
-}
-
-export interface StepUpCeremoniesPort {
-  insert(ceremony: StepUpCeremonyRecord): Promise<void>;
-  /** Reads a ceremony of the app without consuming it (null when unknown or consumed). */
-  findUnconsumed(appId: string, id: string): Promise<StepUpCeremonyRecord | null>;
-  /** Burns the ceremony, like `CeremoniesPort.consume`: the stored row, or null if not this caller's. */
-  consume(appId: string, id: string, at: number): Promise<StepUpCeremonyRecord | null>;
 }
 
 /** An operator's credential for the admin API, stored only as the hash of its secret. */
@@ -490,7 +441,6 @@ export interface Store {
   actionConfigs: ActionConfigsPort;
   actions: ActionsPort;
   stepUpTokens: StepUpTokensPort;
-  stepUpCeremonies: StepUpCeremoniesPort;
   operatorTokens: OperatorTokensPort;
   operatorSessions: OperatorSessionsPort;
   adminQueries: AdminQueriesPort;
