@@ -57,3 +57,19 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/**
+ * Migrates up or down to the named migration (inclusive), for tests that build a database as an
+ * earlier release left it. Throws like {@link migrateToLatest}.
+ */
+export async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
+  const schema = migrationSchemas.get(db);
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const { error } = await migrator.migrateTo(name);
+  if (error !== undefined)
+    throw new Error(`database migration to ${name} failed`, { cause: error });
+}
