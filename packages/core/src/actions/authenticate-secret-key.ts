@@ -1,7 +1,7 @@
 import { authenticateApiKey } from '../apps/api-keys.ts';
+import type { AppRecord } from '../apps/app-port.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { AppRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
 
 /** `lk_<key id>.<secret>`: the key id, where the key has that form. */

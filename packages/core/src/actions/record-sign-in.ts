@@ -1,7 +1,9 @@
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
-import type { ActionRecord, CredentialRecord, UserRecord } from '../ports.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { newId, type Runtime, toBase64Url } from '../runtime.ts';
+import type { UserRecord } from '../users/user-port.ts';
+import type { ActionRecord } from './action-port.ts';
 
 /**
  * The outcome of a passkey sign-in on the actions surface: it becomes an action of its user,

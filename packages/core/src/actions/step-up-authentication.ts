@@ -2,6 +2,7 @@ import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
+import type { AppRecord } from '../apps/app-port.ts';
 import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
@@ -10,10 +11,12 @@ import { burnCeremony } from '../ceremonies/burn-ceremony.ts';
 import { auditFailures, recordCeremonySucceeded } from '../ceremonies/ceremony-audit.ts';
 import type { CeremonyBinding } from '../ceremonies/ceremony-port.ts';
 import { issueCeremony } from '../ceremonies/issue-ceremony.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { ActionRecord, AppRecord, CredentialRecord, UserRecord } from '../ports.ts';
 import { type Runtime, toBase64Url } from '../runtime.ts';
+import type { UserRecord } from '../users/user-port.ts';
 import { assertActionCode } from './action-config.ts';
+import type { ActionRecord } from './action-port.ts';
 import { SIGN_IN_ACTION_CODE } from './action-states.ts';
 import { attributesHash, challengeCommitsTo, stepUpChallenge } from './attributes-binding.ts';
 import { changeActionState } from './change-action-state.ts';

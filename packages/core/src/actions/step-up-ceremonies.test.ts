@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { actionFixture } from '@latchkey/store/testing';
+import type { AuditEventRecord } from '../audit/audit-port.ts';
 import { finishAuthentication } from '../authentication/finish-authentication.ts';
-import type { AuditEventRecord } from '../ports.ts';
 import {
   type CeremonyHarness,
   openHarness,

@@ -2,8 +2,8 @@ import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import type { CeremonyBinding, CeremonyKind } from '../ceremonies/ceremony-port.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { ActionRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
+import type { ActionRecord } from './action-port.ts';
 import { CEREMONY_STATES } from './action-states.ts';
 import { changeActionState } from './change-action-state.ts';
 

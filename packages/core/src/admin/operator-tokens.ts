@@ -2,8 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { OperatorTokenRecord } from '../ports.ts';
 import { newId, newSecret, type Runtime, sha256Hex } from '../runtime.ts';
+import type { OperatorTokenRecord } from './operator-port.ts';
 
 /**
  * Operator tokens read `lko_<token id>.<secret>`: a prefix apart from app keys (`lk_`), so a key

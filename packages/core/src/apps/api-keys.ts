@@ -2,8 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { ApiKeyRecord } from '../ports.ts';
 import { newId, newSecret, type Runtime, sha256Hex } from '../runtime.ts';
+import type { ApiKeyRecord } from './app-port.ts';
 import { getApp } from './get-app.ts';
 
 /**

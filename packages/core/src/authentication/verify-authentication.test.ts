@@ -7,7 +7,6 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { SoftwareAuthenticator } from '@latchkey/authenticator';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { CeremonyRecord } from '../ceremonies/ceremony-port.ts';
-import type { UserRecord } from '../ports.ts';
 import {
   assertionFor,
   burn,
@@ -17,6 +16,7 @@ import {
   refused,
   registeredUser,
 } from '../testing/ceremony-harness.ts';
+import type { UserRecord } from '../users/user-port.ts';
 import { verifyAuthentication } from './verify-authentication.ts';
 
 describe('verifyAuthentication', () => {

@@ -1,14 +1,16 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import type { AppRecord } from '../apps/app-port.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import type { CeremonyFacts } from '../ceremonies/ceremony-audit.ts';
 import type { CeremonyRecord } from '../ceremonies/ceremony-port.ts';
 import { checkAuthenticatorData } from '../ceremonies/check-authenticator-data.ts';
 import { checkClientData } from '../ceremonies/check-client-data.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { type FailureReason, LatchkeyError } from '../errors.ts';
-import type { AppRecord, CredentialRecord, UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
+import type { UserRecord } from '../users/user-port.ts';
 import { isCounterRegression } from './counter.ts';
 import { verifyAssertion } from './verify-assertion.ts';
 

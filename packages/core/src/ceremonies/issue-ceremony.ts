@@ -1,6 +1,6 @@
+import type { AppRecord } from '../apps/app-port.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
-import type { AppRecord } from '../ports.ts';
 import { newId, type Runtime } from '../runtime.ts';
 import { bindingFacts } from './ceremony-audit.ts';
 import type { CeremonyBinding, CeremonyKind, CeremonyRecord } from './ceremony-port.ts';

@@ -3,8 +3,8 @@ import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { burnCeremony } from '../ceremonies/burn-ceremony.ts';
 import { auditFailures, recordCeremonySucceeded } from '../ceremonies/ceremony-audit.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { mintNonce } from '../nonces/nonces.ts';
-import type { CredentialRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
 import { verifyRegistration } from './verify-registration.ts';
 

@@ -1,6 +1,7 @@
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { cose, decodeCredentialPublicKey, isoBase64URL } from '@simplewebauthn/server/helpers';
+import type { AppRecord } from '../apps/app-port.ts';
 import { ALGORITHMS } from '../apps/policy.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
@@ -8,10 +9,11 @@ import type { CeremonyFacts } from '../ceremonies/ceremony-audit.ts';
 import type { CeremonyRecord } from '../ceremonies/ceremony-port.ts';
 import { checkAuthenticatorData } from '../ceremonies/check-authenticator-data.ts';
 import { checkClientData } from '../ceremonies/check-client-data.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { type FailureReason, LatchkeyError } from '../errors.ts';
-import type { AppRecord, CredentialRecord, UserRecord } from '../ports.ts';
 import { credentialTypeOf, defaultFriendlyName } from '../providers/providers.ts';
 import { newId, type Runtime, toBase64Url } from '../runtime.ts';
+import type { UserRecord } from '../users/user-port.ts';
 import {
   type AttestationObjectProblem,
   decodeWholeAttestationObject,

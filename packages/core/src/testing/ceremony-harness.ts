@@ -7,16 +7,18 @@ import { createHash } from 'node:crypto';
 import { SoftwareAuthenticator, type SoftwareAuthenticatorOptions } from '@latchkey/authenticator';
 import { openStore, type SqlStore } from '@latchkey/store';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { AppRecord } from '../apps/app-port.ts';
 import { createApp } from '../apps/create-app.ts';
 import type { AppPolicy } from '../apps/policy.ts';
 import { burnCeremony, type ExpectedBinding } from '../ceremonies/burn-ceremony.ts';
 import type { CeremonyBinding, CeremonyKind, CeremonyRecord } from '../ceremonies/ceremony-port.ts';
 import { issueCeremony } from '../ceremonies/issue-ceremony.ts';
-import type { AppRecord, CredentialRecord, UserRecord } from '../ports.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { finishRegistration } from '../registration/finish-registration.ts';
 import { startRegistration } from '../registration/start-registration.ts';
 import { createRuntime, type Runtime, toBase64Url } from '../runtime.ts';
 import { createTransaction } from '../transactions/create-transaction.ts';
+import type { UserRecord } from '../users/user-port.ts';
 
 /** The fixed start of every test's clock. */
 export const T0 = Date.UTC(2026, 0, 1);
