@@ -210,5 +210,19 @@ for (const name of databases) {
       assert.equal(verified.action.state, 'CHALLENGE_SUCCEEDED');
       assert.equal(verified.user.id, user.id);
     });
+
+    it('moves the action-bound rows back when migrated down, and up again', async () => {
+      await migrateTo(store.db, '0005_session_binding');
+      const db = store.db as unknown as Kysely<unknown>;
+      const { rows } = await sql<{ id: string; action_id: string | null }>`
+        SELECT id, action_id FROM step_up_ceremonies ORDER BY id`.execute(db);
+      assert.deepEqual(rows, [
+        { id: 'sign-in', action_id: null },
+        { id: 'step-up', action_id: action.id },
+      ]);
+      assert.deepEqual(await migrateToLatest(store.db), ['0006_one_ceremony_table']);
+      const signIn = await store.ceremonies.findUnconsumed(app.id, 'sign-in');
+      assert.equal(signIn?.binding.type, 'action');
+    });
   });
 }
