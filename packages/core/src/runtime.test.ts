@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store } from './ports.ts';
 import { createRuntime, newId, pooledRandomBytes } from './runtime.ts';
+import type { Store } from './store-port.ts';
 
 const store = {} as Store;
 

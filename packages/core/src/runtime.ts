@@ -3,8 +3,8 @@
  * so that tests can freeze time and seed ids.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { AuditFacts } from './audit/record-event.ts';
-import type { Store } from './ports.ts';
+import type { AuditFacts } from './audit/audit-events.ts';
+import type { Store } from './store-port.ts';
 
 /** Sees every audit event once it is recorded (metrics, for one). Must not throw or block. */
 export type EventObserver = (facts: Readonly<AuditFacts>) => void;

@@ -15,10 +15,7 @@ import {
   createOperatorSessionsRepository,
   createOperatorTokensRepository,
 } from './repositories/operator-tokens.ts';
-import {
-  createStepUpCeremoniesRepository,
-  createStepUpTokensRepository,
-} from './repositories/step-up.ts';
+import { createStepUpTokensRepository } from './repositories/step-up.ts';
 import { createTransactionsRepository } from './repositories/transactions.ts';
 import { createUsersRepository } from './repositories/users.ts';
 import type { Database } from './schema.ts';
@@ -53,7 +50,6 @@ export function createStore(
     actionConfigs: createActionConfigsRepository(db),
     actions: createActionsRepository(db),
     stepUpTokens: createStepUpTokensRepository(db),
-    stepUpCeremonies: createStepUpCeremoniesRepository(db),
     operatorTokens: createOperatorTokensRepository(db),
     operatorSessions: createOperatorSessionsRepository(db),
     adminQueries: createAdminQueriesRepository(db),

@@ -6,6 +6,7 @@
 import type {
   ActionState,
   AuditEventType,
+  CeremonyBindingType,
   CeremonyKind,
   CredentialType,
   RuleOutcome,
@@ -74,14 +75,22 @@ export interface CredentialsTable {
   usage_count: number;
 }
 
-/** `ceremonies`: issued WebAuthn challenges, burnt on first use. */
+/**
+ * `ceremonies`: issued WebAuthn challenges of every product, burnt on first use. `binding` says what
+ * a ceremony answers for; `transaction_id` is set for a transaction binding, the `action_*` columns
+ * for an action binding (`action_id` null for a passkey sign-in whose action is made on success).
+ */
 export interface CeremoniesTable {
   id: string;
   app_id: string;
   kind: CeremonyKind;
   challenge: string;
   user_id: string | null;
+  binding: CeremonyBindingType;
   transaction_id: string | null;
+  action_id: string | null;
+  action_code: string | null;
+  attributes_hash: string | null;
   /** 0/1. */
   user_verification_required: number;
   expires_at: number;
@@ -195,21 +204,6 @@ export interface StepUpTokensTable {
   created_at: number;
 }
 
-/** `step_up_ceremonies`: WebAuthn challenges of the actions surface, burnt on first use. */
-export interface StepUpCeremoniesTable {
-  id: string;
-  app_id: string;
-  kind: CeremonyKind;
-  action_id: string | null;
-  action_code: string;
-  user_id: string | null;
-  challenge: string;
-  expires_at: number;
-  consumed_at: number | null;
-  created_at: number;
-}
-
-/** Every table of the latchkey database, for `Kysely<Database>`. */
 /** One fixed window of one rate-limit key. */
 export interface RateLimitWindowsTable {
   key: string;
@@ -238,6 +232,7 @@ export interface OperatorSessionsTable {
   token_binding: string | null;
 }
 
+/** Every table of the latchkey database, for `Kysely<Database>`. */
 export interface Database {
   apps: AppsTable;
   api_keys: ApiKeysTable;
@@ -251,7 +246,6 @@ export interface Database {
   actions: ActionsTable;
   action_state_changes: ActionStateChangesTable;
   step_up_tokens: StepUpTokensTable;
-  step_up_ceremonies: StepUpCeremoniesTable;
   rate_limit_windows: RateLimitWindowsTable;
   operator_tokens: OperatorTokensTable;
   operator_sessions: OperatorSessionsTable;

@@ -1,9 +1,9 @@
 import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
-import type { ActionConfigRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
 import { type ActionConfig, assertActionCode, parseActionConfig } from './action-config.ts';
+import type { ActionConfigRecord } from './action-port.ts';
 
 /** The configuration an action code has until one is set: allow, no rules. */
 export const DEFAULT_ACTION_CONFIG: ActionConfig = Object.freeze({

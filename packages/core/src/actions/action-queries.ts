@@ -1,10 +1,10 @@
 import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { ActionRecord, ActionStateChangeRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
 import { assertExternalId } from '../users/external-id.ts';
 import { assertActionCode } from './action-config.ts';
+import type { ActionRecord, ActionStateChangeRecord } from './action-port.ts';
 import type { ActionState } from './action-states.ts';
 import { changeActionState } from './change-action-state.ts';
 

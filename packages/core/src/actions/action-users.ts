@@ -1,10 +1,11 @@
 import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { CredentialRecord, UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
 import { assertExternalId } from '../users/external-id.ts';
+import type { UserRecord } from '../users/user-port.ts';
 import { revokeDevice } from '../users/users.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { parseKey } from '../apps/api-key-format.ts';
 import { authenticateApiKey } from '../apps/api-keys.ts';
+import type { AppRecord } from '../apps/app-port.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { AppRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
 
 /**

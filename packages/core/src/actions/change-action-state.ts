@@ -1,8 +1,8 @@
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { ActionRecord } from '../ports.ts';
 import { newId, type Runtime } from '../runtime.ts';
+import type { ActionRecord } from './action-port.ts';
 import { type ActionState, canTransition } from './action-states.ts';
 
 /**

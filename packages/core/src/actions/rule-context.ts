@@ -1,5 +1,6 @@
-import type { AppRecord, UserRecord } from '../ports.ts';
+import type { AppRecord } from '../apps/app-port.ts';
 import type { Runtime } from '../runtime.ts';
+import type { UserRecord } from '../users/user-port.ts';
 import type { RuleContext } from './rule-variables.ts';
 
 /**

@@ -2,24 +2,26 @@ import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
+import type { AppRecord } from '../apps/app-port.ts';
 import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
-import { finishAuthentication } from '../authentication/finish-authentication.ts';
+import { verifyAuthentication } from '../authentication/verify-authentication.ts';
+import { burnCeremony } from '../ceremonies/burn-ceremony.ts';
+import { auditFailures, recordCeremonySucceeded } from '../ceremonies/ceremony-audit.ts';
+import type { CeremonyBinding } from '../ceremonies/ceremony-port.ts';
+import { issueCeremony } from '../ceremonies/issue-ceremony.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { ActionRecord, AppRecord, CredentialRecord, UserRecord } from '../ports.ts';
-import { newId, type Runtime, toBase64Url } from '../runtime.ts';
+import { type Runtime, toBase64Url } from '../runtime.ts';
+import type { UserRecord } from '../users/user-port.ts';
 import { assertActionCode } from './action-config.ts';
+import type { ActionRecord } from './action-port.ts';
 import { SIGN_IN_ACTION_CODE } from './action-states.ts';
 import { attributesHash, challengeCommitsTo, stepUpChallenge } from './attributes-binding.ts';
 import { changeActionState } from './change-action-state.ts';
-import {
-  assertCeremonyAllowed,
-  burnStepUpCeremony,
-  insertVerificationCeremony,
-  recordStepUpFailure,
-  stepUpExpiry,
-} from './step-up-ceremony.ts';
+import { recordSignIn } from './record-sign-in.ts';
+import { actionBinding, assertCeremonyAllowed, recordStepUpFailure } from './step-up-ceremony.ts';
 import { issueToken, type ResolvedToken, resolveToken } from './step-up-tokens.ts';
 
 type Transport = NonNullable<
@@ -62,26 +64,20 @@ export async function createSignInChallenge(
   context?: RequestContext,
 ): Promise<{ challengeId: string; challenge: string }> {
   const actionCode = assertActionCode(options.actionCode || SIGN_IN_ACTION_CODE);
-  const challenge = toBase64Url(runtime.randomBytes(32));
-  const challengeId = newId(runtime);
-  await runtime.store.stepUpCeremonies.insert({
-    id: challengeId,
-    appId: options.app.id,
-    kind: 'authenticate',
-    actionId: null,
-    actionCode,
-    userId: null,
-    challenge,
-    expiresAt: stepUpExpiry(runtime, options.app.policy.ceremonyTtlSeconds),
-    consumedAt: null,
-    createdAt: runtime.now(),
-  });
-  await recordEvent(runtime, context, {
-    type: 'step_up.started',
-    appId: options.app.id,
-    data: { kind: 'authenticate', challengeId, actionCode, discoverable: true },
-  });
-  return { challengeId, challenge };
+  const ceremony = await issueCeremony(
+    runtime,
+    {
+      app: options.app,
+      kind: 'authenticate',
+      challenge: toBase64Url(runtime.randomBytes(32)),
+      userId: null,
+      binding: { type: 'action', actionId: null, actionCode, attributesHash: null },
+      // Security row 4: user verification is always required for the actions surface.
+      userVerificationRequired: true,
+    },
+    context,
+  );
+  return { challengeId: ceremony.id, challenge: ceremony.challenge };
 }
 
 /**
@@ -101,17 +97,13 @@ export async function startStepUpAuthentication(
   if (!('token' in options)) {
     const { app } = options;
     if (options.challengeId) {
-      const pending = await runtime.store.stepUpCeremonies.findUnconsumed(
-        app.id,
-        options.challengeId,
-      );
-      if (pending?.kind !== 'authenticate' || pending.actionId !== null) {
+      const pending = await runtime.store.ceremonies.findUnconsumed(app.id, options.challengeId);
+      const signIn = pending?.binding.type === 'action' && pending.binding.actionId === null;
+      if (pending?.kind !== 'authenticate' || !signIn) {
         throw new LatchkeyError(
           'ceremony_invalid',
           'challenge is unknown, expired or already used',
-          {
-            reason: 'ceremony_unknown',
-          },
+          { reason: 'ceremony_unknown' },
         );
       }
       return { challengeId: pending.id, options: requestOptions(app, pending.challenge, null) };
@@ -129,27 +121,22 @@ export async function startStepUpAuthentication(
   if (credentials.length === 0) {
     throw new LatchkeyError('user_has_no_passkeys', 'the user has no passkeys yet: enroll one');
   }
-  const challenge = stepUpChallenge(runtime.randomBytes(32), action.attributesHash);
-  const challengeId = newId(runtime);
-  await runtime.store.stepUpCeremonies.insert({
-    id: challengeId,
-    appId: app.id,
-    kind: 'authenticate',
-    actionId: action.id,
-    actionCode: action.actionCode,
-    userId: action.userId,
-    challenge,
-    expiresAt: stepUpExpiry(runtime, app.policy.ceremonyTtlSeconds),
-    consumedAt: null,
-    createdAt: runtime.now(),
-  });
-  await recordEvent(runtime, context, {
-    type: 'step_up.started',
-    appId: app.id,
-    userId: action.userId,
-    data: { kind: 'authenticate', challengeId, actionId: action.id, actionCode: action.actionCode },
-  });
-  return { challengeId, options: requestOptions(app, challenge, credentials) };
+  const ceremony = await issueCeremony(
+    runtime,
+    {
+      app,
+      kind: 'authenticate',
+      challenge: stepUpChallenge(runtime.randomBytes(32), action.attributesHash),
+      userId: action.userId,
+      binding: actionBinding(action),
+      userVerificationRequired: true,
+    },
+    context,
+  );
+  return {
+    challengeId: ceremony.id,
+    options: requestOptions(app, ceremony.challenge, credentials),
+  };
 }
 
 /** What a verified step-up or passkey sign-in gives. */
@@ -161,12 +148,13 @@ export interface StepUpVerified {
 }
 
 /**
- * Verifies the browser's assertion (the browser SDK's `signIn` step 3). Burns the challenge; for a
- * step-up, checks that the request carries a token of the challenge's own action, that the action
- * still awaits its challenge and that its attributes are still those the challenge commits to;
- * verifies the assertion like every sign-in, with user verification required and only the action
- * user's passkeys accepted; then moves the action to CHALLENGE_SUCCEEDED (or records the sign-in
- * as a new action) and issues a token for it.
+ * Verifies the browser's assertion (the browser SDK's `signIn` step 3). Burns the challenge, which
+ * must be bound to the token's own action (or, without a token, to a sign-in to come); for a
+ * step-up, checks that the action still awaits its challenge and that its attributes are still
+ * those the challenge commits to; verifies the assertion like every sign-in
+ * ({@link verifyAuthentication}), with user verification required and only the action user's
+ * passkeys accepted. The outcome: the action moves to CHALLENGE_SUCCEEDED (or the sign-in is
+ * recorded as a new action) and a token is issued for it.
  *
  * @example
  * const { token } = await finishStepUpAuthentication(runtime, { token, challengeId, response });
@@ -183,125 +171,71 @@ export async function finishStepUpAuthentication(
     'token' in options ? await resolveToken(runtime, { token: options.token }, context) : null;
   const appId = resolved ? resolved.action.appId : (options as { app: AppRecord }).app.id;
   let action: ActionRecord | null = resolved?.action ?? null;
+  const claimed: CeremonyBinding = action
+    ? actionBinding(action)
+    : { type: 'action', actionId: null, actionCode: SIGN_IN_ACTION_CODE, attributesHash: null };
+  const facts = { appId, kind: 'authenticate' as const, ceremonyId: options.challengeId };
   try {
-    const ceremony = await burnStepUpCeremony(runtime, {
-      appId,
-      ceremonyId: options.challengeId,
-      kind: 'authenticate',
-    });
-    // Security row 10: a step-up challenge answers for its own action only, and only with its token.
-    if ((ceremony.actionId ?? null) !== (action?.id ?? null)) {
-      throw new LatchkeyError('ceremony_invalid', 'the challenge belongs to another action', {
-        reason: 'action_mismatch',
+    return await auditFailures(runtime, context, { ...facts, binding: claimed }, async (note) => {
+      const app = await getApp(runtime, appId);
+      const ceremony = await burnCeremony(runtime, {
+        appId,
+        ceremonyId: options.challengeId,
+        kind: 'authenticate',
+        expected: { type: 'action', actionId: action?.id ?? null },
       });
-    }
-    if (action) {
-      assertCeremonyAllowed(action);
-      const hash = Object.keys(action.custom).length > 0 ? attributesHash(action.custom) : null;
-      if (!challengeCommitsTo(ceremony.challenge, hash)) {
-        throw new LatchkeyError(
-          'authentication_rejected',
-          "the action's attributes changed after the challenge was issued",
-          { reason: 'attributes_changed' },
-        );
+      note({ binding: ceremony.binding });
+      if (action) {
+        assertCeremonyAllowed(action);
+        const hash = Object.keys(action.custom).length > 0 ? attributesHash(action.custom) : null;
+        if (!challengeCommitsTo(ceremony.challenge, hash)) {
+          throw new LatchkeyError(
+            'authentication_rejected',
+            "the action's attributes changed after the challenge was issued",
+            { reason: 'attributes_changed' },
+          );
+        }
       }
-    }
-    const ceremonyId = await insertVerificationCeremony(runtime, {
-      appId,
-      kind: 'authenticate',
-      challenge: ceremony.challenge,
-      userId: action?.userId ?? null,
-    });
-    const { user, credential } = await finishAuthentication(
-      runtime,
-      { appId, ceremonyId, transactionId: null, response: options.response },
-      context,
-    );
-    if (action) {
-      action = await changeActionState(
+      const { user, credential, userVerified } = await verifyAuthentication(
         runtime,
-        {
-          action,
-          to: 'CHALLENGE_SUCCEEDED',
-          credentialId: credential.id,
-          reason: 'passkey verified',
-        },
+        { app, ceremony, response: options.response, note },
         context,
       );
-    } else {
-      action = await recordSignIn(
-        runtime,
-        { appId, user, credential, actionCode: ceremony.actionCode },
-        context,
-      );
-    }
-    await recordEvent(runtime, context, {
-      type: 'step_up.succeeded',
-      appId,
-      userId: user.id,
-      credentialId: credential.id,
-      data: { kind: 'authenticate', actionId: action.id, actionCode: action.actionCode },
+      if (action) {
+        action = await changeActionState(
+          runtime,
+          {
+            action,
+            to: 'CHALLENGE_SUCCEEDED',
+            credentialId: credential.id,
+            reason: 'passkey verified',
+          },
+          context,
+        );
+      } else {
+        const actionCode =
+          ceremony.binding.type === 'action' ? ceremony.binding.actionCode : SIGN_IN_ACTION_CODE;
+        action = await recordSignIn(runtime, { appId, user, credential, actionCode }, context);
+      }
+      await recordCeremonySucceeded(runtime, context, {
+        ...facts,
+        binding: ceremony.binding,
+        userId: user.id,
+        credentialId: credential.id,
+        userVerified,
+      });
+      await recordEvent(runtime, context, {
+        type: 'step_up.succeeded',
+        appId,
+        userId: user.id,
+        credentialId: credential.id,
+        data: { kind: 'authenticate', actionId: action.id, actionCode: action.actionCode },
+      });
+      const token = await issueToken(runtime, { action });
+      return { token, action, user, credential };
     });
-    const token = await issueToken(runtime, { action });
-    return { token, action, user, credential };
   } catch (error) {
     await recordStepUpFailure(runtime, { appId, action, kind: 'authenticate', error }, context);
     throw error;
   }
-}
-
-/** A passkey sign-in becomes an action of its user, already CHALLENGE_SUCCEEDED. */
-async function recordSignIn(
-  runtime: Runtime,
-  options: { appId: string; user: UserRecord; credential: CredentialRecord; actionCode: string },
-  context?: RequestContext,
-): Promise<ActionRecord> {
-  const now = runtime.now();
-  const idempotencyKey = toBase64Url(runtime.randomBytes(16));
-  const { action } = await runtime.store.actions.insertOrGet({
-    id: newId(runtime),
-    appId: options.appId,
-    userId: options.user.id,
-    actionCode: options.actionCode,
-    idempotencyKey,
-    state: 'CHALLENGE_SUCCEEDED',
-    attributes: {},
-    custom: {},
-    attributesHash: null,
-    requestHash: '',
-    rules: [],
-    ipAddress: context?.ip ?? null,
-    userAgent: context?.userAgent ?? null,
-    deviceId: null,
-    verifiedByCredentialId: options.credential.id,
-    createdAt: now,
-    updatedAt: now,
-    stateUpdatedAt: now,
-    validatedAt: null,
-  });
-  await runtime.store.actions.appendChange({
-    id: newId(runtime),
-    appId: options.appId,
-    actionId: action.id,
-    fromState: null,
-    toState: 'CHALLENGE_SUCCEEDED',
-    at: now,
-    ruleIds: [],
-    credentialId: options.credential.id,
-    reason: 'passkey sign-in',
-  });
-  await recordEvent(runtime, context, {
-    type: 'action.tracked',
-    appId: options.appId,
-    userId: options.user.id,
-    credentialId: options.credential.id,
-    data: {
-      actionId: action.id,
-      actionCode: action.actionCode,
-      idempotencyKey,
-      state: action.state,
-      ruleIds: [],
-    },
-  });
-  return action;
 }

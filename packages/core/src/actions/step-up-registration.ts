@@ -6,19 +6,18 @@ import { getApp } from '../apps/get-app.ts';
 import { ALGORITHMS } from '../apps/policy.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
+import { burnCeremony } from '../ceremonies/burn-ceremony.ts';
+import { auditFailures, recordCeremonySucceeded } from '../ceremonies/ceremony-audit.ts';
+import { issueCeremony } from '../ceremonies/issue-ceremony.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { ActionRecord, CredentialRecord, UserRecord } from '../ports.ts';
-import { finishRegistration } from '../registration/finish-registration.ts';
-import { newId, type Runtime } from '../runtime.ts';
+import { verifyRegistration } from '../registration/verify-registration.ts';
+import type { Runtime } from '../runtime.ts';
+import type { UserRecord } from '../users/user-port.ts';
+import type { ActionRecord } from './action-port.ts';
 import { stepUpChallenge } from './attributes-binding.ts';
 import { changeActionState } from './change-action-state.ts';
-import {
-  assertCeremonyAllowed,
-  burnStepUpCeremony,
-  insertVerificationCeremony,
-  recordStepUpFailure,
-  stepUpExpiry,
-} from './step-up-ceremony.ts';
+import { actionBinding, assertCeremonyAllowed, recordStepUpFailure } from './step-up-ceremony.ts';
 import { hasScope, issueToken, type ResolvedToken, resolveToken } from './step-up-tokens.ts';
 
 /**
@@ -95,34 +94,27 @@ export async function startStepUpRegistration(
     attestation: policy.attestation,
     extensions: { credProps: true },
   };
-  const challengeId = newId(runtime);
-  const now = runtime.now();
-  await runtime.store.stepUpCeremonies.insert({
-    id: challengeId,
-    appId: app.id,
-    kind: 'register',
-    actionId: action.id,
-    actionCode: action.actionCode,
-    userId: user.id,
-    challenge,
-    expiresAt: stepUpExpiry(runtime, policy.ceremonyTtlSeconds),
-    consumedAt: null,
-    createdAt: now,
-  });
-  await recordEvent(runtime, context, {
-    type: 'step_up.started',
-    appId: app.id,
-    userId: user.id,
-    data: { kind: 'register', challengeId, actionId: action.id, actionCode: action.actionCode },
-  });
-  return { challengeId, options: creationOptions };
+  const ceremony = await issueCeremony(
+    runtime,
+    {
+      app,
+      kind: 'register',
+      challenge,
+      userId: user.id,
+      binding: actionBinding(action),
+      // Security row 4: user verification is always required for step-up.
+      userVerificationRequired: true,
+    },
+    context,
+  );
+  return { challengeId: ceremony.id, options: creationOptions };
 }
 
 /**
- * Finishes a passkey enrollment with a step-up token: burns the challenge, checks it belongs to the
- * token's action, verifies the attestation like every registration (with user verification
- * required), stores the passkey, moves the action to CHALLENGE_SUCCEEDED and issues a new token
- * for it.
+ * Finishes a passkey enrollment with a step-up token: burns the challenge, which must be bound to
+ * the token's action, verifies the attestation and stores the passkey like every registration
+ * ({@link verifyRegistration}, with user verification required); the outcome: the action moves to
+ * CHALLENGE_SUCCEEDED and a new token is issued for it.
  *
  * @example
  * const { token, credential } = await finishStepUpRegistration(runtime, { token, challengeId, response });
@@ -139,51 +131,55 @@ export async function finishStepUpRegistration(
 }> {
   const resolved = await resolveToken(runtime, { token: options.token }, context);
   let { action } = resolved;
+  const facts = { appId: action.appId, kind: 'register' as const, ceremonyId: options.challengeId };
   try {
-    const ceremony = await burnStepUpCeremony(runtime, {
-      appId: action.appId,
-      ceremonyId: options.challengeId,
-      kind: 'register',
-    });
-    if (ceremony.actionId !== action.id) {
-      throw new LatchkeyError('ceremony_invalid', 'the challenge belongs to another action', {
-        reason: 'action_mismatch',
-      });
-    }
-    assertCeremonyAllowed(action);
-    await assertMayEnroll(runtime, resolved);
-    const ceremonyId = await insertVerificationCeremony(runtime, {
-      appId: action.appId,
-      kind: 'register',
-      challenge: ceremony.challenge,
-      userId: action.userId,
-    });
-    const { credential } = await finishRegistration(
+    return await auditFailures(
       runtime,
-      { appId: action.appId, ceremonyId, transactionId: null, response: options.response },
       context,
-    );
-    action = await changeActionState(
-      runtime,
-      {
-        action,
-        to: 'CHALLENGE_SUCCEEDED',
-        credentialId: credential.id,
-        reason: 'passkey enrolled',
+      { ...facts, binding: actionBinding(action) },
+      async (note) => {
+        const app = await getApp(runtime, action.appId);
+        const ceremony = await burnCeremony(runtime, {
+          appId: app.id,
+          ceremonyId: options.challengeId,
+          kind: 'register',
+          expected: { type: 'action', actionId: action.id },
+        });
+        note({ binding: ceremony.binding });
+        assertCeremonyAllowed(action);
+        await assertMayEnroll(runtime, resolved);
+        const { user, credential } = await verifyRegistration(
+          runtime,
+          { app, ceremony, response: options.response, note },
+          context,
+        );
+        action = await changeActionState(
+          runtime,
+          {
+            action,
+            to: 'CHALLENGE_SUCCEEDED',
+            credentialId: credential.id,
+            reason: 'passkey enrolled',
+          },
+          context,
+        );
+        await recordCeremonySucceeded(runtime, context, {
+          ...facts,
+          binding: ceremony.binding,
+          userId: user.id,
+          credentialId: credential.id,
+        });
+        await recordEvent(runtime, context, {
+          type: 'step_up.succeeded',
+          appId: action.appId,
+          userId: user.id,
+          credentialId: credential.id,
+          data: { kind: 'register', actionId: action.id, actionCode: action.actionCode },
+        });
+        const token = await issueToken(runtime, { action });
+        return { token, credential, user, action };
       },
-      context,
     );
-    const user = await runtime.store.users.findById(action.appId, action.userId);
-    if (!user) throw new LatchkeyError('invalid_token', 'the token is invalid');
-    await recordEvent(runtime, context, {
-      type: 'step_up.succeeded',
-      appId: action.appId,
-      userId: user.id,
-      credentialId: credential.id,
-      data: { kind: 'register', actionId: action.id, actionCode: action.actionCode },
-    });
-    const token = await issueToken(runtime, { action });
-    return { token, credential, user, action };
   } catch (error) {
     await recordStepUpFailure(
       runtime,

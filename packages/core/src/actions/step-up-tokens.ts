@@ -1,9 +1,10 @@
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { ActionRecord, StepUpTokenRecord } from '../ports.ts';
 import { newSecret, type Runtime, sha256Hex } from '../runtime.ts';
+import type { ActionRecord } from './action-port.ts';
 import type { TokenScope } from './action-states.ts';
+import type { StepUpTokenRecord } from './step-up-token-port.ts';
 
 /** A step-up token lives ten minutes. */
 export const TOKEN_TTL_SECONDS = 600;

@@ -2,9 +2,10 @@ import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { isLatchkeyError } from '../errors.ts';
-import type { ActionRecord, UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
 import { assertExternalId } from '../users/external-id.ts';
+import type { UserRecord } from '../users/user-port.ts';
+import type { ActionRecord } from './action-port.ts';
 import { resolveToken } from './step-up-tokens.ts';
 
 /** The result of {@link validateAction}. */

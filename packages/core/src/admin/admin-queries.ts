@@ -1,13 +1,15 @@
 import { assertActionCode } from '../actions/action-config.ts';
+import type { ActionRecord } from '../actions/action-port.ts';
 import type { ActionState } from '../actions/action-states.ts';
 import { getApp } from '../apps/get-app.ts';
 import type { AuditEventType } from '../audit/audit-events.ts';
+import type { AuditEventRecord } from '../audit/audit-port.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { ActionRecord, AuditEventRecord, Page, UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
 import { assertExternalId } from '../users/external-id.ts';
+import type { Page, UserRecord } from '../users/user-port.ts';
 
 /** The most rows one admin listing returns. */
 export const ADMIN_LIST_MAX = 1000;

@@ -11,9 +11,9 @@ import { buildRuleContext } from '../actions/rule-context.ts';
 import type { RuleContext } from '../actions/rule-variables.ts';
 import { getApp } from '../apps/get-app.ts';
 import { DEFAULT_POLICY } from '../apps/policy.ts';
-import type { UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
 import { assertExternalId } from '../users/external-id.ts';
+import type { UserRecord } from '../users/user-port.ts';
 
 /** The attributes a dry run pretends were tracked. */
 export interface DryRunAttributes {

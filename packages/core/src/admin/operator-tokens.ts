@@ -3,8 +3,8 @@ import { formatKey, KEY_PREFIXES, parseKey } from '../apps/api-key-format.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { OperatorTokenRecord } from '../ports.ts';
 import { newId, newSecret, type Runtime, sha256Hex } from '../runtime.ts';
+import type { OperatorTokenRecord } from './operator-port.ts';
 
 /**
  * Operator tokens read `lko_<token id>.<secret>` (api-key-format.ts): a prefix apart from app keys

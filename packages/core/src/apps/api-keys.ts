@@ -2,9 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { ApiKeyRecord } from '../ports.ts';
 import { newId, newSecret, type Runtime, sha256Hex } from '../runtime.ts';
 import { formatKey, parseKey } from './api-key-format.ts';
+import type { ApiKeyRecord } from './app-port.ts';
 import { getApp } from './get-app.ts';
 
 // API keys read `lk_<key id>.<secret>` (api-key-format.ts). The key id finds the row; the secret's

@@ -1,9 +1,9 @@
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { AppRecord } from '../ports.ts';
 import { newId, type Runtime } from '../runtime.ts';
 import { createApiKey } from './api-keys.ts';
+import type { AppRecord } from './app-port.ts';
 import {
   assertRpIdCoversOrigins,
   isAndroidOrigin,

@@ -1,6 +1,6 @@
 import { LatchkeyError } from '../errors.ts';
-import type { AppRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
+import type { AppRecord } from './app-port.ts';
 
 /** The app with this id, or an `app_not_found` error. */
 export async function getApp(runtime: Runtime, appId: string): Promise<AppRecord> {

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
-import type { AppRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
+import type { AppRecord } from './app-port.ts';
 import { validateAppIdentity } from './create-app.ts';
 import { getApp } from './get-app.ts';
 import type { AppPolicy } from './policy.ts';

@@ -37,3 +37,17 @@ export const AUDIT_EVENT_TYPES = [
   'operator_session.ended',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/**
+ * The facts of one audit event, besides what the runtime (time, id) and the request context
+ * supply. Declared here, not beside `recordEvent`, so that the runtime's observers can name it
+ * without importing the module that imports the runtime.
+ */
+export interface AuditFacts {
+  type: AuditEventType;
+  appId: string | null;
+  userId?: string | null;
+  credentialId?: string | null;
+  reason?: string | null;
+  data?: Record<string, unknown> | null;
+}

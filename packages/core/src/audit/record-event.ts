@@ -1,5 +1,7 @@
 import { newId, type Runtime } from '../runtime.ts';
-import type { AuditEventType } from './audit-events.ts';
+import type { AuditFacts } from './audit-events.ts';
+
+export type { AuditFacts } from './audit-events.ts';
 
 /** Who made a request, as the surface saw it; carried into audit events. */
 export interface RequestContext {
@@ -20,16 +22,6 @@ export const AUDIT_CONTEXT_LIMITS = {
 
 function bounded(value: string | null | undefined, max: number): string | null {
   return typeof value === 'string' ? value.slice(0, max) : null;
-}
-
-/** The facts of one audit event, besides what the runtime and the request context supply. */
-export interface AuditFacts {
-  type: AuditEventType;
-  appId: string | null;
-  userId?: string | null;
-  credentialId?: string | null;
-  reason?: string | null;
-  data?: Record<string, unknown> | null;
 }
 
 /**

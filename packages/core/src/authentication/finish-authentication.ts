@@ -1,18 +1,13 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
-import { recordEvent } from '../audit/record-event.ts';
 import { burnCeremony } from '../ceremonies/burn-ceremony.ts';
-import { checkAuthenticatorData } from '../ceremonies/check-authenticator-data.ts';
-import { checkClientData } from '../ceremonies/check-client-data.ts';
-import { auditFailures } from '../ceremonies/record-failure.ts';
-import { type FailureReason, LatchkeyError } from '../errors.ts';
+import { auditFailures, recordCeremonySucceeded } from '../ceremonies/ceremony-audit.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { mintNonce } from '../nonces/nonces.ts';
-import type { CredentialRecord, UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
-import { isCounterRegression } from './counter.ts';
-import { verifyAssertion } from './verify-assertion.ts';
+import type { UserRecord } from '../users/user-port.ts';
+import { verifyAuthentication } from './verify-authentication.ts';
 
 /** Options for {@link finishAuthentication}. */
 export interface FinishAuthenticationOptions {
@@ -39,15 +34,10 @@ export interface FinishAuthenticationResult {
   acceptedCredentialIds: string[];
 }
 
-function reject(reason: FailureReason, message: string): never {
-  throw new LatchkeyError('authentication_rejected', message, { reason });
-}
-
 /**
- * Finishes a sign-in (WebAuthn L3 §7.2): burns the ceremony, finds the credential by its id (never
- * by the user handle, which clients send in several forms), checks it belongs to the ceremony's
- * user, verifies client data, flags and signature, applies the counter policy, stores the new
- * counter, and mints a nonce naming the user.
+ * Finishes a flex sign-in: burns the ceremony (bound to the named transaction, or to none), verifies
+ * the assertion like every sign-in ({@link verifyAuthentication}), and mints a nonce naming the user:
+ * the flex outcome.
  *
  * @example
  * const { nonce, user, acceptedCredentialIds } = await finishAuthentication(runtime, { appId, ceremonyId, transactionId: null, response });
@@ -61,6 +51,10 @@ export async function finishAuthentication(
     appId: options.appId,
     kind: 'authenticate' as const,
     ceremonyId: options.ceremonyId,
+    binding:
+      options.transactionId === null
+        ? ({ type: 'none' } as const)
+        : ({ type: 'transaction', transactionId: options.transactionId } as const),
   };
   return auditFailures(runtime, context, facts, async (note) => {
     const app = await getApp(runtime, options.appId);
@@ -68,111 +62,28 @@ export async function finishAuthentication(
       appId: app.id,
       ceremonyId: options.ceremonyId,
       kind: 'authenticate',
-      transactionId: options.transactionId,
+      expected: { type: 'transaction', transactionId: options.transactionId },
     });
-    if (ceremony.userId) note({ userId: ceremony.userId });
-    const { response } = options;
-    if (response.id !== response.rawId) {
-      return reject('credential_id_mismatch', 'credential id and raw id differ');
-    }
-    const credential = await runtime.store.credentials.findByCredentialId(app.id, response.id);
-    if (!credential) {
-      if (ceremony.userId) return reject('credential_unknown', 'credential is not registered');
-      throw new LatchkeyError('credential_unknown', 'credential is not registered', {
-        reason: 'credential_unknown',
-      });
-    }
-    note({ credentialId: credential.id, userId: credential.userId });
-    // Security row 6: a ceremony bound to a user accepts only that user's credentials.
-    if (ceremony.userId && credential.userId !== ceremony.userId) {
-      return reject('credential_not_allowed', 'credential does not belong to this user');
-    }
-
-    checkClientData({
-      clientDataJSON: response.response.clientDataJSON,
-      expectedType: 'webauthn.get',
-      challenge: ceremony.challenge,
-      origins: app.origins,
-      allowCrossOrigin: app.policy.allowCrossOrigin,
-      errorCode: 'authentication_rejected',
-    });
-    let authData: Uint8Array<ArrayBuffer>;
-    try {
-      authData = isoBase64URL.toBuffer(response.response.authenticatorData);
-    } catch {
-      return reject('malformed_response', 'authenticatorData is not base64url');
-    }
-    const parsed = checkAuthenticatorData({
-      authData,
-      rpId: app.rpId,
-      userVerificationRequired: ceremony.userVerificationRequired,
-      errorCode: 'authentication_rejected',
-    });
-    // §6.1.3: backup eligibility is fixed when the credential is made; a change means another key.
-    if (parsed.flags.be !== credential.backupEligible) {
-      return reject('backup_eligibility_changed', 'backup eligibility changed since registration');
-    }
-
-    let verified = false;
-    try {
-      verified = await verifyAssertion({
-        response,
-        challenge: ceremony.challenge,
-        origins: app.origins,
-        rpId: app.rpId,
-        publicKey: credential.publicKey,
-        requireUserVerification: ceremony.userVerificationRequired,
-      });
-    } catch (cause) {
-      throw new LatchkeyError('authentication_rejected', 'assertion does not verify', {
-        reason: 'signature_invalid',
-        cause,
-      });
-    }
-    // A signature that verifies only in a non-canonical DER encoding is refused here too.
-    if (!verified) return reject('signature_invalid', 'signature does not verify');
-
-    const now = runtime.now();
-    const regression = isCounterRegression(credential.counter, parsed.counter);
-    // Synced passkeys' counters are not reliable across devices, so their regressions are only
-    // flagged; a device-bound credential's regression suggests a clone and follows the policy.
-    const refuse =
-      regression && !credential.backupEligible && app.policy.counterPolicy === 'refuse';
-    if (refuse) return reject('counter_regression', 'signature counter did not increase');
-    const wrote = await runtime.store.credentials.recordUse(app.id, credential.id, {
-      counter: regression ? credential.counter : parsed.counter,
-      backupState: parsed.flags.bs,
-      at: now,
-      enforceIncrease: !regression && parsed.counter > 0,
-    });
-    // A concurrent assertion with the same or a higher counter got there first: the same clone signal.
-    if (!wrote && !credential.backupEligible && app.policy.counterPolicy === 'refuse') {
-      return reject('counter_regression', 'signature counter did not increase');
-    }
-    if (regression || !wrote) {
-      await recordEvent(runtime, context, {
-        type: 'credential.counter_flagged',
-        appId: app.id,
-        userId: credential.userId,
-        credentialId: credential.id,
-        data: { stored: credential.counter, received: parsed.counter },
-      });
-    }
-    // One statement reads the user and records the login.
-    const user = await runtime.store.users.recordLogin(app.id, credential.userId, now);
-    if (!user) return reject('credential_unknown', 'credential user no longer exists');
+    note({ binding: ceremony.binding });
+    const { user, credential, userVerified } = await verifyAuthentication(
+      runtime,
+      { app, ceremony, response: options.response, note },
+      context,
+    );
     const nonce = await mintNonce(runtime, {
       app,
       userId: user.id,
       kind: 'authenticate',
       credentialId: credential.id,
     });
-    await recordEvent(runtime, context, {
-      type: 'ceremony.succeeded',
+    await recordCeremonySucceeded(runtime, context, {
       appId: app.id,
+      kind: 'authenticate',
+      ceremonyId: ceremony.id,
+      binding: ceremony.binding,
       userId: user.id,
       credentialId: credential.id,
-      data: { kind: 'authenticate', ceremonyId: ceremony.id, userVerified: parsed.flags.uv },
+      userVerified,
     });
     const held = await runtime.store.credentials.listByUser(app.id, user.id);
     return {

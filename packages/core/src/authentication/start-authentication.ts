@@ -1,10 +1,9 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
-import { recordEvent } from '../audit/record-event.ts';
+import { issueCeremony } from '../ceremonies/issue-ceremony.ts';
 import { LatchkeyError } from '../errors.ts';
-import { CEREMONY_MARGIN_SECONDS } from '../registration/start-registration.ts';
-import { newId, type Runtime, toBase64Url } from '../runtime.ts';
+import { type Runtime, toBase64Url } from '../runtime.ts';
 
 /** Options for {@link startAuthentication}. */
 export interface StartAuthenticationOptions {
@@ -66,26 +65,22 @@ export async function startAuthentication(
     userVerification: app.policy.userVerification,
     ...(allowCredentials ? { allowCredentials } : {}),
   };
-  const ceremonyId = newId(runtime);
-  await runtime.store.ceremonies.insert({
-    id: ceremonyId,
-    appId: app.id,
-    kind: 'authenticate',
-    challenge,
-    userId,
-    transactionId: options.transactionId,
-    userVerificationRequired: app.policy.userVerification === 'required',
-    expiresAt: now + (app.policy.ceremonyTtlSeconds + CEREMONY_MARGIN_SECONDS) * 1000,
-    consumedAt: null,
-    createdAt: now,
-  });
-  await recordEvent(runtime, context, {
-    type: 'ceremony.started',
-    appId: app.id,
-    userId,
-    data: { kind: 'authenticate', ceremonyId, discoverable: userId === null },
-  });
-  return { ceremonyId, transactionId: options.transactionId, options: requestOptions };
+  const ceremony = await issueCeremony(
+    runtime,
+    {
+      app,
+      kind: 'authenticate',
+      challenge,
+      userId,
+      binding:
+        options.transactionId === null
+          ? { type: 'none' }
+          : { type: 'transaction', transactionId: options.transactionId },
+      userVerificationRequired: app.policy.userVerification === 'required',
+    },
+    context,
+  );
+  return { ceremonyId: ceremony.id, transactionId: options.transactionId, options: requestOptions };
 }
 
 type Transport = NonNullable<

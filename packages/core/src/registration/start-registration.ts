@@ -2,12 +2,9 @@ import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/ser
 import { getApp } from '../apps/get-app.ts';
 import { ALGORITHMS } from '../apps/policy.ts';
 import type { RequestContext } from '../audit/record-event.ts';
-import { recordEvent } from '../audit/record-event.ts';
+import { issueCeremony } from '../ceremonies/issue-ceremony.ts';
 import { LatchkeyError } from '../errors.ts';
-import { newId, type Runtime, toBase64Url } from '../runtime.ts';
-
-/** The ceremony's lifetime beyond the browser's timeout, for the round trip. */
-export const CEREMONY_MARGIN_SECONDS = 30;
+import { type Runtime, toBase64Url } from '../runtime.ts';
 
 /** Options for {@link startRegistration}. */
 export interface StartRegistrationOptions {
@@ -81,26 +78,19 @@ export async function startRegistration(
     // credProps tells whether the credential is discoverable, which the policy may require.
     extensions: { credProps: true },
   };
-  const ceremonyId = newId(runtime);
-  await runtime.store.ceremonies.insert({
-    id: ceremonyId,
-    appId: app.id,
-    kind: 'register',
-    challenge,
-    userId: user.id,
-    transactionId: transaction.id,
-    userVerificationRequired: policy.userVerification === 'required',
-    expiresAt: now + (policy.ceremonyTtlSeconds + CEREMONY_MARGIN_SECONDS) * 1000,
-    consumedAt: null,
-    createdAt: now,
-  });
-  await recordEvent(runtime, context, {
-    type: 'ceremony.started',
-    appId: app.id,
-    userId: user.id,
-    data: { kind: 'register', ceremonyId },
-  });
-  return { ceremonyId, transactionId: transaction.id, options: creationOptions };
+  const ceremony = await issueCeremony(
+    runtime,
+    {
+      app,
+      kind: 'register',
+      challenge,
+      userId: user.id,
+      binding: { type: 'transaction', transactionId: transaction.id },
+      userVerificationRequired: policy.userVerification === 'required',
+    },
+    context,
+  );
+  return { ceremonyId: ceremony.id, transactionId: transaction.id, options: creationOptions };
 }
 
 type AuthenticatorTransport = NonNullable<

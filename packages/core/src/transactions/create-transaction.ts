@@ -1,10 +1,12 @@
 import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
+import type { CeremonyKind } from '../ceremonies/ceremony-port.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { CeremonyKind, TransactionRecord, UserRecord } from '../ports.ts';
 import { newId, type Runtime, toBase64Url } from '../runtime.ts';
 import { assertExternalId } from '../users/external-id.ts';
+import type { UserRecord } from '../users/user-port.ts';
+import type { TransactionRecord } from './transaction-port.ts';
 
 /** Options for {@link createTransaction}. */
 export interface CreateTransactionOptions {

@@ -1,10 +1,11 @@
 import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { LatchkeyError } from '../errors.ts';
-import type { CredentialRecord, Page, UserRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
 import { assertExternalId } from './external-id.ts';
+import type { Page, UserRecord } from './user-port.ts';
 
 /**
  * Lists an app's users, newest first, optionally only the one with an external id.

@@ -1,6 +1,6 @@
 /**
- * Deletes what can no longer be used: expired ceremonies, transactions, nonces, step-up tokens,
- * step-up ceremonies and operator sessions, and rate-limit windows that have closed. An expired row is refused whether
+ * Deletes what can no longer be used: expired ceremonies (of every binding), transactions, nonces,
+ * step-up tokens and operator sessions, and rate-limit windows that have closed. An expired row is refused whether
  * it is there or not, so deleting it changes no answer; it only keeps a flood of starts from
  * growing the database without bound. Audit events are kept for a retention period, then deleted
  * the same way.
@@ -14,7 +14,6 @@ const EXPIRING_TABLES = [
   'transactions',
   'nonces',
   'step_up_tokens',
-  'step_up_ceremonies',
   'operator_sessions',
 ] as const;
 

@@ -10,6 +10,7 @@ import * as actions from './0002-actions.ts';
 import * as rateLimits from './0003-rate-limits.ts';
 import * as admin from './0004-admin.ts';
 import * as sessionBinding from './0005-session-binding.ts';
+import * as oneCeremonyTable from './0006-one-ceremony-table.ts';
 
 /** Every migration, keyed by name; names sort in the order they apply. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -18,6 +19,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0003_rate_limits': rateLimits,
   '0004_admin': admin,
   '0005_session_binding': sessionBinding,
+  '0006_one_ceremony_table': oneCeremonyTable,
 });
 
 const provider: MigrationProvider = {
@@ -54,4 +56,20 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     throw new Error(`${which} failed: ${message}`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Migrates up or down to the named migration (inclusive), for tests that build a database as an
+ * earlier release left it. Throws like {@link migrateToLatest}.
+ */
+export async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
+  const schema = migrationSchemas.get(db);
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const { error } = await migrator.migrateTo(name);
+  if (error !== undefined)
+    throw new Error(`database migration to ${name} failed`, { cause: error });
 }

@@ -11,7 +11,6 @@ import {
   type CredentialRecord,
   DEFAULT_POLICY,
   type NonceRecord,
-  type StepUpCeremonyRecord,
   type StepUpTokenRecord,
   type TransactionRecord,
   type UserRecord,
@@ -108,7 +107,7 @@ export function ceremonyFixture(
     kind: 'register',
     challenge: b64u(32),
     userId: null,
-    transactionId: null,
+    binding: { type: 'none' },
     userVerificationRequired: true,
     expiresAt: T0 + 300_000,
     consumedAt: null,
@@ -225,19 +224,24 @@ export function stepUpTokenFixture(
   };
 }
 
-/** An unconsumed step-up authentication ceremony of `appId`, expiring five minutes after T0. */
+/** An unconsumed step-up authentication ceremony of `appId`, bound to an action, expiring five minutes after T0. */
 export function stepUpCeremonyFixture(
   appId: string,
-  overrides: Partial<StepUpCeremonyRecord> = {},
-): StepUpCeremonyRecord {
+  overrides: Partial<CeremonyRecord> = {},
+): CeremonyRecord {
   return {
     id: randomUUID(),
     appId,
     kind: 'authenticate',
-    actionId: randomUUID(),
-    actionCode: 'high-value-transfer',
-    userId: randomUUID(),
     challenge: b64u(64),
+    userId: randomUUID(),
+    binding: {
+      type: 'action',
+      actionId: randomUUID(),
+      actionCode: 'high-value-transfer',
+      attributesHash: 'ab'.repeat(32),
+    },
+    userVerificationRequired: true,
     expiresAt: T0 + 300_000,
     consumedAt: null,
     createdAt: T0,

@@ -4,7 +4,6 @@ import { describe, it } from 'node:test';
 import {
   actionFixture,
   credentialFixture,
-  stepUpCeremonyFixture,
   stepUpTokenFixture,
   T0,
   userFixture,
@@ -230,38 +229,6 @@ export function actionsContract(ctx: ContractContext): void {
       await ctx.store().stepUpTokens.insert(token);
       assert.deepEqual(await ctx.store().stepUpTokens.findByHash(token.hash), token);
       assert.equal(await ctx.store().stepUpTokens.findByHash('0'.repeat(64)), null);
-    });
-  });
-
-  describe('step-up ceremonies', () => {
-    it('reads an unconsumed ceremony, then burns it once', async () => {
-      const app = await ctx.newApp();
-      const ceremony = stepUpCeremonyFixture(app.id);
-      await ctx.store().stepUpCeremonies.insert(ceremony);
-      assert.deepEqual(
-        await ctx.store().stepUpCeremonies.findUnconsumed(app.id, ceremony.id),
-        ceremony,
-      );
-      assert.deepEqual(await ctx.store().stepUpCeremonies.consume(app.id, ceremony.id, T0 + 1), {
-        ...ceremony,
-        consumedAt: T0 + 1,
-      });
-      assert.equal(await ctx.store().stepUpCeremonies.consume(app.id, ceremony.id, T0 + 2), null);
-      assert.equal(await ctx.store().stepUpCeremonies.findUnconsumed(app.id, ceremony.id), null);
-    });
-
-    it(`gives exactly one of ${RACERS} concurrent consumes the ceremony, and none to another app`, async () => {
-      const app = await ctx.newApp();
-      const other = await ctx.newApp();
-      const ceremony = stepUpCeremonyFixture(app.id, { actionId: null, userId: null });
-      await ctx.store().stepUpCeremonies.insert(ceremony);
-      assert.equal(await ctx.store().stepUpCeremonies.consume(other.id, ceremony.id, T0), null);
-      const results = await Promise.all(
-        Array.from({ length: RACERS }, () =>
-          ctx.store().stepUpCeremonies.consume(app.id, ceremony.id, T0),
-        ),
-      );
-      assert.equal(results.filter((r) => r !== null).length, 1);
     });
   });
 }

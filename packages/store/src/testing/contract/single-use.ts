@@ -1,10 +1,19 @@
 /** Contract of the single-use records: `ceremonies`, `transactions` and `nonces`. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ceremonyFixture, nonceFixture, T0, transactionFixture } from '../fixtures.ts';
+import {
+  ceremonyFixture,
+  nonceFixture,
+  stepUpCeremonyFixture,
+  T0,
+  transactionFixture,
+} from '../fixtures.ts';
 import type { ContractContext } from './context.ts';
 
 const RACERS = 20;
+
+/** The bindings a flex finish burns. */
+const FLEX = ['transaction', 'none'] as const;
 
 /** Registers the ceremonies, transactions and nonces tests. */
 export function singleUseContract(ctx: ContractContext): void {
@@ -14,22 +23,25 @@ export function singleUseContract(ctx: ContractContext): void {
       const ceremony = ceremonyFixture(app.id, {
         kind: 'authenticate',
         userId: 'user-1',
-        transactionId: 'tx-1',
+        binding: { type: 'transaction', transactionId: 'tx-1' },
         userVerificationRequired: false,
       });
       await ctx.store().ceremonies.insert(ceremony);
-      const consumed = await ctx.store().ceremonies.consume(app.id, ceremony.id, T0 + 1);
+      const consumed = await ctx.store().ceremonies.consume(app.id, ceremony.id, T0 + 1, FLEX);
       assert.deepEqual(consumed, { ...ceremony, consumedAt: T0 + 1 });
-      assert.equal(await ctx.store().ceremonies.consume(app.id, ceremony.id, T0 + 2), null);
+      assert.equal(await ctx.store().ceremonies.consume(app.id, ceremony.id, T0 + 2, FLEX), null);
     });
 
     it('burns and returns an expired ceremony, leaving the expiry check to the caller', async () => {
       const app = await ctx.newApp();
       const ceremony = ceremonyFixture(app.id, { expiresAt: T0 });
       await ctx.store().ceremonies.insert(ceremony);
-      const consumed = await ctx.store().ceremonies.consume(app.id, ceremony.id, T0 + 60_000);
+      const consumed = await ctx.store().ceremonies.consume(app.id, ceremony.id, T0 + 60_000, FLEX);
       assert.equal(consumed?.expiresAt, T0);
-      assert.equal(await ctx.store().ceremonies.consume(app.id, ceremony.id, T0 + 60_001), null);
+      assert.equal(
+        await ctx.store().ceremonies.consume(app.id, ceremony.id, T0 + 60_001, FLEX),
+        null,
+      );
     });
 
     it('does not let another app consume a ceremony, nor burn it', async () => {
@@ -37,13 +49,16 @@ export function singleUseContract(ctx: ContractContext): void {
       const b = await ctx.newApp();
       const ceremony = ceremonyFixture(a.id);
       await ctx.store().ceremonies.insert(ceremony);
-      assert.equal(await ctx.store().ceremonies.consume(b.id, ceremony.id, T0), null);
-      assert.notEqual(await ctx.store().ceremonies.consume(a.id, ceremony.id, T0), null);
+      assert.equal(await ctx.store().ceremonies.consume(b.id, ceremony.id, T0, FLEX), null);
+      assert.notEqual(await ctx.store().ceremonies.consume(a.id, ceremony.id, T0, FLEX), null);
     });
 
     it('returns null for an unknown ceremony', async () => {
       const app = await ctx.newApp();
-      assert.equal(await ctx.store().ceremonies.consume(app.id, 'no-such-ceremony', T0), null);
+      assert.equal(
+        await ctx.store().ceremonies.consume(app.id, 'no-such-ceremony', T0, FLEX),
+        null,
+      );
     });
 
     it(`gives exactly one of ${RACERS} concurrent consumes the ceremony`, async () => {
@@ -52,10 +67,48 @@ export function singleUseContract(ctx: ContractContext): void {
       await ctx.store().ceremonies.insert(ceremony);
       const results = await Promise.all(
         Array.from({ length: RACERS }, () =>
-          ctx.store().ceremonies.consume(app.id, ceremony.id, T0),
+          ctx.store().ceremonies.consume(app.id, ceremony.id, T0, FLEX),
         ),
       );
       assert.equal(results.filter((r) => r !== null).length, 1);
+    });
+
+    it('keeps every binding through a round trip', async () => {
+      const app = await ctx.newApp();
+      const bindings = [
+        { type: 'none' },
+        { type: 'transaction', transactionId: 'tx-2' },
+        { type: 'action', actionId: 'act-1', actionCode: 'pay', attributesHash: 'cd'.repeat(32) },
+        { type: 'action', actionId: null, actionCode: 'signInWithPasskey', attributesHash: null },
+      ] as const;
+      for (const binding of bindings) {
+        const ceremony = ceremonyFixture(app.id, { binding });
+        await ctx.store().ceremonies.insert(ceremony);
+        assert.deepEqual(
+          await ctx.store().ceremonies.findUnconsumed(app.id, ceremony.id),
+          ceremony,
+        );
+        const burnt = await ctx.store().ceremonies.consume(app.id, ceremony.id, T0, [binding.type]);
+        assert.deepEqual(burnt, { ...ceremony, consumedAt: T0 });
+        assert.equal(await ctx.store().ceremonies.findUnconsumed(app.id, ceremony.id), null);
+      }
+    });
+
+    it('neither burns nor returns a ceremony of a binding the caller did not ask for', async () => {
+      const app = await ctx.newApp();
+      const flex = ceremonyFixture(app.id, {
+        binding: { type: 'transaction', transactionId: 't' },
+      });
+      const stepUp = stepUpCeremonyFixture(app.id);
+      await ctx.store().ceremonies.insert(flex);
+      await ctx.store().ceremonies.insert(stepUp);
+      assert.equal(await ctx.store().ceremonies.consume(app.id, flex.id, T0, ['action']), null);
+      assert.equal(await ctx.store().ceremonies.consume(app.id, stepUp.id, T0, FLEX), null);
+      assert.notEqual(await ctx.store().ceremonies.consume(app.id, flex.id, T0, FLEX), null);
+      assert.notEqual(
+        await ctx.store().ceremonies.consume(app.id, stepUp.id, T0, ['action']),
+        null,
+      );
     });
   });
 

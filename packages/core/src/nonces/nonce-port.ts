@@ -1,0 +1,20 @@
+/** Nonces, the single-use proofs of a finished flex ceremony: the record and port. See `store-port.ts` for what every port promises. */
+import type { CeremonyKind } from '../ceremonies/ceremony-port.ts';
+
+export interface NonceRecord {
+  /** SHA-256 (hex) of the nonce; the nonce itself is never stored. */
+  hash: string;
+  appId: string;
+  userId: string;
+  kind: CeremonyKind;
+  credentialId: string;
+  expiresAt: number;
+  consumedAt: number | null;
+  createdAt: number;
+}
+
+export interface NoncesPort {
+  insert(nonce: NonceRecord): Promise<void>;
+  /** Consumes an unexpired, unconsumed nonce of this app by its hash. Null when none. */
+  consume(appId: string, hash: string, at: number): Promise<NonceRecord | null>;
+}

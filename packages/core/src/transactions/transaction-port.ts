@@ -1,0 +1,24 @@
+/** Transactions, the app backend's grants for one flex ceremony: the record and port. See `store-port.ts` for what every port promises. */
+import type { CeremonyKind } from '../ceremonies/ceremony-port.ts';
+
+export interface TransactionRecord {
+  id: string;
+  appId: string;
+  kind: CeremonyKind;
+  userId: string;
+  passkeyDisplayName: string | null;
+  expiresAt: number;
+  consumedAt: number | null;
+  createdAt: number;
+}
+
+export interface TransactionsPort {
+  insert(transaction: TransactionRecord): Promise<void>;
+  /** Consumes an unexpired, unconsumed transaction of this app and kind. Null when none. */
+  consume(
+    appId: string,
+    id: string,
+    kind: CeremonyKind,
+    at: number,
+  ): Promise<TransactionRecord | null>;
+}
