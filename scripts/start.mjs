@@ -6,7 +6,9 @@
 //    its id and API key in .latchkey-demo.json (git-ignored); later starts reuse it while latchkey
 //    still knows it;
 // 3. loads the bank's transfer rules (examples/bank/rules/high-value-transfer.json) onto that app
-//    with `latchkey actions set`, at every start, so edits to the file take effect;
+//    with `latchkey actions set`, but only while the app has no rules for that action: rules edited
+//    since (in the console or with the CLI) are kept, and the output says so and how to reload the
+//    file;
 // 4. starts the bank (examples/bank) on http://localhost:3000 with that app, and prints both URLs.
 // Ctrl-C (SIGINT) or SIGTERM is passed on to both; if either stops on its own, the other is stopped.
 //
@@ -29,6 +31,10 @@ const bankDb = resolve(root, env.BANK_DB ?? 'bank.db');
 const statePath = resolve(root, env.LATCHKEY_DEMO_STATE ?? '.latchkey-demo.json');
 const latchkeyBin = resolve(root, 'packages/server/bin/latchkey.js');
 const rulesFile = resolve(root, 'examples/bank/rules/high-value-transfer.json');
+// The database URL as a printed command names it: never with a password in it.
+const printableDatabaseUrl = /\/\/[^/@]*:[^/@]*@/.test(databaseUrl)
+  ? '"$LATCHKEY_DATABASE_URL"'
+  : databaseUrl;
 
 /** @type {Map<string, import('node:child_process').ChildProcess>} */
 const children = new Map();
@@ -86,22 +92,80 @@ async function waitFor(url, what) {
   throw new Error(`${what} did not answer at ${url} within 30 s`);
 }
 
-/** Runs the CLI once and returns its standard output. */
-function cli(args) {
+/**
+ * Runs the CLI once and returns its standard output. On failure the error carries the CLI's
+ * `latchkey: <code>: …` line (also shown, unless `quiet`).
+ */
+function cli(args, { quiet = false } = {}) {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [latchkeyBin, ...args, '--db', databaseUrl], {
       cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    let err = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
     });
+    child.stderr.on('data', (chunk) => {
+      err += chunk;
+      if (!quiet) process.stderr.write(chunk);
+    });
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolveRun(out) : reject(new Error(`latchkey ${args[0]} exited with ${code}`)),
+      code === 0
+        ? resolveRun(out)
+        : reject(
+            Object.assign(new Error(`latchkey ${args[0]} exited with ${code}`), { stderr: err }),
+          ),
     );
   });
+}
+
+/** The fields a rules file gives, so rules read back from latchkey compare with the file's. */
+function comparable(config) {
+  return JSON.stringify({
+    defaultOutcome: config.defaultOutcome,
+    rules: config.rules.map((r) => ({
+      name: r.name,
+      description: r.description ?? null,
+      priority: r.priority,
+      outcome: r.outcome,
+      conditions: r.conditions,
+    })),
+  });
+}
+
+/**
+ * Seeds the demo's transfer rules on the first start only. Rules already there were loaded by an
+ * earlier start or edited since (in the console, with the CLI): a restart must not undo an edit.
+ */
+async function seedRules(appId) {
+  const action = 'high-value-transfer';
+  let stored = null;
+  try {
+    stored = JSON.parse(
+      await cli(['actions', 'get', '--app', appId, '--action', action, '--json'], { quiet: true }),
+    );
+  } catch (error) {
+    if (!/action_not_found/.test(error.stderr ?? '')) {
+      process.stderr.write(error.stderr ?? '');
+      throw error;
+    }
+  }
+  if (stored === null) {
+    await cli(['actions', 'set', '--app', appId, '--action', action, '--file', rulesFile]);
+    log(`loaded the transfer rules for ${action} from ${rulesFile}`);
+  } else if (comparable(stored) === comparable(JSON.parse(readFileSync(rulesFile, 'utf8')))) {
+    log(`the transfer rules for ${action} are those of ${rulesFile} (version ${stored.version})`);
+  } else {
+    log(
+      `kept the rules you edited for ${action} (version ${stored.version}); to load ${rulesFile} again:`,
+    );
+    log(
+      `  npx latchkey actions set --app ${appId} --action ${action} --file ${rulesFile} --db ${printableDatabaseUrl}`,
+    );
+  }
 }
 
 function readState() {
@@ -154,17 +218,7 @@ try {
   ]);
   await waitFor(`${latchkeyUrl}/healthz`, 'latchkey');
   const app = await demoApp();
-  await cli([
-    'actions',
-    'set',
-    '--app',
-    app.app_id,
-    '--action',
-    'high-value-transfer',
-    '--file',
-    rulesFile,
-  ]);
-  log(`loaded the transfer rules for high-value-transfer from ${rulesFile}`);
+  await seedRules(app.app_id);
   start('bank', ['--import', 'tsx', resolve(root, 'examples/bank/src/main.ts')], {
     PORT: String(bankPort),
     HOST: '127.0.0.1',

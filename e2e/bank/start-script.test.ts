@@ -1,7 +1,7 @@
 /**
  * `npm start` (scripts/start.mjs) as a newcomer runs it: latchkey and the bank come up, the demo's
- * app is created once and reused, the bank's transfer rules are loaded at every start, and Ctrl-C
- * stops both.
+ * app is created once and reused, the bank's transfer rules are loaded on the first start and kept
+ * as edited on later ones, and Ctrl-C stops both.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -114,7 +114,7 @@ describe('npm start', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts latchkey and the bank, prints both URLs, and stops both on Ctrl-C', async () => {
+  it('starts latchkey and the bank, keeps edited rules across restarts, stops both on Ctrl-C', async () => {
     const [latchkeyPort, bankPort] = [await freePort(), await freePort()];
     const latchkeyUrl = `http://127.0.0.1:${latchkeyPort}`;
     const bankUrl = `http://localhost:${bankPort}`;
@@ -140,9 +140,32 @@ describe('npm start', () => {
     const second = await startDemo(latchkeyPort, bankPort);
     assert.match(second.output(), /using the demo's latchkey app/);
     assert.equal(JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8')).app_id, state.app_id);
-    assert.match(second.output(), /loaded the transfer rules/, 'loaded again at every start');
+    assert.match(second.output(), /the transfer rules for high-value-transfer are those of /);
+    assert.doesNotMatch(second.output(), /loaded the transfer rules/);
     assert.deepEqual(await transferRules(latchkeyUrl, state.api_key), fileRules());
+
+    // An operator edits a rule (as the console does, over the API), then restarts the demo.
+    const edited = JSON.parse(readFileSync(TRANSFER_RULES_FILE, 'utf8'));
+    edited.rules[0].conditions = { '>': [{ var: 'custom.amount' }, 100000] };
+    const put = await fetch(`${latchkeyUrl}/v1/action-configs/high-value-transfer`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${state.api_key}:`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(edited),
+    });
+    assert.equal(put.status, 200, await put.text());
     second.child.kill('SIGTERM');
     assert.equal(await second.exited, 0);
+
+    const third = await startDemo(latchkeyPort, bankPort);
+    assert.match(third.output(), /kept the rules you edited for high-value-transfer/);
+    assert.match(third.output(), /npx latchkey actions set --app \S+ --action high-value-transfer/);
+    const kept = await transferRules(latchkeyUrl, state.api_key);
+    assert.deepEqual(kept.rules[0]?.conditions, edited.rules[0].conditions);
+    assert.notDeepEqual(kept, fileRules());
+    third.child.kill('SIGTERM');
+    assert.equal(await third.exited, 0);
   });
 });

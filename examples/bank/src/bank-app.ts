@@ -16,6 +16,7 @@ import { pageRoutes } from './routes/page-routes.ts';
 import { passkeyRoutes } from './routes/passkey-routes.ts';
 import { transferRoutes } from './routes/transfer-routes.ts';
 import { isSameOriginRequest } from './same-origin.ts';
+import { wrongAddressAdvice, wrongAddressPage } from './wrong-address.ts';
 
 /** Options for {@link buildBankApp}. */
 export interface BankAppOptions {
@@ -59,7 +60,18 @@ export async function buildBankApp(options: BankAppOptions): Promise<FastifyInst
   await app.register(cookie);
   await app.register(formbody);
 
+  // A page asked for at another address than the bank's origin says which URL to open. Assets are
+  // served anywhere, so that page is styled.
   app.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return;
+    if (request.url.startsWith('/assets/')) return;
+    const advice = wrongAddressAdvice(request.headers.host, ctx.origin, request.url);
+    if (!advice) return;
+    await reply.code(421).type('text/html; charset=utf-8').send(wrongAddressPage(advice).value);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (reply.sent) return;
     const allowed = isSameOriginRequest(
       {
         method: request.method,

@@ -1,4 +1,10 @@
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.ts';
+import { LOG_FORMATS, type LogFormat } from './log-format.ts';
+
+/** A setting (flag or environment variable) that cannot be used; the CLI prints its message. */
+export class SettingError extends Error {
+  override name = 'SettingError';
+}
 
 /** Where settings come from: flags first, then the environment, then these defaults. */
 export const DEFAULTS = {
@@ -18,7 +24,7 @@ export function listenPort(flag: string | undefined): number {
   const value = flag ?? process.env.PORT ?? String(DEFAULTS.port);
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`invalid port: ${value}`);
+    throw new SettingError(`invalid port: ${value}`);
   }
   return port;
 }
@@ -46,7 +52,7 @@ export function sweepIntervalSeconds(flag: string | undefined): number {
   const value = flag ?? process.env.LATCHKEY_SWEEP_INTERVAL ?? '60';
   const seconds = Number(value);
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) {
-    throw new Error(`invalid sweep interval: ${value} (whole seconds, 1 to 86400)`);
+    throw new SettingError(`invalid sweep interval: ${value} (whole seconds, 1 to 86400)`);
   }
   return seconds;
 }
@@ -60,7 +66,9 @@ export function auditRetentionDays(flag: string | undefined): number {
     flag ?? process.env.LATCHKEY_AUDIT_RETENTION_DAYS ?? String(DEFAULTS.auditRetentionDays);
   const days = Number(value);
   if (!/^\d{1,6}$/.test(value.trim()) || !Number.isSafeInteger(days)) {
-    throw new Error(`invalid audit retention: ${value} (whole days; 0 keeps events forever)`);
+    throw new SettingError(
+      `invalid audit retention: ${value} (whole days; 0 keeps events forever)`,
+    );
   }
   return days;
 }
@@ -68,4 +76,16 @@ export function auditRetentionDays(flag: string | undefined): number {
 /** The log level: `--log-level`, else `LOG_LEVEL`, else info. */
 export function logLevel(flag: string | undefined): string {
   return flag ?? process.env.LOG_LEVEL ?? 'info';
+}
+
+/**
+ * How logs are written: `--log-format`, else `LATCHKEY_LOG_FORMAT`, else text on a terminal and
+ * JSON lines otherwise (a pipe, a file, a container's log collector).
+ */
+export function logFormat(flag: string | undefined, isTerminal: boolean): LogFormat {
+  const value = flag ?? (process.env.LATCHKEY_LOG_FORMAT || (isTerminal ? 'text' : 'json'));
+  if (!(LOG_FORMATS as readonly string[]).includes(value)) {
+    throw new SettingError(`invalid log format: ${value} (${LOG_FORMATS.join(' or ')})`);
+  }
+  return value as LogFormat;
 }

@@ -5,8 +5,11 @@ import { buildServer } from './app.ts';
 import { DEFAULTS } from './config.ts';
 import { trackInFlight } from './http/in-flight.ts';
 import type { TrustProxy } from './http/trust-proxy.ts';
+import { type LogFormat, textLogStream } from './log-format.ts';
 import { startSweeper } from './maintenance/sweeper.ts';
 import { createRedisRateLimitCounter } from './rate-limits/redis-rate-limit-counter.ts';
+import { type DatabaseSource, serveBanner, serveSummary } from './serve-banner.ts';
+import { SERVER_VERSION } from './version.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -19,6 +22,13 @@ export interface ServeOptions {
   port: number;
   host: string;
   logLevel?: string;
+  /**
+   * `text`: a banner, then one short line per log entry (for a terminal). `json`: pino's JSON
+   * lines only, the first one `latchkey ready` with the URLs. Default json.
+   */
+  logFormat?: LogFormat;
+  /** Where `databaseUrl` came from, for the banner's next command. Default `flag`. */
+  databaseSource?: DatabaseSource;
   /** Count rate limits in this Redis instead of the database. */
   redisUrl?: string;
   /** How often expired rows are swept. Default one minute. */
@@ -46,7 +56,10 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
   const redis = options.redisUrl ? createRedisRateLimitCounter(options.redisUrl) : null;
   const app = await buildServer({
     runtime,
-    logger: { level: options.logLevel ?? 'info' },
+    logger: {
+      level: options.logLevel ?? 'info',
+      ...(options.logFormat === 'text' ? { stream: textLogStream(process.stdout) } : {}),
+    },
     rateLimitCounter: redis ?? createSqlRateLimitCounter(store.db),
     poolStats: () => poolStats(store.db),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
@@ -68,7 +81,10 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
   const shutdown = async (signal: string): Promise<void> => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down');
+    app.log.info(
+      { signal, waitsUpToSeconds: DRAIN_TIMEOUT_MS / 1000 },
+      'shutting down: no new connections; waiting for the requests in flight',
+    );
     await app.close();
     await inFlight.drained(DRAIN_TIMEOUT_MS);
     await closeResources();
@@ -80,5 +96,21 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
     if (!closing) await closeResources();
   });
   await app.listen({ port: options.port, host: options.host });
+  announce(app, options);
   return app;
+}
+
+/** Says where everything is, once listening: a banner on a terminal, one JSON line otherwise. */
+function announce(app: FastifyInstance, options: ServeOptions): void {
+  const address = app.server.address();
+  const input = {
+    version: SERVER_VERSION,
+    host: options.host,
+    port: typeof address === 'object' && address ? address.port : options.port,
+    databaseUrl: options.databaseUrl,
+    databaseSource: options.databaseSource ?? 'flag',
+    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+  };
+  if (options.logFormat === 'text') process.stdout.write(serveBanner(input));
+  else app.log.info(serveSummary(input), 'latchkey ready');
 }

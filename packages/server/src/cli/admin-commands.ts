@@ -6,6 +6,7 @@ import {
   revokeOperatorToken,
 } from '@latchkey/core';
 import type { Command } from 'commander';
+import { credentialLine } from './keys-commands.ts';
 
 type WithRuntime = <T>(db: string | undefined, run: (runtime: Runtime) => Promise<T>) => Promise<T>;
 
@@ -67,7 +68,19 @@ export function addAdminCommands(
         process.stdout.write(
           options.json
             ? `${JSON.stringify(rows, null, 2)}\n`
-            : `${rows.map((t) => `${t.token_id}  ${t.name}  ${t.revoked_at ? 'revoked' : 'active'}`).join('\n') || 'no operator tokens'}\n`,
+            : `${
+                rows
+                  .map((t) =>
+                    credentialLine({
+                      id: t.token_id,
+                      name: t.name,
+                      createdAt: t.created_at,
+                      lastUsedAt: t.last_used_at,
+                      revokedAt: t.revoked_at,
+                    }),
+                  )
+                  .join('\n') || 'no operator tokens'
+              }\n`,
         );
       });
     });

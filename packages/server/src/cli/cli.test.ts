@@ -170,6 +170,10 @@ describe('latchkey CLI and server processes (sqlite)', () => {
     const listed = JSON.parse(await cli('keys', 'list', '--app', app.app_id, '--json', '--db', db));
     assert.equal(listed.length, 2);
     assert.equal(JSON.stringify(listed).includes(created.api_key), false);
+    // The plain listing has the same columns: the key just used shows when, and that it is revoked.
+    const plain = await cli('keys', 'list', '--app', app.app_id, '--db', db);
+    const line = plain.split('\n').find((l) => l.startsWith(created.key_id)) ?? '';
+    assert.match(line, /created \S+ {2}last used \d{4}-\d\d-\d\dT\S+ {2}revoked \S+$/, plain);
   });
 
   it('changes policy with apps update, effective at once', async () => {

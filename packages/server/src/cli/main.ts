@@ -1,40 +1,63 @@
 import {
   type AppRecord,
-  createApiKey,
   createApp,
   createRuntime,
   getApp,
-  isLatchkeyError,
-  listApiKeys,
   listApps,
   type Runtime,
-  revokeApiKey,
   updateApp,
 } from '@latchkey/core';
-import { migrateToLatest, openStore } from '@latchkey/store';
-import { Command } from 'commander';
+import { migrateToLatest, type OpenStoreOptions, openStore, type SqlStore } from '@latchkey/store';
+import { Command, Option } from 'commander';
 import {
   auditRetentionDays,
   databaseUrl,
   listenHost,
   listenPort,
+  logFormat,
   logLevel,
   redisUrl,
+  SettingError,
   sweepIntervalSeconds,
   trustProxy,
 } from '../config.ts';
+import { LOG_FORMATS } from '../log-format.ts';
 import { serve } from '../serve.ts';
+import { SERVER_VERSION } from '../version.ts';
 import { addActionsCommands } from './actions-commands.ts';
 import { addAdminCommands } from './admin-commands.ts';
+import { databaseFailure, describeFailure, listenFailure, UsageFailure } from './cli-errors.ts';
+import { addKeysCommands } from './keys-commands.ts';
 import { addPolicyOptions, policyFromOptions } from './policy-flags.ts';
 
 const cliContext = { ip: null, userAgent: 'latchkey-cli', requestId: null };
+
+/** Opens the database, reporting one that cannot be reached or opened as such. */
+async function openDatabase(options: OpenStoreOptions): Promise<SqlStore> {
+  try {
+    return await openStore(options);
+  } catch (error) {
+    throw databaseFailure(error, options.url) ?? error;
+  }
+}
+
+/** A setting read from a flag or the environment; any refusal is the operator's to fix. */
+function setting<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof Error && !(error instanceof SettingError)) {
+      throw new SettingError(error.message);
+    }
+    throw error;
+  }
+}
 
 async function withRuntime<T>(
   db: string | undefined,
   run: (runtime: Runtime) => Promise<T>,
 ): Promise<T> {
-  const store = await openStore({ url: databaseUrl(db) });
+  const store = await openDatabase({ url: databaseUrl(db) });
   try {
     return await run(createRuntime({ store }));
   } finally {
@@ -59,7 +82,7 @@ function print(json: boolean, value: Record<string, unknown> | unknown[], human:
 
 const program = new Command('latchkey')
   .description('latchkey: a self-hosted passkey server')
-  .showHelpAfterError();
+  .version(SERVER_VERSION, '-V, --version', 'print the version');
 
 program
   .command('serve')
@@ -68,6 +91,12 @@ program
   .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
   .option('--db <url>', 'sqlite:<path> or postgres://… (env LATCHKEY_DATABASE_URL)')
   .option('--log-level <level>', 'pino log level (env LOG_LEVEL, default info)')
+  .addOption(
+    new Option(
+      '--log-format <format>',
+      'text: a banner and short lines; json: JSON lines (env LATCHKEY_LOG_FORMAT, default text on a terminal, json otherwise)',
+    ).choices(LOG_FORMATS),
+  )
   .option('--redis <url>', 'count rate limits in this Redis (env LATCHKEY_REDIS_URL)')
   .option(
     '--trust-proxy [hops|addresses]',
@@ -83,16 +112,30 @@ program
   )
   .action(async (options) => {
     const redis = redisUrl(options.redis);
-    await serve({
-      databaseUrl: databaseUrl(options.db),
-      port: listenPort(options.port),
-      host: listenHost(options.host),
-      logLevel: logLevel(options.logLevel),
-      trustProxy: trustProxy(options.trustProxy),
-      sweepIntervalMs: sweepIntervalSeconds(options.sweepInterval) * 1000,
-      auditRetentionMs: auditRetentionDays(options.auditRetention) * 86_400_000,
-      ...(redis ? { redisUrl: redis } : {}),
-    });
+    const url = databaseUrl(options.db);
+    const host = listenHost(options.host);
+    const port = setting(() => listenPort(options.port));
+    try {
+      await serve({
+        databaseUrl: url,
+        databaseSource:
+          options.db !== undefined
+            ? 'flag'
+            : process.env.LATCHKEY_DATABASE_URL !== undefined
+              ? 'env'
+              : 'default',
+        port,
+        host,
+        logLevel: logLevel(options.logLevel),
+        logFormat: setting(() => logFormat(options.logFormat, process.stdout.isTTY === true)),
+        trustProxy: setting(() => trustProxy(options.trustProxy)),
+        sweepIntervalMs: setting(() => sweepIntervalSeconds(options.sweepInterval)) * 1000,
+        auditRetentionMs: setting(() => auditRetentionDays(options.auditRetention)) * 86_400_000,
+        ...(redis ? { redisUrl: redis } : {}),
+      });
+    } catch (error) {
+      throw listenFailure(error, host, port) ?? databaseFailure(error, url) ?? error;
+    }
   });
 
 program
@@ -100,7 +143,7 @@ program
   .description('apply pending database migrations')
   .option('--db <url>', 'database URL')
   .action(async (options) => {
-    const store = await openStore({ url: databaseUrl(options.db), migrate: false });
+    const store = await openDatabase({ url: databaseUrl(options.db), migrate: false });
     try {
       const applied = await migrateToLatest(store.db);
       process.stdout.write(
@@ -215,75 +258,28 @@ apps
     });
   });
 
-const keys = program.command('keys').description("manage an app's API keys");
-
-keys
-  .command('create')
-  .description('create an API key (shown once)')
-  .requiredOption('--app <id>', 'app id')
-  .option('--db <url>', 'database URL')
-  .option('--json', 'print JSON')
-  .action(async (options) => {
-    await withRuntime(options.db, async (runtime) => {
-      const key = await createApiKey(runtime, { appId: options.app }, cliContext);
-      print(
-        options.json,
-        { app_id: options.app, key_id: key.id, api_key: key.apiKey },
-        `key_id:  ${key.id}\napi_key: ${key.apiKey}\n\nThe API key is shown only now.`,
-      );
-    });
-  });
-
-keys
-  .command('list')
-  .description("list an app's keys (never their secrets)")
-  .requiredOption('--app <id>', 'app id')
-  .option('--db <url>', 'database URL')
-  .option('--json', 'print JSON')
-  .action(async (options) => {
-    await withRuntime(options.db, async (runtime) => {
-      const list = await listApiKeys(runtime, options.app);
-      const rows = list.map((k) => ({
-        key_id: k.id,
-        created_at: new Date(k.createdAt).toISOString(),
-        last_used_at: k.lastUsedAt ? new Date(k.lastUsedAt).toISOString() : null,
-        revoked_at: k.revokedAt ? new Date(k.revokedAt).toISOString() : null,
-      }));
-      print(
-        options.json,
-        rows,
-        rows
-          .map(
-            (k) =>
-              `${k.key_id}  created ${k.created_at}  ${k.revoked_at ? `revoked ${k.revoked_at}` : 'active'}`,
-          )
-          .join('\n') || 'no keys',
-      );
-    });
-  });
-
-keys
-  .command('revoke')
-  .description('revoke an API key by its id (or the whole key)')
-  .requiredOption('--app <id>', 'app id')
-  .argument('<key-id>', 'key id')
-  .option('--db <url>', 'database URL')
-  .action(async (keyId: string, options) => {
-    await withRuntime(options.db, async (runtime) => {
-      await revokeApiKey(runtime, { appId: options.app, keyId }, cliContext);
-      process.stdout.write(`revoked ${keyId}\n`);
-    });
-  });
-
+addKeysCommands(program, withRuntime, cliContext);
 addActionsCommands(program, withRuntime, cliContext);
 addAdminCommands(program, withRuntime, cliContext);
+
+/**
+ * Every command reports a command line it cannot read as one line plus where its help is, rather
+ * than commander's message followed by the whole help text.
+ */
+function reportUsageErrors(command: Command, path: string): void {
+  command
+    .exitOverride((error) => {
+      throw new UsageFailure(error, path);
+    })
+    .configureOutput({ outputError: () => {} });
+  for (const sub of command.commands) reportUsageErrors(sub, `${path} ${sub.name()}`);
+}
+reportUsageErrors(program, 'latchkey');
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  const message = isLatchkeyError(error)
-    ? `${error.code}: ${error.message}`
-    : String(error instanceof Error ? error.message : error);
-  process.stderr.write(`latchkey: ${message}\n`);
-  process.exit(1);
+  const report = describeFailure(error);
+  for (const line of report.lines) process.stderr.write(`${line}\n`);
+  process.exit(report.exitCode);
 }

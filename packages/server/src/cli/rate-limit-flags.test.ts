@@ -54,7 +54,8 @@ describe('rate-limit flags', () => {
         db,
       ]),
       (error: { code?: number; stderr?: string }) =>
-        error.code === 1 && /rateLimits\.startsPerIp/.test(error.stderr ?? ''),
+        error.code === 1 &&
+        /^latchkey: invalid_request: --starts-per-ip must be/.test(error.stderr ?? ''),
     );
   });
 });

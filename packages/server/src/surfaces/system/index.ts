@@ -1,14 +1,16 @@
 import { type Runtime, storeAnswers } from '@latchkey/core';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { landingRoute } from './landing.ts';
 
 const Status = Type.Object({ status: Type.String() });
 
-/** Liveness, readiness and the API description. */
+/** The landing page at `/`, liveness, readiness and the API description. */
 export async function systemSurface(
   app: FastifyInstance,
   options: { runtime: Runtime },
 ): Promise<void> {
+  landingRoute(app);
   app.get(
     '/healthz',
     { schema: { tags: ['system'], summary: 'The process is up', response: { 200: Status } } },
