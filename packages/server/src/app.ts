@@ -41,6 +41,11 @@ export interface BuildServerOptions {
   rateLimitCounter?: RateLimitCounter;
   /** The database pool's figures, for `/metrics` (PostgreSQL). */
   poolStats?: () => PoolStats | null;
+  /**
+   * Refused credentials a minute from one client IP before it gets 429 on the flex management,
+   * actions server and admin APIs; 0 turns the limit off. Default 30.
+   */
+  refusedCredentialsPerIp?: number;
   /** An operator credential for the admin API. Default: `LATCHKEY_ADMIN_TOKEN`, if set. */
   adminToken?: string;
 }
@@ -145,6 +150,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   registerRateLimits(app, {
     runtime: options.runtime,
     counter: options.rateLimitCounter ?? createMemoryRateLimitCounter(),
+    ...(options.refusedCredentialsPerIp === undefined
+      ? {}
+      : { refusedCredentialsPerIp: options.refusedCredentialsPerIp }),
   });
   await app.register(systemSurface, { runtime: options.runtime });
   await app.register(flexSurface, { runtime: options.runtime });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { auditRetentionDays, trustProxy } from './config.ts';
+import { auditRetentionDays, refusedCredentialsPerIp, trustProxy } from './config.ts';
 
 describe('serve settings', () => {
   it('keeps audit events 90 days unless told, and 0 means forever', () => {
@@ -19,6 +19,24 @@ describe('serve settings', () => {
     } finally {
       if (saved === undefined) delete process.env.LATCHKEY_AUDIT_RETENTION_DAYS;
       else process.env.LATCHKEY_AUDIT_RETENTION_DAYS = saved;
+    }
+  });
+
+  it('limits refused credentials to 30 a minute unless told, and 0 turns it off', () => {
+    const saved = process.env.LATCHKEY_REFUSED_CREDENTIALS_PER_IP;
+    try {
+      delete process.env.LATCHKEY_REFUSED_CREDENTIALS_PER_IP;
+      assert.equal(refusedCredentialsPerIp(undefined), 30);
+      assert.equal(refusedCredentialsPerIp('0'), 0);
+      process.env.LATCHKEY_REFUSED_CREDENTIALS_PER_IP = '100';
+      assert.equal(refusedCredentialsPerIp(undefined), 100);
+      assert.equal(refusedCredentialsPerIp('5'), 5);
+      for (const bad of ['-1', '2.5', 'lots', '', '1e3', '2000000']) {
+        assert.throws(() => refusedCredentialsPerIp(bad), /invalid refused-credentials limit/, bad);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.LATCHKEY_REFUSED_CREDENTIALS_PER_IP;
+      else process.env.LATCHKEY_REFUSED_CREDENTIALS_PER_IP = saved;
     }
   });
 

@@ -12,6 +12,7 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   databaseUrl: 'sqlite:./latchkey.db',
   auditRetentionDays: 90,
+  refusedCredentialsPerIp: 30,
 } as const;
 
 /** The database URL to use: `--db`, else `LATCHKEY_DATABASE_URL`, else `sqlite:./latchkey.db`. */
@@ -71,6 +72,25 @@ export function auditRetentionDays(flag: string | undefined): number {
     );
   }
   return days;
+}
+
+/**
+ * Refused credentials (API keys, secret keys, operator tokens) a minute from one client IP before
+ * that address gets 429: `--refused-credentials-per-ip`, else
+ * `LATCHKEY_REFUSED_CREDENTIALS_PER_IP`, else 30; 0 turns the limit off.
+ */
+export function refusedCredentialsPerIp(flag: string | undefined): number {
+  const value =
+    flag ??
+    process.env.LATCHKEY_REFUSED_CREDENTIALS_PER_IP ??
+    String(DEFAULTS.refusedCredentialsPerIp);
+  const limit = Number(value);
+  if (!/^\d{1,7}$/.test(value.trim()) || limit > 1_000_000) {
+    throw new SettingError(
+      `invalid refused-credentials limit: ${value} (a whole number a minute, 0 to 1000000; 0 turns it off)`,
+    );
+  }
+  return limit;
 }
 
 /** The log level: `--log-level`, else `LOG_LEVEL`, else info. */

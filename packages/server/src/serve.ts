@@ -35,6 +35,8 @@ export interface ServeOptions {
   sweepIntervalMs?: number;
   /** How long audit events are kept; 0 keeps them forever. Default 90 days. */
   auditRetentionMs?: number;
+  /** Refused credentials a minute from one client IP before 429; 0: no limit. Default 30. */
+  refusedCredentialsPerIp?: number;
   /**
    * The proxies in front whose `X-Forwarded-For` entries are trusted (the client IP for limits and
    * the audit log). Default none.
@@ -63,6 +65,9 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
     rateLimitCounter: redis ?? createSqlRateLimitCounter(store.db),
     poolStats: () => poolStats(store.db),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+    ...(options.refusedCredentialsPerIp === undefined
+      ? {}
+      : { refusedCredentialsPerIp: options.refusedCredentialsPerIp }),
   });
   const inFlight = trackInFlight(app);
   const sweeper = startSweeper({

@@ -17,6 +17,7 @@ import {
   logFormat,
   logLevel,
   redisUrl,
+  refusedCredentialsPerIp,
   SettingError,
   sweepIntervalSeconds,
   trustProxy,
@@ -110,6 +111,10 @@ program
     '--audit-retention <days>',
     'delete audit events older than this many days; 0 keeps them forever (env LATCHKEY_AUDIT_RETENTION_DAYS, default 90)',
   )
+  .option(
+    '--refused-credentials-per-ip <n>',
+    'refused API keys, secret keys and operator tokens a minute from one client IP before it gets 429; 0: no limit (env LATCHKEY_REFUSED_CREDENTIALS_PER_IP, default 30)',
+  )
   .action(async (options) => {
     const redis = redisUrl(options.redis);
     const url = databaseUrl(options.db);
@@ -131,6 +136,9 @@ program
         trustProxy: setting(() => trustProxy(options.trustProxy)),
         sweepIntervalMs: setting(() => sweepIntervalSeconds(options.sweepInterval)) * 1000,
         auditRetentionMs: setting(() => auditRetentionDays(options.auditRetention)) * 86_400_000,
+        refusedCredentialsPerIp: setting(() =>
+          refusedCredentialsPerIp(options.refusedCredentialsPerIp),
+        ),
         ...(redis ? { redisUrl: redis } : {}),
       });
     } catch (error) {

@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
+import { buildServer } from '../app.ts';
 import { auditEvents, databases, type Harness, openHarness } from '../testing/harness.ts';
+import { createMemoryRateLimitCounter } from './memory-rate-limit-counter.ts';
 import { RATE_LIMIT_WINDOW_MS, REFUSED_CREDENTIALS_PER_IP } from './rate-limits.ts';
 
 const basic = (user: string): string => `Basic ${Buffer.from(`${user}:`).toString('base64')}`;
@@ -106,6 +108,36 @@ for (const db of databases()) {
     it('never counts accepted credentials', async () => {
       for (let i = 0; i < REFUSED_CREDENTIALS_PER_IP + 10; i++) {
         assert.equal((await management('203.0.113.7', h.app.apiKey)).statusCode, 200);
+      }
+    });
+
+    it("takes the server's configured limit, and 0 turns it off", async () => {
+      const serverWith = (refusedCredentialsPerIp: number) =>
+        buildServer({
+          runtime: h.runtime,
+          logger: false,
+          rateLimitCounter: createMemoryRateLimitCounter(),
+          refusedCredentialsPerIp,
+        });
+      const strict = await serverWith(2);
+      const off = await serverWith(0);
+      try {
+        const call = (s: typeof strict) =>
+          s.inject({
+            method: 'GET',
+            url: `/v1/apps/${h.app.id}/users`,
+            headers: { authorization: 'Bearer lk_bad.guess' },
+            remoteAddress: '203.0.113.8',
+          });
+        assert.equal((await call(strict)).statusCode, 401);
+        assert.equal((await call(strict)).statusCode, 401);
+        assert.equal((await call(strict)).statusCode, 429);
+        for (let i = 0; i < REFUSED_CREDENTIALS_PER_IP + 5; i++) {
+          assert.equal((await call(off)).statusCode, 401);
+        }
+      } finally {
+        await strict.close();
+        await off.close();
       }
     });
 
