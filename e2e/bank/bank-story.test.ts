@@ -316,12 +316,12 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
     await confirmButton.waitFor();
     assert.equal(await confirmButton.textContent(), 'Confirm removal');
     assert.equal(await page.locator('table.passkeys tbody tr').count(), 1, 'not removed yet');
-    await shot(page, '10-account-confirm-removal');
+    await shot(page, '09b-account-confirm-removal');
     await confirmButton.click();
     await page.waitForURL('**/account?notice=passkey_removed');
     assert.equal(await page.locator('table.passkeys tbody tr').count(), 0);
     assert.equal(await page.locator('#no-passkeys').count(), 1);
-    await shot(page, '10-account-passkey-removed-after');
+    await shot(page, '10-account-passkey-removed');
 
     await signOutWithAutofillWaiting();
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
