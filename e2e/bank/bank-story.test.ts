@@ -91,6 +91,24 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
     await shot(page, '02-account-new');
   });
 
+  it('says what is missing in an empty transfer form, without asking the bank', async () => {
+    let asked = 0;
+    const count = (r: { url(): string }) => {
+      if (r.url().endsWith('/api/transfers')) asked++;
+    };
+    page.on('request', count);
+    const message = page.locator('#transfer-message');
+    await page.click('#transfer-submit');
+    assert.equal(await message.textContent(), 'Enter a recipient.');
+    await page.fill('#recipient', 'Grace Hopper');
+    await page.click('#transfer-submit');
+    assert.equal(await message.textContent(), 'Enter an amount.');
+    assert.equal(await page.evaluate('document.activeElement.id'), 'amount', 'the field to fill');
+    page.off('request', count);
+    assert.equal(asked, 0);
+    assert.equal(balance(), 2_500_000);
+  });
+
   it('adds a passkey, listed with its name, type and use', async () => {
     await page.click('#add-passkey');
     await page.waitForURL('**/account?notice=passkey_added');
@@ -102,6 +120,19 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
     assert.equal(cells[4]!.trim(), '0');
     assert.equal((await browser.credentials()).length, 1, 'the authenticator holds the passkey');
     await shot(page, '03-account-passkey-added');
+  });
+
+  it('says calmly that this device already has a passkey when one is added again', async () => {
+    await page.locator('#add-passkey:not([hidden])').waitFor();
+    await page.click('#add-passkey');
+    const message = page.locator('#passkey-message.info', { hasText: 'already' });
+    await message.waitFor();
+    assert.equal(
+      await message.textContent(),
+      'This device already has a passkey for your account.',
+    );
+    assert.equal(await page.locator('#passkey-message.error').count(), 0, 'not an error');
+    assert.equal((await browser.credentials()).length, 1, 'no second passkey');
   });
 
   it('signs out, then in again with the "Sign in with a passkey" button', async () => {
@@ -141,7 +172,7 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
    */
   async function sendWithStepUp(recipient: string, amount: string, screenshot?: string) {
     const options = '**/v1/client/user-authenticators/passkey/authentication-options';
-    let prompt: { open: boolean; text: string } | null = null;
+    let prompt: { open: boolean; text: string; reason: string } | null = null;
     let atConfirm: { balance: number; signCount: number } | null = null;
     await page.route(options, async (route) => {
       if (route.request().method() === 'POST') {
@@ -149,6 +180,7 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
         prompt = {
           open: (await dialog.getAttribute('open')) !== null,
           text: ((await dialog.locator('h2').textContent()) ?? '').replace(/\s+/g, ' ').trim(),
+          reason: (await dialog.locator('#approve-reason').textContent()) ?? '',
         };
         if (screenshot) await shot(page, screenshot, false);
       }
@@ -171,7 +203,11 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
   it('asks for the passkey for a first $50 to someone new, showing what it approves', async () => {
     const before = await signCount();
     const { prompt, atConfirm } = await sendWithStepUp('Grace Hopper', '50');
-    assert.deepEqual(prompt, { open: true, text: 'Approve $50.00 to Grace Hopper' });
+    assert.deepEqual(prompt, {
+      open: true,
+      text: 'Approve $50.00 to Grace Hopper',
+      reason: 'This is your first transfer to Grace Hopper, so it needs your passkey.',
+    });
     assert.deepEqual(
       atConfirm,
       { balance: 2_500_000, signCount: before + 1 },
@@ -207,7 +243,12 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
   it('asks for the passkey before sending $7,500, shows the details, and moves the money only after', async () => {
     const before = await signCount();
     const { prompt, atConfirm } = await sendWithStepUp('ACME Ltd', '7,500', '07-approve-dialog');
-    assert.deepEqual(prompt, { open: true, text: 'Approve $7,500.00 to ACME Ltd' });
+    assert.deepEqual(prompt, {
+      open: true,
+      text: 'Approve $7,500.00 to ACME Ltd',
+      reason:
+        'This is over $5,000.00 and your first transfer to ACME Ltd, so it needs your passkey.',
+    });
     assert.deepEqual(
       atConfirm,
       { balance: 2_490_000, signCount: before + 1 },
@@ -221,6 +262,32 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
       /confirmed with a passkey/,
     );
     await shot(page, '08-account-sent-large');
+  });
+
+  it('cancels a transfer from the approval dialog: nothing is sent and the hold is dropped', async () => {
+    // The authenticator does not answer, so the dialog stays up as it does while a person thinks.
+    await presence(false);
+    try {
+      await send('ACME Ltd', '6,000');
+      const dialog = page.locator('#approve-dialog[open]');
+      await dialog.waitFor();
+      assert.equal(
+        await page.textContent('#approve-reason'),
+        'Transfers over $5,000.00 need your passkey.',
+      );
+      const cancelled = page.waitForResponse((r) => r.url().endsWith('/cancel'));
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      assert.equal((await (await cancelled).json()).status, 'cancelled');
+      const message = page.locator('#transfer-message.info');
+      await message.waitFor();
+      assert.equal(await message.textContent(), 'Transfer cancelled. Nothing was sent.');
+      assert.equal(await page.locator('#approve-dialog').getAttribute('open'), null, 'closed');
+    } finally {
+      await presence(true);
+    }
+    assert.equal(balance(), 1_740_000);
+    const held = stack.bank.findUserByEmail(EMAIL)!;
+    assert.equal(held.balanceCents, 1_740_000);
   });
 
   it('leaves the balance alone when the step-up’s user verification fails', async () => {
@@ -243,8 +310,14 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
     assert.equal(await page.textContent('#balance'), '$17,400.00');
   });
 
-  it('removes the passkey, which then cannot sign in, with a clear message', async () => {
+  it('removes the passkey after a second press, and it then cannot sign in', async () => {
     await page.getByRole('button', { name: /^Remove/ }).click();
+    const confirmButton = page.getByRole('button', { name: /^Confirm removing/ });
+    await confirmButton.waitFor();
+    assert.equal(await confirmButton.textContent(), 'Confirm removal');
+    assert.equal(await page.locator('table.passkeys tbody tr').count(), 1, 'not removed yet');
+    await shot(page, '09b-account-confirm-removal');
+    await confirmButton.click();
     await page.waitForURL('**/account?notice=passkey_removed');
     assert.equal(await page.locator('table.passkeys tbody tr').count(), 0);
     assert.equal(await page.locator('#no-passkeys').count(), 1);
@@ -257,5 +330,34 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
     assert.match((await message.textContent()) ?? '', /no longer linked to an account/);
     assert.ok(page.url().includes('/sign-in'), 'still signed out');
     await shot(page, '11-sign-in-revoked-passkey');
+  });
+
+  it('says the session has ended, with a link to sign in again', async () => {
+    await page.fill('#email', EMAIL);
+    await page.fill('#password', PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL('**/account');
+    // The cookie now names a session the bank does not have, as after it expired.
+    await browser.page
+      .context()
+      .addCookies([{ name: 'bank_session', value: 'ended-session', url: stack.bankUrl }]);
+    await page.fill('#recipient', 'Grace Hopper');
+    await page.fill('#amount', '5');
+    await page.click('#transfer-submit');
+    const message = page.locator('#transfer-message.error');
+    await message.waitFor();
+    assert.equal(
+      await message.textContent(),
+      'Your session has ended — sign in again. Go to the sign-in page',
+    );
+    await message.getByRole('link', { name: 'Go to the sign-in page' }).click();
+    await page.waitForURL('**/sign-in');
+    await page.goto(`${stack.bankUrl}/account`);
+    await page.waitForURL('**/sign-in?notice=session_ended');
+    assert.match(
+      (await page.textContent('main')) ?? '',
+      /Your session has ended — sign in again\./,
+    );
+    await shot(page, '12-sign-in-session-ended');
   });
 });

@@ -49,3 +49,34 @@ describe('the bank where no platform authenticator is available', { skip: skip ?
     await page.locator('#add-passkey:not([hidden])').waitFor({ timeout: 5_000 });
   });
 });
+
+describe('the bank where passkey autofill cannot run', { skip: skip ?? false }, () => {
+  let stack: DemoStack;
+  let browser: BrowserSession;
+  before(async () => {
+    stack = await startDemoStack();
+    browser = await openBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('keeps a refused or aborted background autofill off the sign-in page, in the console only', async () => {
+    const { page } = browser;
+    // The browser refuses the conditional-mediation request the page starts on load, as one does
+    // that offers no passkey or blocks autofill; the button's request is left alone.
+    await page.addInitScript(`
+      const get = navigator.credentials.get.bind(navigator.credentials);
+      navigator.credentials.get = (options) =>
+        options?.mediation === 'conditional'
+          ? Promise.reject(new DOMException('The operation is not allowed.', 'NotAllowedError'))
+          : get(options);
+    `);
+    const logged = page.waitForEvent('console', (m) => m.text().includes('passkey autofill ended'));
+    await page.goto(`${stack.bankUrl}/sign-in`);
+    await logged;
+    assert.equal(await page.locator('#passkey-message').isHidden(), true, 'no error shown');
+    assert.equal(await page.locator('.alert.error:visible').count(), 0);
+  });
+});

@@ -3,10 +3,11 @@
  * and send money, with a passkey step-up (with `@authsignal/browser`) where latchkey's rules ask
  * for one.
  */
-import { BankApiError, postJson, say } from './bank-api.ts';
-import { type PasskeyTask, passkeyErrorMessage } from './passkey-errors.ts';
+import { BankApiError, linkFor, postJson, say } from './bank-api.ts';
+import { isAlreadyRegistered, type PasskeyTask, passkeyErrorMessage } from './passkey-errors.ts';
 import { latchkey } from './passkeys.ts';
 import { type Approval, approveWithPasskey } from './step-up.ts';
+import { StepUpFailure } from './step-up-failure.ts';
 
 const client = latchkey();
 
@@ -32,10 +33,28 @@ addButton?.addEventListener('click', async () => {
     const { redirect } = await postJson<{ redirect: string }>('/api/passkeys/verify', { nonce });
     window.location.assign(redirect);
   } catch (error) {
-    say(passkeyBox, 'error', messageFor(error, 'register'));
+    // A second passkey on a device that holds one already is refused by the browser; the customer
+    // is set up here, so that is news, not an error.
+    const kind = isAlreadyRegistered(error) ? 'info' : 'error';
+    say(passkeyBox, kind, messageFor(error, 'register'), linkFor(error));
     addButton.disabled = false;
   }
 });
+
+// Removing a passkey takes two presses: the first turns the button into "Confirm removal".
+for (const revoke of document.querySelectorAll<HTMLFormElement>('form.revoke')) {
+  const button = revoke.querySelector<HTMLButtonElement>('button');
+  revoke.addEventListener('submit', (event) => {
+    if (!button || button.dataset.confirming === 'yes') return;
+    event.preventDefault();
+    button.dataset.confirming = 'yes';
+    button.textContent = 'Confirm removal';
+    button.setAttribute(
+      'aria-label',
+      `Confirm removing ${button.getAttribute('aria-label')?.replace(/^Remove /, '') ?? 'this passkey'}`,
+    );
+  });
+}
 
 // Transfers.
 const form = document.getElementById('transfer-form') as HTMLFormElement | null;
@@ -69,18 +88,28 @@ form?.addEventListener('submit', async (event) => {
   event.preventDefault();
   if (!submit) return;
   const data = new FormData(form);
+  const recipient = String(data.get('recipient') ?? '').trim();
+  const amount = String(data.get('amount') ?? '').trim();
+  // Said here before anything is sent; the bank's server says the same if it is asked anyway.
+  const missing = recipient === '' ? 'recipient' : amount === '' ? 'amount' : null;
+  if (missing) {
+    say(transferBox, 'error', missing === 'recipient' ? 'Enter a recipient.' : 'Enter an amount.');
+    document.getElementById(missing)?.focus();
+    return;
+  }
   submit.disabled = true;
   say(transferBox, 'error', null);
   try {
-    const answer = await postJson<TransferAnswer>('/api/transfers', {
-      recipient: String(data.get('recipient') ?? ''),
-      amount: String(data.get('amount') ?? ''),
-    });
+    const answer = await postJson<TransferAnswer>('/api/transfers', { recipient, amount });
     if (answer.status === 'step_up') await stepUp(answer.transferId, answer.token, answer.approval);
     else window.location.assign(answer.redirect);
   } catch (error) {
-    say(transferBox, 'error', messageFor(error, 'step-up'));
     submit.disabled = false;
+    if (error instanceof StepUpFailure && error.code === 'cancelled') {
+      say(transferBox, 'info', 'Transfer cancelled. Nothing was sent.');
+      return;
+    }
+    say(transferBox, 'error', messageFor(error, 'step-up'), linkFor(error));
     // No passkey yet: the way forward is the "Add a passkey" button further down.
     if (
       error instanceof BankApiError &&

@@ -52,9 +52,29 @@ export function say(
   box: HTMLElement | null,
   kind: 'error' | 'notice' | 'info',
   message: string | null,
+  link?: { href: string; text: string },
 ): void {
   if (!box) return;
   box.className = `alert ${kind}`;
   box.textContent = message ?? '';
+  if (message !== null && link) {
+    const a = document.createElement('a');
+    a.href = link.href;
+    a.textContent = link.text;
+    box.append(' ', a);
+  }
   box.hidden = message === null;
+}
+
+/**
+ * The link an error message ends with, if it has one: an ended session leads to the sign-in page.
+ *
+ * @example
+ * say(box, 'error', error.message, linkFor(error));
+ */
+export function linkFor(error: unknown): { href: string; text: string } | undefined {
+  if (error instanceof BankApiError && error.code === 'not_signed_in') {
+    return { href: '/sign-in', text: 'Go to the sign-in page' };
+  }
+  return undefined;
 }

@@ -22,7 +22,7 @@ const MESSAGES = {
   },
   already_registered: {
     'sign-in': 'This device already holds a passkey for this account.',
-    register: 'This device already holds a passkey for your account. You are all set.',
+    register: 'This device already has a passkey for your account.',
     'step-up': 'This device already holds a passkey for your account.',
   },
   not_supported: {
@@ -88,15 +88,33 @@ function codeOf(error: unknown): string | null {
 }
 
 /**
- * Whether the error means the request was aborted (another ceremony took over, or the page left):
- * the autofill request ends that way when the passkey button is pressed, and says nothing then.
+ * Whether the error means the browser refused to make a second passkey on a device that already
+ * holds one for this account (WebAuthn's InvalidStateError on an excluded credential): nothing is
+ * wrong, the customer is already set up here.
  *
  * @example
- * if (isAborted(error)) return;
+ * say(box, isAlreadyRegistered(error) ? 'info' : 'error', passkeyErrorMessage(error, 'register'));
  */
-export function isAborted(error: unknown): boolean {
-  return codeOf(error) === 'aborted';
+export function isAlreadyRegistered(error: unknown): boolean {
+  return codeOf(error) === 'already_registered';
 }
+
+/**
+ * Whether a background passkey autofill request ended without the customer asking for anything:
+ * aborted (the button's request took over, or the page left), refused by the browser
+ * (NotAllowedError, which Chromium also gives when no passkey is offered), timed out, or not
+ * supported. The customer never asked for it, so there is nothing to tell them.
+ *
+ * @example
+ * if (isQuietAutofillEnd(error)) return console.info('passkey autofill ended', error);
+ */
+export function isQuietAutofillEnd(error: unknown): boolean {
+  const code = codeOf(error);
+  return code !== null && (QUIET_AUTOFILL_CODES as readonly string[]).includes(code);
+}
+
+/** The autofill endings {@link isQuietAutofillEnd} keeps off the page. */
+const QUIET_AUTOFILL_CODES = ['aborted', 'user_canceled', 'timeout', 'not_supported'] as const;
 
 /**
  * A sentence for a failed passkey ceremony.

@@ -4,7 +4,7 @@
  * hands the page a nonce, the bank redeems it and starts a session.
  */
 import { BankApiError, postJson, say } from './bank-api.ts';
-import { isAborted, passkeyErrorMessage } from './passkey-errors.ts';
+import { isQuietAutofillEnd, passkeyErrorMessage } from './passkey-errors.ts';
 import { latchkey } from './passkeys.ts';
 
 const client = latchkey();
@@ -30,8 +30,11 @@ async function autofill(): Promise<void> {
   try {
     await finish(await client.passkey.authenticate({ isConditionalMediation: true }));
   } catch (error) {
-    // The button's request replaces this one; that abort is expected and silent.
-    if (!isAborted(error)) fail(error);
+    // The customer did not ask for this request: its ending by abort (the button's request replaces
+    // it), refusal or lack of support is for the console only. A passkey they did pick that the
+    // bank then refuses is still shown.
+    if (isQuietAutofillEnd(error)) console.info('passkey autofill ended:', error);
+    else fail(error);
   }
 }
 

@@ -9,7 +9,7 @@ import type { KnownPasskeyErrorCode } from './passkey-errors.ts';
 /** A failed step-up, with the code `passkeyErrorMessage` turns into a sentence. */
 export class StepUpFailure extends Error {
   constructor(
-    readonly code: KnownPasskeyErrorCode | 'unknown',
+    readonly code: KnownPasskeyErrorCode | 'cancelled' | 'unknown',
     options?: { cause?: unknown },
   ) {
     super(`step-up failed: ${code}`, options);

@@ -7,10 +7,11 @@ import { Authsignal } from '@authsignal/browser';
 import { meta } from './passkeys.ts';
 import { failureFromAnswer, failureFromThrown, StepUpFailure } from './step-up-failure.ts';
 
-/** What the bank says is being approved, formatted by the bank. */
+/** What the bank says is being approved, formatted by the bank, and why its rules ask. */
 export interface Approval {
   amount: string;
   recipient: string;
+  reason: string;
 }
 
 let client: Authsignal | null = null;
@@ -25,41 +26,74 @@ function authsignal(): Authsignal {
   return client;
 }
 
-function showApproval(approval: Approval): () => void {
+/** The approval dialog while it is open: how to close it, and a promise that settles on Cancel. */
+interface OpenApproval {
+  close: () => void;
+  cancelled: Promise<never>;
+}
+
+function showApproval(approval: Approval): OpenApproval {
   const dialog = document.getElementById('approve-dialog') as HTMLDialogElement | null;
-  if (!dialog) return () => {};
-  const amount = document.getElementById('approve-amount');
-  const recipient = document.getElementById('approve-recipient');
-  if (amount) amount.textContent = approval.amount;
-  if (recipient) recipient.textContent = approval.recipient;
+  if (!dialog) return { close: () => {}, cancelled: new Promise<never>(() => {}) };
+  const text = (id: string, value: string) => {
+    const element = document.getElementById(id);
+    if (element) element.textContent = value;
+  };
+  text('approve-amount', approval.amount);
+  text('approve-recipient', approval.recipient);
+  text('approve-reason', approval.reason);
+  const cancelButton = document.getElementById('approve-cancel');
+  let onCancel: (event: Event) => void = () => {};
+  const cancelled = new Promise<never>((_, reject) => {
+    onCancel = (event) => {
+      event.preventDefault();
+      reject(new StepUpFailure('cancelled'));
+    };
+  });
+  // Escape fires the dialog's own `cancel` event: the same as the Cancel button.
+  cancelButton?.addEventListener('click', onCancel);
+  dialog.addEventListener('cancel', onCancel);
   dialog.showModal();
-  return () => dialog.close();
+  return {
+    cancelled,
+    close: () => {
+      cancelButton?.removeEventListener('click', onCancel);
+      dialog.removeEventListener('cancel', onCancel);
+      dialog.close();
+    },
+  };
+}
+
+async function signIn(token: string): Promise<string> {
+  let result: Awaited<ReturnType<Authsignal['passkey']['signIn']>>;
+  try {
+    result = await authsignal().passkey.signIn({ token });
+  } catch (error) {
+    throw failureFromThrown(error);
+  }
+  if (result.errorCode) throw failureFromAnswer(result.errorCode);
+  if (result.error) throw new StepUpFailure('unknown');
+  if (!result.data?.isVerified || !result.data.token) {
+    throw new StepUpFailure('webauthn_login_failed');
+  }
+  return result.data.token;
 }
 
 /**
- * Shows "Approve $7,500.00 to ACME Ltd", runs `passkey.signIn({ token })`, and returns the token
- * latchkey hands back for the bank to validate; throws {@link StepUpFailure} otherwise.
+ * Shows "Approve $7,500.00 to ACME Ltd" and why, runs `passkey.signIn({ token })`, and returns the
+ * token latchkey hands back for the bank to validate; throws {@link StepUpFailure} otherwise,
+ * with the code `cancelled` when the customer pressed Cancel (whatever the passkey prompt answers
+ * after that is ignored: the caller drops the held transfer).
  *
  * @example
  * const approved = await approveWithPasskey(answer.token, answer.approval);
  * await postJson(`/api/transfers/${id}/confirm`, { token: approved });
  */
 export async function approveWithPasskey(token: string, approval: Approval): Promise<string> {
-  const hide = showApproval(approval);
+  const open = showApproval(approval);
   try {
-    let result: Awaited<ReturnType<Authsignal['passkey']['signIn']>>;
-    try {
-      result = await authsignal().passkey.signIn({ token });
-    } catch (error) {
-      throw failureFromThrown(error);
-    }
-    if (result.errorCode) throw failureFromAnswer(result.errorCode);
-    if (result.error) throw new StepUpFailure('unknown');
-    if (!result.data?.isVerified || !result.data.token) {
-      throw new StepUpFailure('webauthn_login_failed');
-    }
-    return result.data.token;
+    return await Promise.race([signIn(token), open.cancelled]);
   } finally {
-    hide();
+    open.close();
   }
 }

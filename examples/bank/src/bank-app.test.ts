@@ -95,8 +95,12 @@ describe('the bank over HTTP', () => {
     replay.cookie = stolen;
     const res = await replay.request('GET', '/account');
     assert.equal(res.status, 302);
-    assert.equal(res.location, '/sign-in');
+    assert.equal(res.location, '/sign-in?notice=session_ended', 'an ended session is named');
+    const signIn = await replay.request('GET', res.location!);
+    assert.match(signIn.body, /Your session has ended — sign in again\./);
     assert.equal((await replay.transfer('Bob', '10')).json.code, 'not_signed_in');
+    const stranger = await new Customer(stack).request('GET', '/account');
+    assert.equal(stranger.location, '/sign-in', 'a visitor who never signed in is only sent on');
   });
 
   it('refuses a state change from another origin, or with no origin at all', async () => {

@@ -25,6 +25,17 @@ describe('checking a transfer request', () => {
     assert.equal(code('x'.repeat(81), '10'), 'invalid_recipient');
   });
 
+  it('names an empty recipient or amount as missing, before anything else', () => {
+    const code = (recipient: string, amount: string) => {
+      const check = checkTransfer({ recipient, amount, balanceCents: rich });
+      return check.kind === 'refuse' ? check.code : check.kind;
+    };
+    assert.equal(code('', '10'), 'missing_recipient');
+    assert.equal(code('   ', ''), 'missing_recipient');
+    assert.equal(code('Bob', ''), 'missing_amount');
+    assert.equal(code('Bob', '  '), 'missing_amount');
+  });
+
   it('tidies the recipient’s spaces', () => {
     const check = checkTransfer({
       recipient: '  Ada   Lovelace ',

@@ -9,7 +9,13 @@ import { MAX_TRANSFER_CENTS, parseAmount } from './money.ts';
 export type TransferCheck =
   | {
       kind: 'refuse';
-      code: 'invalid_amount' | 'amount_too_large' | 'invalid_recipient' | 'insufficient_funds';
+      code:
+        | 'missing_recipient'
+        | 'missing_amount'
+        | 'invalid_amount'
+        | 'amount_too_large'
+        | 'invalid_recipient'
+        | 'insufficient_funds';
     }
   | { kind: 'valid'; recipient: string; amountCents: number };
 
@@ -26,6 +32,9 @@ export function checkTransfer(input: {
   balanceCents: number;
 }): TransferCheck {
   const recipient = input.recipient.trim().replace(/\s+/g, ' ');
+  // An empty field is named as missing, not as malformed: the customer only forgot to fill it.
+  if (recipient === '') return { kind: 'refuse', code: 'missing_recipient' };
+  if (input.amount.trim() === '') return { kind: 'refuse', code: 'missing_amount' };
   if (recipient.length < 2 || recipient.length > 80) {
     return { kind: 'refuse', code: 'invalid_recipient' };
   }

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { approvalRefusal, TRANSFER_ACTION, type Validation } from './transfer-approval.ts';
+import {
+  approvalReason,
+  approvalRefusal,
+  TRANSFER_ACTION,
+  type Validation,
+} from './transfer-approval.ts';
 
 const transfer = {
   id: 'transfer-1',
@@ -56,5 +61,22 @@ describe('approving a transfer from a validated token', () => {
     assert.equal(invalid('invalid_token'), 'step_up_failed');
     assert.equal(invalid(undefined, 'CHALLENGE_FAILED'), 'step_up_failed');
     assert.equal(refusal({ state: 'ALLOW' as Validation['state'] }), 'step_up_failed');
+  });
+});
+
+describe('why the approval dialog asks for the passkey', () => {
+  it('names the rule that fired: over $5,000, a new recipient, or both', () => {
+    const reason = (amountCents: number, isNewRecipient: boolean) =>
+      approvalReason({ ...transfer, amountCents, isNewRecipient });
+    assert.equal(reason(750_000, false), 'Transfers over $5,000.00 need your passkey.');
+    assert.equal(
+      reason(5_000, true),
+      'This is your first transfer to ACME Ltd, so it needs your passkey.',
+    );
+    assert.match(reason(750_000, true), /over \$5,000\.00 and your first transfer to ACME Ltd/);
+    assert.equal(
+      reason(500_000, false),
+      'The bank’s rules ask for your passkey for this transfer.',
+    );
   });
 });

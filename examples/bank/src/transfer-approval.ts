@@ -41,6 +41,33 @@ export function transferAttributes(transfer: TransferDetails): TransferAttribute
   };
 }
 
+/**
+ * The amount over which the bank's rules (`rules/high-value-transfer.json`) ask for the passkey,
+ * in cents. The bank words the approval dialog's reason with it; latchkey's rules still decide.
+ */
+export const LARGE_TRANSFER_CENTS = 500_000;
+
+/**
+ * Why the passkey is asked for a transfer the rules challenged, in the customer's words: the
+ * bank's two rules are a large amount and a first transfer to someone. A rule edited in the
+ * console to challenge something else gets the general sentence.
+ *
+ * @example
+ * approvalReason({ id, recipient: 'ACME Ltd', amountCents: 750_000, isNewRecipient: false });
+ * // 'Transfers over $5,000.00 need your passkey.'
+ */
+export function approvalReason(transfer: TransferDetails): string {
+  const large = transfer.amountCents > LARGE_TRANSFER_CENTS;
+  if (large && transfer.isNewRecipient) {
+    return `This is over $5,000.00 and your first transfer to ${transfer.recipient}, so it needs your passkey.`;
+  }
+  if (large) return 'Transfers over $5,000.00 need your passkey.';
+  if (transfer.isNewRecipient) {
+    return `This is your first transfer to ${transfer.recipient}, so it needs your passkey.`;
+  }
+  return 'The bank’s rules ask for your passkey for this transfer.';
+}
+
 /** `validateChallenge`'s answer: latchkey adds the tracked `custom` attributes to the SDK's type. */
 export type Validation = ValidateChallengeResponse & { custom?: unknown };
 

@@ -62,7 +62,11 @@ describe('transfers and their passkey step-up', () => {
   it('asks for the passkey for a first transfer to someone new, even $50, then not again', async () => {
     const { c, email, authenticator } = await customerWithPasskey();
     const first = await held(c, 'Grace Hopper', '50');
-    assert.deepEqual(first.res.json.approval, { amount: '$50.00', recipient: 'Grace Hopper' });
+    assert.deepEqual(first.res.json.approval, {
+      amount: '$50.00',
+      recipient: 'Grace Hopper',
+      reason: 'This is your first transfer to Grace Hopper, so it needs your passkey.',
+    });
     const action = await stack.authsignal.getAction({
       userId: userId(email),
       action: TRANSFER_ACTION,
@@ -101,7 +105,11 @@ describe('transfers and their passkey step-up', () => {
       200,
     );
     const large = await held(c, 'Bob', '5,000.01');
-    assert.deepEqual(large.res.json.approval, { amount: '$5,000.01', recipient: 'Bob' });
+    assert.deepEqual(large.res.json.approval, {
+      amount: '$5,000.01',
+      recipient: 'Bob',
+      reason: 'Transfers over $5,000.00 need your passkey.',
+    });
   });
 
   it('refuses bad amounts and overdrafts before asking latchkey', async () => {
@@ -117,7 +125,20 @@ describe('transfers and their passkey step-up', () => {
       const res = await c.transfer('Bob', amount);
       assert.equal(res.json.code, code, amount);
     }
-    assert.equal((await c.transfer(' ', '10')).json.code, 'invalid_recipient');
+    assert.equal((await c.transfer(' b ', '10')).json.code, 'invalid_recipient');
+    // Empty fields are named, with the bank's own 400 and nothing tracked.
+    const noRecipient = await c.transfer(' ', '10');
+    assert.deepEqual([noRecipient.status, noRecipient.json.code], [400, 'missing_recipient']);
+    assert.equal(noRecipient.json.message, 'Enter a recipient.');
+    const noAmount = await c.transfer('Bob', '');
+    assert.deepEqual([noAmount.status, noAmount.json.code], [400, 'missing_amount']);
+    assert.equal(noAmount.json.message, 'Enter an amount.');
+    const absent = await c.request('POST', '/api/transfers', { json: { recipient: 'Bob' } });
+    assert.equal(absent.json.code, 'missing_amount', 'an absent field is a missing one');
+    const notText = await c.request('POST', '/api/transfers', {
+      json: { recipient: 'Bob', amount: 10 },
+    });
+    assert.deepEqual([notText.status, notText.json.code], [400, 'invalid_request']);
     const actions = await stack.authsignal.queryUserActions({ userId: userId(email) });
     assert.deepEqual(actions, [], 'nothing was tracked');
     assert.equal(balance(email), 2_500_000);
@@ -137,7 +158,12 @@ describe('transfers and their passkey step-up', () => {
   it('moves a large transfer only after the customer’s own passkey, once', async () => {
     const { c, email, authenticator } = await customerWithPasskey();
     const transfer = await held(c, 'ACME Ltd', '7,500');
-    assert.deepEqual(transfer.res.json.approval, { amount: '$7,500.00', recipient: 'ACME Ltd' });
+    assert.deepEqual(transfer.res.json.approval, {
+      amount: '$7,500.00',
+      recipient: 'ACME Ltd',
+      reason:
+        'This is over $5,000.00 and your first transfer to ACME Ltd, so it needs your passkey.',
+    });
     assert.equal(balance(email), 2_500_000);
     const approved = await signInWithToken(stack, authenticator, transfer.token);
     const confirmed = await confirm(c, transfer.id, approved);

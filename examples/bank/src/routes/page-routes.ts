@@ -3,12 +3,12 @@
  * page, and removing a passkey.
  */
 import { PassageError } from '@latchkey/node';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { BankContext } from '../bank-context.ts';
 import type { User } from '../bank-store.ts';
 import { formatCents, OPENING_BALANCE_CENTS } from '../money.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
-import { endSession, sessionUser, startSession } from '../sessions.ts';
+import { endSession, SESSION_COOKIE, sessionUser, startSession } from '../sessions.ts';
 import { accountPage, type PasskeyList, type PasskeyRow } from '../views/account-page.ts';
 import { signInPage, signUpPage } from '../views/auth-pages.ts';
 import type { Html } from '../views/html.ts';
@@ -29,12 +29,19 @@ const ACCOUNT_ERRORS = {
 
 const SIGN_IN_NOTICES = {
   signed_out: 'You are signed out.',
+  session_ended: 'Your session has ended — sign in again.',
 } as const;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function pick<T extends Record<string, string>>(table: T, key: unknown): string | undefined {
   return typeof key === 'string' && Object.hasOwn(table, key) ? table[key as keyof T] : undefined;
+}
+
+// Where a page that needs a session sends a visitor without one: one whose cookie names a session
+// that expired or was ended is told so, rather than shown a bare sign-in form.
+function signInAgain(request: FastifyRequest): string {
+  return request.cookies[SESSION_COOKIE] ? '/sign-in?notice=session_ended' : '/sign-in';
 }
 
 function send(reply: FastifyReply, page: Html, status = 200): FastifyReply {
@@ -145,7 +152,7 @@ export function pageRoutes(app: FastifyInstance, ctx: BankContext): void {
 
   app.get('/account', async (request, reply) => {
     const user = sessionUser(ctx.store, request, ctx.now());
-    if (!user) return reply.redirect('/sign-in');
+    if (!user) return reply.redirect(signInAgain(request));
     const query = request.query as Record<string, unknown>;
     let notice = pick(ACCOUNT_NOTICES, query.notice);
     if (query.notice === 'sent' && typeof query.transfer === 'string') {
@@ -177,7 +184,7 @@ export function pageRoutes(app: FastifyInstance, ctx: BankContext): void {
     '/passkeys/:deviceId/revoke',
     async (request, reply) => {
       const user = sessionUser(ctx.store, request, ctx.now());
-      if (!user) return reply.redirect('/sign-in', 303);
+      if (!user) return reply.redirect(signInAgain(request), 303);
       try {
         await ctx.latchkey.revokeDevice(user.id, request.params.deviceId);
       } catch (error) {

@@ -31,3 +31,20 @@ export function stringField(body: unknown, field: string): string {
   }
   return value;
 }
+
+/**
+ * A form field of a JSON body that the customer may have left empty: `''` when it is absent or
+ * empty (the caller says what is missing), an `invalid_request` refusal when it is not a string.
+ *
+ * @example
+ * const amount = formField(request.body, 'amount');
+ */
+export function formField(body: unknown, field: string): string {
+  const value =
+    typeof body === 'object' && body !== null
+      ? (body as Record<string, unknown>)[field]
+      : undefined;
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string' || value.length > 2048) throw new BankError('invalid_request');
+  return value;
+}

@@ -18,13 +18,14 @@ import type { HeldTransfer } from '../bank-store.ts';
 import { checkTransfer } from '../check-transfer.ts';
 import { formatCents } from '../money.ts';
 import {
+  approvalReason,
   approvalRefusal,
   TRANSFER_ACTION,
   type TransferDetails,
   transferAttributes,
   type Validation,
 } from '../transfer-approval.ts';
-import { requireUser, stringField } from './require-user.ts';
+import { formField, requireUser, stringField } from './require-user.ts';
 
 /** How long a transfer waits for its passkey: as long as latchkey's token lives. */
 export const STEP_UP_HOLD_MS = 10 * 60 * 1000;
@@ -81,8 +82,8 @@ export function transferRoutes(app: FastifyInstance, ctx: BankContext): void {
   app.post('/api/transfers', async (request) => {
     const user = requireUser(ctx, request);
     const check = checkTransfer({
-      recipient: stringField(request.body, 'recipient'),
-      amount: stringField(request.body, 'amount'),
+      recipient: formField(request.body, 'recipient'),
+      amount: formField(request.body, 'amount'),
       balanceCents: user.balanceCents,
     });
     if (check.kind === 'refuse') throw new BankError(check.code);
@@ -123,7 +124,11 @@ export function transferRoutes(app: FastifyInstance, ctx: BankContext): void {
           status: 'step_up' as const,
           transferId: transfer.id,
           token: tracked.token,
-          approval: { amount: formatCents(transfer.amountCents), recipient: transfer.recipient },
+          approval: {
+            amount: formatCents(transfer.amountCents),
+            recipient: transfer.recipient,
+            reason: approvalReason(transfer),
+          },
         };
       }
       default:

@@ -54,7 +54,7 @@ function passkeysTable(list: PasskeyList) {
     <td>${when.format(row.createdAt)}</td>
     <td>${row.lastUsedAt ? when.format(row.lastUsedAt) : html`<span class="muted">Never</span>`}</td>
     <td class="num">${row.usageCount}</td>
-    <td class="actions"><form method="post" action="/passkeys/${encodeURIComponent(row.id)}/revoke">
+    <td class="actions"><form class="revoke" method="post" action="/passkeys/${encodeURIComponent(row.id)}/revoke">
       <button class="button danger small" type="submit" aria-label="Remove ${row.name}">Remove</button>
     </form></td>
   </tr>`,
@@ -129,7 +129,9 @@ ${options.error ? html`<div class="alert error wide" role="alert" id="page-error
     <div class="approve-icon" aria-hidden="true"><svg viewBox="0 0 24 24"><circle cx="8" cy="12" r="4"/><path d="M12 12h9m-3 0v3m-3-3v2"/></svg></div>
     <p class="label">Confirm with your passkey</p>
     <h2 id="approve-title">Approve <span id="approve-amount"></span> to <span id="approve-recipient"></span></h2>
+    <p class="approve-reason" id="approve-reason"></p>
     <p class="muted small">Use your fingerprint, face or screen lock in your browser’s prompt. Nothing leaves your account until you do.</p>
+    <div class="approve-actions"><button class="button secondary" type="button" id="approve-cancel">Cancel</button></div>
   </dialog>
 </section>
 <section class="card">
