@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { createApp, createRuntime } from '@latchkey/core';
 import { createSqlRateLimitCounter } from '@latchkey/store';
 import { buildServer } from '../app.ts';
-import { databases, NO_RATE_LIMITS, ORIGIN } from '../testing/harness.ts';
+import { databases, NO_RATE_LIMITS, ORIGIN, TestClock } from '../testing/harness.ts';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 
 describe('reading the trust-proxy setting', () => {
@@ -41,7 +41,8 @@ for (const db of databases()) {
     /** A listening server on a fresh database, an app limited to 3 starts per IP, and a caller. */
     async function serveWith(trustProxy: TrustProxy) {
       const opened = await db.open();
-      const runtime = createRuntime({ store: opened.store });
+      // A clock at the start of a rate-limit window, so that a test's starts share one minute.
+      const runtime = createRuntime({ store: opened.store, now: new TestClock().now });
       const server = await buildServer({
         runtime,
         logger: false,

@@ -48,7 +48,12 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     provider,
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely finds its bookkeeping tables by listing every schema's tables; a schema another client
+  // drops meanwhile makes that listing fail, which says nothing about this one: look again.
+  for (let attempt = 1; attempt < 4 && isOtherSchemaGone(error, schema); attempt++) {
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const message = error instanceof Error ? error.message : String(error);
@@ -56,6 +61,13 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     throw new Error(`${which} failed: ${message}`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Whether a migration failed only because a schema other than its own vanished while listed. */
+function isOtherSchemaGone(error: unknown, schema: string | undefined): boolean {
+  if (!(error instanceof Error)) return false;
+  const gone = /^schema "([^"]+)" does not exist$/.exec(error.message)?.[1];
+  return gone !== undefined && gone !== schema;
 }
 
 /**
