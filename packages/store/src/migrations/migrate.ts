@@ -3,7 +3,13 @@
  * files found on disk, so they work the same from source, from a bundle and from any working
  * directory.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import {
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+  Migrator,
+} from 'kysely';
 import type { Database } from '../schema.ts';
 import * as initial from './0001-initial.ts';
 import * as actions from './0002-actions.ts';
@@ -42,18 +48,7 @@ export function setMigrationSchema(db: Kysely<Database>, schema: string): void {
  * rolled back where the database supports transactional DDL.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const schema = migrationSchemas.get(db);
-  const migrator = new Migrator({
-    db,
-    provider,
-    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-  });
-  let { error, results } = await migrator.migrateToLatest();
-  // Kysely finds its bookkeeping tables by listing every schema's tables; a schema another client
-  // drops meanwhile makes that listing fail, which says nothing about this one: look again.
-  for (let attempt = 1; attempt < 4 && isOtherSchemaGone(error, schema); attempt++) {
-    ({ error, results } = await migrator.migrateToLatest());
-  }
+  const { error, results } = await runMigrator(db, (migrator) => migrator.migrateToLatest());
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const message = error instanceof Error ? error.message : String(error);
@@ -61,6 +56,28 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     throw new Error(`${which} failed: ${message}`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Runs one migrator call for this handle's schema. Kysely finds its bookkeeping tables by listing
+ * every schema's tables; a schema that another client drops meanwhile makes that listing fail,
+ * which says nothing about this one, so the call is made again (at most three more times).
+ */
+async function runMigrator(
+  db: Kysely<Database>,
+  call: (migrator: Migrator) => Promise<MigrationResultSet>,
+): Promise<MigrationResultSet> {
+  const schema = migrationSchemas.get(db);
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  let outcome = await call(migrator);
+  for (let attempt = 1; attempt < 4 && isOtherSchemaGone(outcome.error, schema); attempt++) {
+    outcome = await call(migrator);
+  }
+  return outcome;
 }
 
 /** Whether a migration failed only because a schema other than its own vanished while listed. */
@@ -75,13 +92,7 @@ function isOtherSchemaGone(error: unknown, schema: string | undefined): boolean 
  * earlier release left it. Throws like {@link migrateToLatest}.
  */
 export async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
-  const schema = migrationSchemas.get(db);
-  const migrator = new Migrator({
-    db,
-    provider,
-    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-  });
-  const { error } = await migrator.migrateTo(name);
+  const { error } = await runMigrator(db, (migrator) => migrator.migrateTo(name));
   if (error !== undefined)
     throw new Error(`database migration to ${name} failed`, { cause: error });
 }
