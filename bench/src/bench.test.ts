@@ -52,7 +52,10 @@ test('a tiny benchmark run reports every phase, baseline, ratio and target', asy
     signIn?.stages.map((s) => s.stage),
     ['transaction', 'start', 'finish', 'redeem'],
   );
-  for (const stage of signIn?.stages ?? []) assert.ok(stage.cpuUsPerRequest > 0, stage.stage);
+  // A figure for each, not a speed: a stage this short can read 0 µs at the clock's granularity.
+  for (const stage of signIn?.stages ?? []) {
+    assert.ok(Number.isFinite(stage.cpuUsPerRequest) && stage.cpuUsPerRequest >= 0, stage.stage);
+  }
   assert.ok(report.baselines.verifyPerSecond > 0);
   assert.ok(report.baselines.trivialCpuUsPerRequest > 0);
   assert.equal(report.scaling.length, 1);
