@@ -5,23 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AppPolicy } from '@latchkey/core';
 import { type SqlStore, sweepExpired } from '@latchkey/store';
 import {
   authenticateTransaction,
   databases,
   type Harness,
-  NO_RATE_LIMITS,
+  limits,
   ORIGIN,
   openHarness,
   registerUser,
   startLogin,
 } from '../testing/harness.ts';
 import { RATE_LIMIT_WINDOW_MS } from './rate-limits.ts';
-
-function limits(set: Partial<AppPolicy['rateLimits']>): Partial<AppPolicy> {
-  return { rateLimits: { ...NO_RATE_LIMITS, ...set } };
-}
 
 for (const db of databases()) {
   describe(`rate limits and sweeping (${db.name})`, () => {

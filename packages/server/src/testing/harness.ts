@@ -26,6 +26,11 @@ export const NO_RATE_LIMITS = {
   failuresPerApp: 0,
 };
 
+/** A policy with only the given rate limits on. */
+export function limits(set: Partial<AppPolicy['rateLimits']>): Partial<AppPolicy> {
+  return { rateLimits: { ...NO_RATE_LIMITS, ...set } };
+}
+
 /** A clock a test can move. Each reading ticks one millisecond, so events keep their order. */
 export class TestClock {
   constructor(public ms = Date.parse('2026-06-01T12:00:00Z')) {}
