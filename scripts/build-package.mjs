@@ -7,7 +7,14 @@
 //
 //   node ../../scripts/build-package.mjs [--browser]    (--browser: DOM types instead of Node's)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +55,8 @@ const tsc = spawnSync(
 );
 rmSync(scratch, { recursive: true, force: true });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+// The license travels with every copy of the package.
+copyFileSync(join(root, 'LICENSE'), join(dist, 'LICENSE'));
 
 const declared = new Set(
   Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }).concat(manifest.name),

@@ -118,6 +118,7 @@ describe('the packed packages, installed into an empty project', {
       const dir = join(project, 'node_modules/@latchkey', name);
       assert.ok(await exists(join(dir, 'dist/index.js')), `${name}: dist/index.js`);
       assert.ok(await exists(join(dir, 'dist/index.d.ts')), `${name}: dist/index.d.ts`);
+      assert.ok(await exists(join(dir, 'dist/LICENSE')), `${name}: dist/LICENSE`);
       assert.equal(await exists(join(dir, 'src')), false, `${name} ships no sources`);
     }
     for (const name of HELD) {

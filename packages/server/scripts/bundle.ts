@@ -15,7 +15,7 @@
  *   node packages/server/dist/latchkey.js serve --db sqlite:./latchkey.db
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -182,5 +182,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   await rm(outdir, { recursive: true, force: true });
   const written = await bundleServer(outdir);
   await writeDeclarations(outdir);
+  // The license travels with every copy of the package.
+  await copyFile(resolve(repositoryRoot, 'LICENSE'), resolve(outdir, 'LICENSE'));
   process.stdout.write(`${written}\n`);
 }
