@@ -32,8 +32,13 @@ const HELD_PACKAGES = ['core', 'store', 'console'] as const;
 /**
  * Bundles the CLI and the library into `outdir` (default: the package's dist/), which must sit
  * inside the repository so that npm dependencies resolve from node_modules. Returns the CLI's path.
+ * Source maps (pointing at this checkout's sources) are for profiling here; the published build
+ * has none, since its sources are not in the package.
  */
-export async function bundleServer(outdir: string = resolve(packageDir, 'dist')): Promise<string> {
+export async function bundleServer(
+  outdir: string = resolve(packageDir, 'dist'),
+  options: { sourcemap?: boolean } = {},
+): Promise<string> {
   const manifest = JSON.parse(await readFile(resolve(packageDir, 'package.json'), 'utf8')) as {
     dependencies: Record<string, string>;
   };
@@ -50,7 +55,7 @@ export async function bundleServer(outdir: string = resolve(packageDir, 'dist'))
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    sourcemap: 'linked',
+    sourcemap: (options.sourcemap ?? true) ? 'linked' : false,
     metafile: true,
     logLevel: 'warning',
     plugins: [workspacePackages(), embeddedConsole()],
@@ -180,7 +185,7 @@ function packageName(specifier: string): string {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outdir = resolve(packageDir, 'dist');
   await rm(outdir, { recursive: true, force: true });
-  const written = await bundleServer(outdir);
+  const written = await bundleServer(outdir, { sourcemap: false });
   await writeDeclarations(outdir);
   // The license travels with every copy of the package.
   await copyFile(resolve(repositoryRoot, 'LICENSE'), resolve(outdir, 'LICENSE'));
