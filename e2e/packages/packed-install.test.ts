@@ -104,7 +104,15 @@ describe('the packed packages, installed into an empty project', {
   );
 
   after(async () => {
-    for (const child of children) child.kill('SIGTERM');
+    // The server is stopped, and has let go of its database, before its folder goes.
+    await Promise.all(
+      children.map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }),
+    );
     if (project) await rm(project, { recursive: true, force: true });
   });
 
