@@ -231,7 +231,7 @@ describe('the packed packages, installed into an empty project', {
     assert.ok((await page.text()).length > 10_000);
   });
 
-  it("resolves the browser SDK's module, its bundles and its bundling helper", async () => {
+  it("resolves the browser SDK's module, its bundles and its ./bundle entry", async () => {
     const script = `
       import { existsSync } from 'node:fs';
       import { fileURLToPath } from 'node:url';
