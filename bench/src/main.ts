@@ -84,11 +84,14 @@ function cycle<T>(items: T[], count: number, offset = 0): T[] {
   return Array.from({ length: count }, (_, i) => items[(i + offset) % items.length]!);
 }
 
-/** The server as deployed: compiled to one module (see packages/server/scripts/bundle.mjs). */
+/**
+ * The server as deployed: compiled (see packages/server/scripts/bundle.ts), into a folder of its
+ * own so that a package build running at the same time does not replace it under the benchmark.
+ */
 let bundled: Promise<string> | undefined;
 
 async function startLatchkey(url: string, name: string): Promise<ServerProcess> {
-  bundled ??= bundleServer();
+  bundled ??= bundleServer(resolve(ROOT, 'packages/server/dist-bench'));
   const script = await bundled;
   const port = await freePort();
   return startServer({

@@ -1,10 +1,19 @@
 // Bundles @latchkey/browser (with @simplewebauthn/browser inside) in memory, for the build script,
-// for tests that serve the SDK to a real browser, and for apps that bundle it themselves.
+// for tests that serve the SDK to a real browser, and for apps that bundle it themselves (with
+// esbuild, an optional peer dependency of the published package).
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-/** The SDK's entry point. */
-export const ENTRY = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+const SOURCE = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+
+/**
+ * The SDK's entry point: its sources in this repository, the compiled modules in the published
+ * package (which ships dist/ and not src/).
+ */
+export const ENTRY = existsSync(SOURCE)
+  ? SOURCE
+  : fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
 /** The global name the script-tag build defines. */
 export const GLOBAL_NAME = 'Latchkey';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /**
  * The server's version, read from its package.json. The path resolves from both the sources
- * (`src/version.ts`) and the production bundle (`dist/latchkey.mjs`): each sits one folder below it.
+ * (`src/version.ts`) and the build (`dist/*.js`): each sits one folder below it.
  */
 export const SERVER_VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
