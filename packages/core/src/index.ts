@@ -26,7 +26,7 @@ export {
   startAuthentication,
 } from './authentication/start-authentication.ts';
 export * from './errors.ts';
-export { mintNonce, redeemNonce } from './nonces/nonces.ts';
+export { mintNonce, type RedeemedNonce, redeemNonce } from './nonces/nonces.ts';
 export * from './ports.ts';
 export {
   credentialTypeOf,
@@ -45,6 +45,8 @@ export {
   startRegistration,
 } from './registration/start-registration.ts';
 export * from './runtime.ts';
+export * from './session-tokens/session-tokens.ts';
+export * from './session-tokens/signing-keys.ts';
 export { storeAnswers } from './store-health.ts';
 export {
   type CreateTransactionOptions,

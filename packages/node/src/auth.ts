@@ -1,7 +1,18 @@
 /** `passage.auth`: transactions for the browser's ceremonies, and redeeming their nonces. */
 import type { HttpClient } from './http-client.ts';
 import { requireExternalId, requireText } from './require-text.ts';
-import { object, text } from './wire.ts';
+import { object, optionalText, text } from './wire.ts';
+
+/** What {@link Auth.redeemNonce} resolves with. */
+export interface RedeemedNonce {
+  /** The external id of the user who proved possession of a passkey. */
+  externalId: string;
+  /**
+   * A signed session token (JWT) when the app has session tokens on and the nonce is a sign-in's;
+   * verify it with `passage.sessionTokens.verify`. Null otherwise.
+   */
+  sessionToken: string | null;
+}
 
 /**
  * Creates register and authenticate transactions and verifies nonces, as `passage.auth` of
@@ -80,6 +91,31 @@ export class Auth {
         action: 'verify a nonce',
       },
       (body) => text(object(body), 'external_id'),
+    );
+  }
+
+  /**
+   * Like {@link Auth.verifyNonce}, and also hands over the session token latchkey signed for the
+   * sign-in, where the app has session tokens on.
+   *
+   * @example
+   * const { externalId, sessionToken } = await passage.auth.redeemNonce(request.body.nonce);
+   */
+  async redeemNonce(nonce: string): Promise<RedeemedNonce> {
+    return this.#http.send(
+      {
+        method: 'POST',
+        path: '/authenticate/verify',
+        body: { nonce: requireText(nonce, 'nonce') },
+        action: 'verify a nonce',
+      },
+      (body) => {
+        const answer = object(body);
+        return {
+          externalId: text(answer, 'external_id'),
+          sessionToken: optionalText(answer, 'session_token'),
+        };
+      },
     );
   }
 }

@@ -32,6 +32,8 @@ export const SERVER_ERROR_CODES = [
  * - `network_error`: the connection failed (refused, reset, DNS, TLS).
  * - `unexpected_response`: an answer this SDK cannot read: not JSON, not the contract's shape, or
  *   an error without a known code (a proxy's HTML 502 page, for example).
+ * - `invalid_session_token`: a session token that does not verify: bad signature, another app's,
+ *   expired, or not what the caller required (see `SessionTokens.verify`).
  *
  * @example
  * const retryLater = CLIENT_ERROR_CODES.includes(error.errorCode as ClientErrorCode);
@@ -41,6 +43,7 @@ export const CLIENT_ERROR_CODES = [
   'timeout',
   'network_error',
   'unexpected_response',
+  'invalid_session_token',
 ] as const;
 
 /**

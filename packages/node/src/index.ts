@@ -1,6 +1,7 @@
 /**
- * `@latchkey/node`: latchkey for app backends. Create passkey transactions, verify nonces, read
- * users and revoke their passkeys. No runtime dependencies; uses the global `fetch`.
+ * `@latchkey/node`: latchkey for app backends. Create passkey transactions, verify nonces and
+ * session tokens, read users and revoke their passkeys. Uses the global `fetch`; its one runtime
+ * dependency is `jose`, for session tokens.
  *
  * @example
  * import { PassageFlex } from '@latchkey/node';
@@ -8,7 +9,7 @@
  * const passage = new PassageFlex({ appId, apiKey, baseUrl: 'https://passkeys.example.com' });
  * const externalId = await passage.auth.verifyNonce(nonce);
  */
-export { Auth } from './auth.ts';
+export { Auth, type RedeemedNonce } from './auth.ts';
 export {
   CLIENT_ERROR_CODES,
   type ClientErrorCode,
@@ -47,4 +48,11 @@ export {
   PassageFlex,
   type RegisterTransactionArgs,
 } from './passage-flex.ts';
+export {
+  SESSION_TOKEN_TYPE,
+  type SessionTokenAction,
+  type SessionTokenClaims,
+  SessionTokens,
+  type VerifySessionTokenOptions,
+} from './session-tokens.ts';
 export { User } from './user.ts';

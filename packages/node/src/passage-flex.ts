@@ -3,6 +3,7 @@ import { Auth } from './auth.ts';
 import { HttpClient } from './http-client.ts';
 import type { AppInfo, PassageUser, WebAuthnDevice } from './models.ts';
 import { type PassageFlexOptions, resolveOptions } from './options.ts';
+import { SessionTokens } from './session-tokens.ts';
 import { User } from './user.ts';
 import { object, toApp } from './wire.ts';
 
@@ -49,12 +50,16 @@ export class PassageFlex {
   readonly auth: Auth;
   /** Users and their passkeys (1.x style). */
   readonly user: User;
+  /** Verifying session tokens, offline but for the app's public keys. */
+  readonly sessionTokens: SessionTokens;
   readonly #http: HttpClient;
 
   constructor(options: PassageFlexOptions) {
-    this.#http = new HttpClient(resolveOptions(options));
+    const resolved = resolveOptions(options);
+    this.#http = new HttpClient(resolved);
     this.auth = new Auth(this.#http);
     this.user = new User(this.#http);
+    this.sessionTokens = new SessionTokens(resolved);
   }
 
   /**

@@ -94,7 +94,13 @@ function webAuthnType(value: unknown, what: string): WebAuthnType {
   return value as WebAuthnType;
 }
 
-function optionalText(body: Json, key: string): string | null {
+/**
+ * The string at `body[key]`, or null when there is none.
+ *
+ * @example
+ * const sessionToken = optionalText(object(body), 'session_token');
+ */
+export function optionalText(body: Json, key: string): string | null {
   return typeof body[key] === 'string' ? body[key] : null;
 }
 

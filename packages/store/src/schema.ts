@@ -117,9 +117,21 @@ export interface NoncesTable {
   user_id: string;
   kind: CeremonyKind;
   credential_id: string;
+  /** 1 or 0; null for nonces from before this was recorded. */
+  user_verified: number | null;
   expires_at: number;
   consumed_at: number | null;
   created_at: number;
+}
+
+/** `signing_keys`: each app's session-token signing keys (see `SigningKeyRecord`). */
+export interface SigningKeysTable {
+  id: string;
+  app_id: string;
+  algorithm: 'ES256';
+  private_jwk: string;
+  created_at: number;
+  retires_at: number | null;
 }
 
 /** `audit_events`: the append-only security log. */
@@ -200,6 +212,8 @@ export interface StepUpTokensTable {
   idempotency_key: string;
   /** JSON array of scopes. */
   scopes: string;
+  /** 1 or 0 for tokens from a ceremony; null for tokens from `track`. */
+  user_verified: number | null;
   expires_at: number;
   created_at: number;
 }
@@ -249,4 +263,5 @@ export interface Database {
   rate_limit_windows: RateLimitWindowsTable;
   operator_tokens: OperatorTokensTable;
   operator_sessions: OperatorSessionsTable;
+  signing_keys: SigningKeysTable;
 }

@@ -231,7 +231,7 @@ export async function finishStepUpAuthentication(
         credentialId: credential.id,
         data: { kind: 'authenticate', actionId: action.id, actionCode: action.actionCode },
       });
-      const token = await issueToken(runtime, { action });
+      const token = await issueToken(runtime, { action, userVerified });
       return { token, action, user, credential };
     });
   } catch (error) {

@@ -176,7 +176,11 @@ export async function finishStepUpRegistration(
           credentialId: credential.id,
           data: { kind: 'register', actionId: action.id, actionCode: action.actionCode },
         });
-        const token = await issueToken(runtime, { action });
+        // The ceremony enforced UV where the policy required it; otherwise it is not claimed.
+        const token = await issueToken(runtime, {
+          action,
+          userVerified: ceremony.userVerificationRequired,
+        });
         return { token, credential, user, action };
       },
     );

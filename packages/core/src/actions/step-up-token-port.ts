@@ -10,6 +10,11 @@ export interface StepUpTokenRecord {
   actionCode: string;
   idempotencyKey: string;
   scopes: string[];
+  /**
+   * For a token handed out by a successful ceremony: whether the user was verified (UV). Null for
+   * tokens handed out by `track`, which no ceremony stands behind.
+   */
+  userVerified: boolean | null;
   expiresAt: number;
   createdAt: number;
 }

@@ -18,7 +18,7 @@ export const TOKEN_TTL_SECONDS = 600;
  */
 export async function issueToken(
   runtime: Runtime,
-  options: { action: ActionRecord; scopes?: TokenScope[] },
+  options: { action: ActionRecord; scopes?: TokenScope[]; userVerified?: boolean },
 ): Promise<string> {
   const token = newSecret(runtime);
   const now = runtime.now();
@@ -31,6 +31,7 @@ export async function issueToken(
     actionCode: action.actionCode,
     idempotencyKey: action.idempotencyKey,
     scopes: [...(options.scopes ?? [])],
+    userVerified: options.userVerified ?? null,
     expiresAt: now + TOKEN_TTL_SECONDS * 1000,
     createdAt: now,
   });

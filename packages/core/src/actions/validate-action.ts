@@ -3,6 +3,7 @@ import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { isLatchkeyError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
+import { issueSessionToken } from '../session-tokens/session-tokens.ts';
 import { assertExternalId } from '../users/external-id.ts';
 import type { UserRecord } from '../users/user-port.ts';
 import type { ActionRecord } from './action-port.ts';
@@ -17,8 +18,17 @@ export type ValidationResult =
       /** Why `isValid` is false, where there is more to say than the state. */
       error: string | null;
       errorDescription: string | null;
+      /** A signed session token for a valid result, when the app has session tokens on. */
+      sessionToken: string | null;
     }
-  | { isValid: false; action: null; user: null; error: string; errorDescription: string };
+  | {
+      isValid: false;
+      action: null;
+      user: null;
+      error: string;
+      errorDescription: string;
+      sessionToken: null;
+    };
 
 /**
  * Validates a step-up token for the app's backend, before it performs the action. Valid only when
@@ -47,11 +57,12 @@ export async function validateAction(
         user: null,
         error: error.code,
         errorDescription: error.message,
+        sessionToken: null,
       };
     }
     throw error;
   }
-  const { action } = resolved;
+  const { action, token } = resolved;
   const user = await runtime.store.users.findById(app.id, action.userId);
   if (!user) {
     return {
@@ -60,6 +71,7 @@ export async function validateAction(
       user: null,
       error: 'invalid_token',
       errorDescription: 'the token is invalid',
+      sessionToken: null,
     };
   }
   const refuse = async (error: string, errorDescription: string): Promise<ValidationResult> => {
@@ -70,7 +82,7 @@ export async function validateAction(
       reason: error,
       data: { actionId: action.id, actionCode: action.actionCode, state: action.state },
     });
-    return { isValid: false, action, user, error, errorDescription };
+    return { isValid: false, action, user, error, errorDescription, sessionToken: null };
   };
   // Security row 10: a result is valid only for its own user and action code.
   if (options.externalId !== undefined) assertExternalId(options.externalId, 'userId');
@@ -86,6 +98,26 @@ export async function validateAction(
   if (!(await runtime.store.actions.markValidated(app.id, action.id, runtime.now()))) {
     return refuse('already_validated', 'this action was already validated');
   }
+  const credential =
+    app.policy.sessionTokens.enabled && action.verifiedByCredentialId !== null
+      ? await runtime.store.credentials.findById(app.id, action.verifiedByCredentialId)
+      : null;
+  // A passkey revoked since the challenge: the approval stands, no token vouches for the passkey.
+  const session = credential
+    ? await issueSessionToken(runtime, {
+        app,
+        user,
+        credential,
+        authTime: action.stateUpdatedAt,
+        userVerified: token.userVerified === true,
+        action: {
+          id: action.id,
+          code: action.actionCode,
+          idempotency_key: action.idempotencyKey,
+          attributes_hash: action.attributesHash,
+        },
+      })
+    : null;
   await recordEvent(runtime, context, {
     type: 'action.validated',
     appId: app.id,
@@ -96,7 +128,15 @@ export async function validateAction(
       actionCode: action.actionCode,
       idempotencyKey: action.idempotencyKey,
       attributesHash: action.attributesHash,
+      ...(session ? { sessionTokenId: session.jti } : {}),
     },
   });
-  return { isValid: true, action, user, error: null, errorDescription: null };
+  return {
+    isValid: true,
+    action,
+    user,
+    error: null,
+    errorDescription: null,
+    sessionToken: session?.token ?? null,
+  };
 }

@@ -49,7 +49,21 @@ export interface AppPolicy {
   rateLimits: RateLimits;
   /** The least an action gets when one of its rules cannot be evaluated. */
   onRuleError: RuleErrorOutcome;
+  /** Signed session tokens (JWTs) handed out with a redeemed nonce or a validated action. */
+  sessionTokens: SessionTokenPolicy;
 }
+
+/**
+ * Whether redeeming a sign-in nonce or validating an action also returns a signed session token,
+ * and how long such a token lives (see docs/session-tokens.md).
+ */
+export interface SessionTokenPolicy {
+  enabled: boolean;
+  ttlSeconds: number;
+}
+
+/** Bounds on a session token's lifetime: long enough to reach the app, short enough to matter. */
+export const SESSION_TOKEN_TTL_BOUNDS = { min: 60, max: 86_400 } as const;
 
 /** Per-minute limits on ceremony starts and failed finishes (see {@link AppPolicy.rateLimits}). */
 export interface RateLimits {
@@ -85,6 +99,8 @@ export const DEFAULT_POLICY: AppPolicy = Object.freeze({
   rateLimits: { startsPerIp: 120, startsPerApp: 6000, failuresPerIp: 30, failuresPerApp: 1200 },
   // A step-up is what a rule that cannot be read most likely meant to ask for.
   onRuleError: 'CHALLENGE',
+  // Off until the app asks: an app that never verifies tokens should not be handed any.
+  sessionTokens: { enabled: false, ttlSeconds: 900 },
 }) as AppPolicy;
 
 /** Bounds on lifetimes, so a typo cannot make a nonce live for a year. */

@@ -11,6 +11,8 @@ import {
   type RateLimits,
   RESIDENT_KEY,
   RULE_ERROR_OUTCOMES,
+  SESSION_TOKEN_TTL_BOUNDS,
+  type SessionTokenPolicy,
   TTL_BOUNDS,
   USER_VERIFICATION,
 } from './policy.ts';
@@ -70,6 +72,32 @@ function rateLimits(value: unknown, base: RateLimits): RateLimits {
   return checked;
 }
 
+function sessionTokens(value: unknown, base: SessionTokenPolicy): SessionTokenPolicy {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new LatchkeyError('invalid_request', 'sessionTokens must be an object');
+  }
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, field] of Object.entries(value)) {
+    if (key !== 'enabled' && key !== 'ttlSeconds') {
+      throw new LatchkeyError('invalid_request', `unknown session token setting ${key}`);
+    }
+    if (field !== undefined) merged[key] = field;
+  }
+  const { ttlSeconds } = merged;
+  if (
+    typeof ttlSeconds !== 'number' ||
+    !Number.isInteger(ttlSeconds) ||
+    ttlSeconds < SESSION_TOKEN_TTL_BOUNDS.min ||
+    ttlSeconds > SESSION_TOKEN_TTL_BOUNDS.max
+  ) {
+    throw new LatchkeyError(
+      'invalid_request',
+      `sessionTokens.ttlSeconds must be a whole number of seconds from ${SESSION_TOKEN_TTL_BOUNDS.min} to ${SESSION_TOKEN_TTL_BOUNDS.max}`,
+    );
+  }
+  return { enabled: bool(merged.enabled, 'sessionTokens.enabled'), ttlSeconds };
+}
+
 function algorithms(value: unknown): AlgorithmName[] {
   if (!Array.isArray(value) || value.length === 0) {
     throw new LatchkeyError('invalid_request', 'algorithms must list at least one algorithm');
@@ -118,6 +146,11 @@ export function resolvePolicy(
       RULE_ERROR_OUTCOMES,
       merged.onRuleError ?? DEFAULT_POLICY.onRuleError,
       'onRuleError',
+    ),
+    // Likewise for policies from before session tokens existed: off.
+    sessionTokens: sessionTokens(
+      merged.sessionTokens ?? {},
+      base.sessionTokens ?? DEFAULT_POLICY.sessionTokens,
     ),
   };
 }

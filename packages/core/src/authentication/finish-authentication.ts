@@ -75,6 +75,7 @@ export async function finishAuthentication(
       userId: user.id,
       kind: 'authenticate',
       credentialId: credential.id,
+      userVerified,
     });
     await recordCeremonySucceeded(runtime, context, {
       appId: app.id,

@@ -8,6 +8,8 @@ export interface NonceRecord {
   userId: string;
   kind: CeremonyKind;
   credentialId: string;
+  /** Whether the authenticator verified the user in the ceremony; null where not recorded. */
+  userVerified: boolean | null;
   expiresAt: number;
   consumedAt: number | null;
   createdAt: number;

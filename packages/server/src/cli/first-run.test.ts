@@ -169,10 +169,13 @@ describe('a newcomer running latchkey', () => {
   });
 
   it('has a flag for every policy field core validates', () => {
-    const fields = [
-      ...Object.keys(DEFAULT_POLICY).filter((f) => f !== 'rateLimits'),
-      ...RATE_LIMIT_NAMES.map((n) => `rateLimits.${n}`),
-    ];
+    // A nested setting (rate limits, session tokens) has a flag per field.
+    const fields = Object.entries(DEFAULT_POLICY).flatMap(([field, value]) =>
+      typeof value === 'object' && !Array.isArray(value)
+        ? Object.keys(value).map((name) => `${field}.${name}`)
+        : [field],
+    );
+    assert.ok(RATE_LIMIT_NAMES.every((n) => fields.includes(`rateLimits.${n}`)));
     assert.deepEqual(Object.keys(POLICY_FIELD_FLAGS).sort(), fields.sort());
   });
 

@@ -49,7 +49,24 @@ export function addPolicyOptions(command: Command): Command {
         '--on-rule-error <outcome>',
         'the least an action gets when one of its rules cannot be evaluated',
       ).choices(RULE_ERROR_OUTCOMES),
-    );
+    )
+    .option('--session-tokens', 'return a signed session token (JWT) with sign-ins and approvals')
+    .option('--no-session-tokens', 'return no session tokens')
+    .option('--session-token-ttl <seconds>', 'session token lifetime');
+}
+
+/** The session-token flags that were given, as a partial `sessionTokens`; undefined when none was. */
+function sessionTokensFrom(
+  options: Record<string, unknown>,
+  given: (name: string) => boolean,
+): Record<string, unknown> | undefined {
+  const settings = Object.fromEntries(
+    Object.entries({
+      enabled: given('sessionTokens') ? options.sessionTokens : undefined,
+      ttlSeconds: seconds(options.sessionTokenTtl),
+    }).filter(([, v]) => v !== undefined),
+  );
+  return Object.keys(settings).length ? settings : undefined;
 }
 
 /** The rate-limit flags that were given, as a partial `rateLimits`; undefined when none was. */
@@ -93,6 +110,7 @@ export function policyFromOptions(
       : undefined,
     rateLimits: rateLimitsFrom(options),
     onRuleError: options.onRuleError,
+    sessionTokens: sessionTokensFrom(options, given),
   };
   return Object.fromEntries(
     Object.entries(policy).filter(([, v]) => v !== undefined),

@@ -3,29 +3,15 @@
  * `actions set` refuses rules that exceed an evaluation bound or compute their paths.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { LATCHKEY_BIN } from '../testing/cli-process.ts';
-
-const run = promisify(execFile);
+import { tempDbCli } from '../testing/cli-process.ts';
 
 describe('rule evaluation flags and checks in the CLI', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'latchkey-cli-rules-'));
-  const db = `sqlite:${join(dir, 'latchkey.db')}`;
+  const { json: cli, fails, remove, dir } = tempDbCli('latchkey-cli-rules-');
   let appId: string;
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const cli = async (...args: string[]) =>
-    JSON.parse((await run(process.execPath, [LATCHKEY_BIN, ...args, '--db', db, '--json'])).stdout);
-  const fails = (args: string[], stderr: RegExp) =>
-    assert.rejects(
-      run(process.execPath, [LATCHKEY_BIN, ...args, '--db', db]),
-      (error: { code?: number; stderr?: string }) =>
-        error.code === 1 && stderr.test(error.stderr ?? ''),
-    );
+  after(remove);
 
   before(async () => {
     appId = (await cli('apps', 'create', '--name', 'bank', '--origin', 'https://bank.example'))

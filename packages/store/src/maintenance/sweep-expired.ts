@@ -1,6 +1,7 @@
 /**
  * Deletes what can no longer be used: expired ceremonies (of every binding), transactions, nonces,
- * step-up tokens and operator sessions, and rate-limit windows that have closed. An expired row is refused whether
+ * step-up tokens and operator sessions, rate-limit windows that have closed, and session-token
+ * signing keys whose overlap after a rotation has ended. An expired row is refused whether
  * it is there or not, so deleting it changes no answer; it only keeps a flood of starts from
  * growing the database without bound. Audit events are kept for a retention period, then deleted
  * the same way.
@@ -29,7 +30,7 @@ export const AUDIT_SWEEP_LIMITS = {
 
 /** How many rows each table lost in one sweep. */
 export type SweepResult = Record<
-  (typeof EXPIRING_TABLES)[number] | 'rate_limit_windows' | 'audit_events',
+  (typeof EXPIRING_TABLES)[number] | 'rate_limit_windows' | 'audit_events' | 'signing_keys',
   number
 >;
 
@@ -69,6 +70,13 @@ export async function sweepExpired(
     .where('window_start', '<', options.now - 2 * options.rateLimitWindowMs)
     .executeTakeFirst();
   result.rate_limit_windows = Number(windows.numDeletedRows);
+  // No longer published, so no token they signed verifies any more.
+  const keys = await db
+    .deleteFrom('signing_keys')
+    .where('retires_at', 'is not', null)
+    .where('retires_at', '<=', options.now)
+    .executeTakeFirst();
+  result.signing_keys = Number(keys.numDeletedRows);
   result.audit_events = options.auditRetentionMs
     ? await sweepAudit(
         db,

@@ -2,6 +2,7 @@
 import type { NonceRecord, NoncesPort } from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, NoncesTable } from '../schema.ts';
+import { fromFlag, toFlag } from './codec.ts';
 import { prepare } from './prepared.ts';
 
 function toRecord(row: Selectable<NoncesTable>): NonceRecord {
@@ -11,6 +12,7 @@ function toRecord(row: Selectable<NoncesTable>): NonceRecord {
     userId: row.user_id,
     kind: row.kind,
     credentialId: row.credential_id,
+    userVerified: row.user_verified === null ? null : fromFlag(row.user_verified),
     expiresAt: Number(row.expires_at),
     consumedAt: row.consumed_at === null ? null : Number(row.consumed_at),
     createdAt: Number(row.created_at),
@@ -26,6 +28,7 @@ export function createNoncesRepository(db: Kysely<Database>): NoncesPort {
       user_id: n.user_id,
       kind: n.kind,
       credential_id: n.credential_id,
+      user_verified: n.user_verified,
       expires_at: n.expires_at,
       consumed_at: n.consumed_at,
       created_at: n.created_at,
@@ -50,6 +53,7 @@ export function createNoncesRepository(db: Kysely<Database>): NoncesPort {
         user_id: nonce.userId,
         kind: nonce.kind,
         credential_id: nonce.credentialId,
+        user_verified: nonce.userVerified === null ? null : toFlag(nonce.userVerified),
         expires_at: nonce.expiresAt,
         consumed_at: nonce.consumedAt,
         created_at: nonce.createdAt,

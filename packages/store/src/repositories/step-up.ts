@@ -2,7 +2,7 @@
 import type { StepUpTokenRecord, StepUpTokensPort } from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, StepUpTokensTable } from '../schema.ts';
-import { fromJson, toJson } from './codec.ts';
+import { fromFlag, fromJson, toFlag, toJson } from './codec.ts';
 
 function toToken(row: Selectable<StepUpTokensTable>): StepUpTokenRecord {
   return {
@@ -13,6 +13,7 @@ function toToken(row: Selectable<StepUpTokensTable>): StepUpTokenRecord {
     actionCode: row.action_code,
     idempotencyKey: row.idempotency_key,
     scopes: fromJson<string[]>(row.scopes),
+    userVerified: row.user_verified === null ? null : fromFlag(row.user_verified),
     expiresAt: Number(row.expires_at),
     createdAt: Number(row.created_at),
   };
@@ -32,6 +33,7 @@ export function createStepUpTokensRepository(db: Kysely<Database>): StepUpTokens
           action_code: token.actionCode,
           idempotency_key: token.idempotencyKey,
           scopes: toJson(token.scopes),
+          user_verified: token.userVerified === null ? null : toFlag(token.userVerified),
           expires_at: token.expiresAt,
           created_at: token.createdAt,
         })

@@ -139,6 +139,7 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
             }),
         custom: action.custom,
         attributesHash: action.attributesHash,
+        ...(result.sessionToken === null ? {} : { sessionToken: result.sessionToken }),
         // A challenge not yet met is no error: the state says it all.
         ...(result.error === null || result.error === 'challenge_not_succeeded'
           ? {}

@@ -8,6 +8,7 @@ import { registerAuditRoutes } from './audit-routes.ts';
 import { bearer } from './operator-request.ts';
 import { registerRulesRoutes } from './rules-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
+import { registerSigningKeyRoutes } from './signing-key-routes.ts';
 import { registerUserRoutes } from './user-routes.ts';
 
 /** Options for the admin surface. */
@@ -65,4 +66,5 @@ export async function adminSurface(
   registerUserRoutes(app, runtime);
   registerRulesRoutes(app, runtime);
   registerAuditRoutes(app, runtime);
+  registerSigningKeyRoutes(app, runtime);
 }

@@ -79,6 +79,15 @@ export const PolicyPatch = Type.Object(
     allowRemovingLastPasskey: Type.Optional(Type.Boolean()),
     rateLimits: Type.Optional(RateLimitsSchema),
     onRuleError: Type.Optional(oneOf(RULE_ERROR_OUTCOMES)),
+    sessionTokens: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Optional(Type.Boolean()),
+          ttlSeconds: Type.Optional(Type.Integer()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false, description: 'Only the fields given change.' },
 );
@@ -320,3 +329,24 @@ export const errors: Record<number, TSchema> = {
   404: AdminError,
   409: AdminError,
 };
+
+export const SigningKey = Type.Object({
+  key_id: Type.String(),
+  algorithm: Type.Literal('ES256'),
+  status: Type.Union([Type.Literal('active'), Type.Literal('retiring')]),
+  created_at: Time,
+  retires_at: NullableTime,
+});
+export const SigningKeys = Type.Object({ keys: Type.Array(SigningKey) });
+export const RotateSigningKeyBody = Type.Object(
+  {
+    overlap_seconds: Type.Optional(
+      Type.Integer({
+        description:
+          'How long the previous keys stay published; at least the token lifetime plus a minute (default: plus five minutes)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const SigningKeyRotated = Type.Object({ key: SigningKey, retired: Type.Integer() });

@@ -4,6 +4,7 @@ import { sendSurfaceError } from '../../http/surface-error-handler.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerFlexCors } from './cors.ts';
 import { FLEX_ERROR_SHAPE } from './flex-errors.ts';
+import { registerJwksRoute } from './jwks-route.ts';
 import { registerManagementRoutes } from './management-routes.ts';
 
 /** Options for the flex surface. */
@@ -26,4 +27,5 @@ export async function flexSurface(
   registerFlexCors(app, runtime);
   registerManagementRoutes(app, runtime);
   registerAuthRoutes(app, runtime);
+  registerJwksRoute(app, runtime);
 }

@@ -125,12 +125,15 @@ export function registerManagementRoutes(app: FastifyInstance, runtime: Runtime)
       onRequest: authorize,
     },
     async (request) => {
-      const user = await redeemNonce(
+      const { user, sessionToken } = await redeemNonce(
         runtime,
         { appId: request.params.app_id, nonce: request.body.nonce },
         requestContext(request),
       );
-      return { external_id: user.externalId };
+      return {
+        external_id: user.externalId,
+        ...(sessionToken === null ? {} : { session_token: sessionToken }),
+      };
     },
   );
 

@@ -41,7 +41,15 @@ export const TransactionCreated = Type.Object({ transaction_id: Type.String() })
 export const VerifyNonceBody = Type.Object({
   nonce: Type.String({ minLength: 1, maxLength: 200 }),
 });
-export const NonceVerified = Type.Object({ external_id: Type.String() });
+export const NonceVerified = Type.Object({
+  external_id: Type.String(),
+  session_token: Type.Optional(
+    Type.String({
+      description:
+        "A signed session token (JWT), when the app has session tokens on and the nonce is a sign-in's; see docs/session-tokens.md",
+    }),
+  ),
+});
 
 export const ListUsersQuery = Type.Object({
   identifier: Type.Optional(

@@ -96,6 +96,12 @@ export const Validated = Type.Object({
   attributesHash: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   error: Type.Optional(Type.String()),
   errorDescription: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  sessionToken: Type.Optional(
+    Type.String({
+      description:
+        'A signed session token (JWT) for a valid result, when the app has session tokens on; see docs/session-tokens.md',
+    }),
+  ),
 });
 
 export const ActionsUser = Type.Object({
