@@ -22,6 +22,7 @@ function event(overrides: Partial<AuditEvent>): AuditEvent {
     actor: null,
     data: null,
     user: null,
+    actor_name: null,
     credential: null,
     ...overrides,
   };
@@ -79,10 +80,11 @@ describe('audit event sentences', () => {
         user_id: 'u-2',
         user: { user_id: 'u-2', external_id: 'bob', display_name: '' },
         actor: 'tok-1',
+        actor_name: 'Olivia (ops)',
         data: { actor: 'tok-1', friendlyName: 'YubiKey 5' },
       }),
     );
-    assert.equal(sentence.text, 'Operator tok-1 revoked a passkey of bob (YubiKey 5)');
+    assert.equal(sentence.text, 'Operator Olivia (ops) revoked the passkey YubiKey 5 of bob');
   });
 
   it('tells what a tracked action started as, coloured by its state', () => {

@@ -30,11 +30,3 @@ export function ago(iso: string | null | undefined): string {
   }
   return label;
 }
-
-/** The colour family of an outcome or state, for badges. */
-export function tone(value: string): 'ok' | 'warn' | 'bad' | 'info' {
-  if (/BLOCK|FAILED|failed|rejected|revoked|flagged|refused/.test(value)) return 'bad';
-  if (/CHALLENGE|REVIEW|started/.test(value)) return 'warn';
-  if (/ALLOW|SUCCEEDED|succeeded|created|registered|redeemed/.test(value)) return 'ok';
-  return 'info';
-}

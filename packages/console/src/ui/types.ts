@@ -138,6 +138,8 @@ export interface AuditEvent {
   actor: string | null;
   data: Record<string, unknown> | null;
   user: Subject | null;
+  /** The name of the operator token behind `actor`. */
+  actor_name: string | null;
   /** The passkey the event names, while it is still registered. */
   credential: { friendly_name: string; provider: string | null } | null;
 }

@@ -2,6 +2,7 @@ import { type Provider, providerOf } from '../providers/providers.ts';
 import type { Runtime } from '../runtime.ts';
 import type { UserRecord } from '../users/user-port.ts';
 import type { CredentialLabel } from './admin-queries-port.ts';
+import { ENV_TOKEN_ID } from './operator-actor.ts';
 
 /** What a listing names its rows' users and passkeys by, looked up once for the whole listing. */
 export interface RecordSubjects {
@@ -12,6 +13,8 @@ export interface RecordSubjects {
     appId: string | null,
     credentialId: string | null,
   ): (CredentialLabel & { provider: Provider | null }) | null;
+  /** The name of the operator token with this id (revoked ones too), or null. */
+  operator(tokenId: string | null): string | null;
 }
 
 const key = (appId: string, id: string): string => `${appId}\u0000${id}`;
@@ -31,6 +34,8 @@ export async function recordSubjects(
     appId: string | null;
     userId: string | null;
     credentialId?: string | null;
+    /** An audit event's data, whose `actor` names the operator who acted. */
+    data?: Record<string, unknown> | null;
   }>,
 ): Promise<RecordSubjects> {
   const wanted = new Map<string, { users: Set<string>; credentials: Set<string> }>();
@@ -52,7 +57,17 @@ export async function recordSubjects(
       credentials.set(key(appId, label.id), { ...label, provider: providerOf(label.aaguid) });
     }
   }
+  const operators = new Map<string, string>();
+  if (records.some((r) => typeof r.data?.actor === 'string')) {
+    for (const token of await runtime.store.operatorTokens.list()) {
+      operators.set(token.id, token.name);
+    }
+  }
   return {
+    operator: (tokenId) =>
+      tokenId === ENV_TOKEN_ID
+        ? 'LATCHKEY_ADMIN_TOKEN'
+        : ((tokenId && operators.get(tokenId)) ?? null),
     user: (appId, userId) => (appId && userId ? (users.get(key(appId, userId)) ?? null) : null),
     credential: (appId, credentialId) =>
       appId && credentialId ? (credentials.get(key(appId, credentialId)) ?? null) : null,

@@ -39,8 +39,9 @@ function passkeyName(e: AuditEvent): string | null {
 }
 
 const from = (e: AuditEvent): string => (e.ip ? ` from ${e.ip}` : '');
-const by = (e: AuditEvent): string =>
-  e.actor ? ` by operator ${e.actor === 'env' ? 'LATCHKEY_ADMIN_TOKEN' : e.actor}` : '';
+/** The operator by the name of their token, else its id. */
+const operator = (e: AuditEvent): string => e.actor_name ?? e.actor ?? 'an operator';
+const by = (e: AuditEvent): string => (e.actor ? ` by operator ${operator(e)}` : '');
 const withPasskey = (e: AuditEvent): string => {
   const name = passkeyName(e);
   return name ? ` with ${name}` : ' with a passkey';
@@ -114,7 +115,7 @@ export const SENTENCES: Record<string, Describe> = {
   'credential.revoked': (e) =>
     warn(
       e.actor
-        ? `Operator ${e.actor} revoked a passkey of ${userName(e)} (${passkeyName(e) ?? 'unnamed'})`
+        ? `Operator ${operator(e)} revoked the passkey ${passkeyName(e) ?? '(unnamed)'} of ${userName(e)}`
         : `${who(e)} revoked a passkey (${passkeyName(e) ?? 'unnamed'})`,
     ),
   'nonce.redeemed': (e) =>
@@ -169,8 +170,8 @@ export const SENTENCES: Record<string, Describe> = {
     warn(`Operator token ${text(e.data?.tokenId) ?? '?'} was revoked${by(e)}`),
   'operator.rejected': (e) => bad(`An admin API credential was refused${from(e)}${why(e)}`),
   'operator_session.started': (e) =>
-    info(`Operator ${e.actor ?? '?'} signed in to the console${from(e)}`),
-  'operator_session.ended': (e) => info(`Operator ${e.actor ?? '?'} signed out of the console`),
+    info(`Operator ${operator(e)} signed in to the console${from(e)}`),
+  'operator_session.ended': (e) => info(`Operator ${operator(e)} signed out of the console`),
 };
 
 /**

@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api, apiPath } from '../api.ts';
 import { Badge, Notice } from '../components/notice.tsx';
-import { tone, when } from '../format.ts';
-import { navigate } from '../router.ts';
+import { when } from '../format.ts';
+import { href, navigate } from '../router.ts';
+import { stateTone } from '../tone.ts';
 import type { Action, App, Vocabulary } from '../types.ts';
 import { useData } from '../use-data.ts';
 
@@ -67,6 +68,7 @@ export function ActionsPage(props: { app: App; params: URLSearchParams; vocabula
               <thead>
                 <tr>
                   <th scope="col">When</th>
+                  <th scope="col">User</th>
                   <th scope="col">Action</th>
                   <th scope="col">State</th>
                   <th scope="col">Rules fired</th>
@@ -76,14 +78,33 @@ export function ActionsPage(props: { app: App; params: URLSearchParams; vocabula
               <tbody>
                 {data.actions.map((a) => (
                   <tr key={a.action_id}>
-                    <td>{when(a.created_at)}</td>
+                    <td class="nowrap">{when(a.created_at)}</td>
+                    <td>
+                      {a.user ? (
+                        <>
+                          <a href={href(['apps', props.app.app_id, 'users', a.user.user_id])}>
+                            {a.user.external_id}
+                          </a>
+                          {a.user.display_name && a.user.display_name !== a.user.external_id && (
+                            <>
+                              <br />
+                              <small class="muted">{a.user.display_name}</small>
+                            </>
+                          )}
+                        </>
+                      ) : (
+                        <span class="muted" title={a.user_id}>
+                          deleted user
+                        </span>
+                      )}
+                    </td>
                     <td>
                       <strong>{a.action_code}</strong>
                       <br />
                       <small class="muted mono">{a.idempotency_key}</small>
                     </td>
                     <td>
-                      <Badge tone={tone(a.state)}>{a.state}</Badge>
+                      <Badge tone={stateTone(a.state)}>{a.state}</Badge>
                     </td>
                     <td>
                       {a.rules.map((r) => r.name).join(', ') || <span class="muted">default</span>}

@@ -72,6 +72,18 @@ for (const db of databases()) {
       assert.ok(lines.every((e) => e.user?.external_id === 'ada'));
     });
 
+    it('names the operator who made a change by their token’s name', async () => {
+      const res = await h.server.inject({
+        method: 'PATCH',
+        url: `/admin/v1/apps/${h.app.id}`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { name: 'Bank (renamed)' },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const { events } = await json(`/audit?app_id=${h.app.id}&type=app.updated`);
+      assert.equal(events[0].actor_name, 'ops');
+    });
+
     it('refuses a user search of the audit log without an app', async () => {
       const res = await admin('/audit?user=lovelace');
       assert.equal(res.statusCode, 400, res.body);

@@ -159,6 +159,7 @@ export function presentEvent(
     actor: typeof actor === 'string' ? actor : null,
     data: event.data,
     user: presentSubject(subjects.user(event.appId, event.userId)),
+    actor_name: typeof actor === 'string' ? subjects.operator(actor) : null,
     credential: credential
       ? { friendly_name: credential.friendlyName, provider: credential.provider?.name ?? null }
       : null,

@@ -304,6 +304,7 @@ export const AuditEvent = Type.Object({
   actor: Type.Union([Type.String(), Type.Null()]),
   data: Type.Union([JsonObject, Type.Null()]),
   user: Subject,
+  actor_name: Type.Union([Type.String(), Type.Null()]),
   credential: Type.Union([
     Type.Object({
       friendly_name: Type.String(),
