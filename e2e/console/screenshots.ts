@@ -11,11 +11,11 @@ import { seedConsole } from './seed-console.ts';
 
 const OUT = fileURLToPath(new URL('../../docs/images/', import.meta.url));
 
-async function shot(page: Page, name: string): Promise<void> {
+async function shot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   await page.evaluate('scrollTo(0, 0)');
   // Let charts and fonts settle: the next frame after the network is quiet.
   await page.waitForLoadState('networkidle');
-  await page.screenshot({ path: `${OUT}console-${name}.png` });
+  await page.screenshot({ path: `${OUT}console-${name}.png`, fullPage: options.fullPage ?? false });
   process.stdout.write(`docs/images/console-${name}.png\n`);
 }
 
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     await page.getByRole('link', { name: 'Acme Bank' }).first().click();
     await page.getByText('ceremonies started').waitFor();
     await page.locator('figure.chart canvas').first().waitFor();
-    await shot(page, 'overview');
+    await shot(page, 'overview', { fullPage: true });
 
     await section('Users');
     await page.getByRole('link', { name: 'ada@example.com' }).waitFor();
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     await page.getByLabel(/custom\.isNewRecipient/).fill('false');
     await page.getByRole('button', { name: 'Run' }).click();
     await page.getByTestId('dry-run-result').waitFor();
-    await shot(page, 'rules');
+    await shot(page, 'rules', { fullPage: true });
 
     await section('Actions');
     await page.locator('td', { hasText: 'high-value-transfer' }).first().waitFor();

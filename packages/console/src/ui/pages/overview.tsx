@@ -17,6 +17,17 @@ const RANGES = [
 ] as const;
 type Range = (typeof RANGES)[number][0];
 
+/** Failure reasons are all failures: shades of red, told apart by lightness. */
+const FAILURE_PALETTE = [
+  '#c43030',
+  '#e57373',
+  '#8e1f1f',
+  '#f3a6a6',
+  '#b4532a',
+  '#d98c6b',
+  '#5c1414',
+];
+
 /** Review states are amber like challenges, a shade darker so the two stacks stay apart. */
 const REVIEW_AMBER = '#a86b00';
 
@@ -215,7 +226,9 @@ function buildCharts(
       type: 'doughnut',
       data: {
         labels: Object.keys(stats.failure_reasons),
-        datasets: [{ data: Object.values(stats.failure_reasons), backgroundColor: PALETTE }],
+        datasets: [
+          { data: Object.values(stats.failure_reasons), backgroundColor: FAILURE_PALETTE },
+        ],
       },
       options: {
         plugins: {
