@@ -136,7 +136,7 @@ export const SENTENCES: Record<string, Describe> = {
     tone: e.reason ? 'bad' : stateTone(String(e.data?.state)),
   }),
   'action.rule_fired': (e) =>
-    warn(
+    info(
       `Rule “${text(e.data?.name) ?? text(e.data?.ruleId) ?? '?'}” matched ${actionCode(e)} by ${userName(e)}`,
     ),
   'action.rule_failed': (e) =>

@@ -258,7 +258,12 @@ function buildCharts(
       data: {
         labels: Object.keys(stats.rule_fires),
         datasets: [
-          { label: 'fires', data: Object.values(stats.rule_fires), backgroundColor: '#1e6fd9' },
+          {
+            label: 'fires',
+            data: Object.values(stats.rule_fires),
+            // A rule matching is neutral: its outcome, in the actions chart, says what it meant.
+            backgroundColor: TONE_COLOURS.info,
+          },
         ],
       },
       options: {
