@@ -155,7 +155,7 @@ describe('the operator console in Chromium', { skip }, () => {
     const column = await page.getByRole('columnheader', { name: 'Created' }).boundingBox();
     assert.ok(
       card && column && column.x + column.width <= card.x + card.width,
-      'Created is clipped',
+      `Created is clipped ${JSON.stringify([card, column])}`,
     );
     await shot(page, 'app-created');
     await page.getByRole('button', { name: /open the app/ }).click();

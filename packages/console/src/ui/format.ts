@@ -30,3 +30,12 @@ export function ago(iso: string | null | undefined): string {
   }
   return label;
 }
+
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+/** A time for a narrow column: the date, and the time of day to put under it. */
+export function whenParts(iso: string): { date: string; time: string } {
+  const at = new Date(iso);
+  return { date: dateOnly.format(at), time: timeOnly.format(at) };
+}

@@ -132,7 +132,7 @@ export function ActionsPage(props: { app: App; params: URLSearchParams; vocabula
                       <td>
                         <strong>{a.action_code}</strong>
                         <br />
-                        <small class="muted mono">{a.idempotency_key}</small>
+                        <small class="muted mono break">{a.idempotency_key}</small>
                       </td>
                       <td>
                         <Badge tone={stateTone(a.state)}>{a.state}</Badge>

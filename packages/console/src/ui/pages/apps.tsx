@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { CopyButton } from '../components/copy-button.tsx';
 import { Notice } from '../components/notice.tsx';
-import { when } from '../format.ts';
+import { when, whenParts } from '../format.ts';
 import { href, navigate } from '../router.ts';
 import type { App } from '../types.ts';
 import { useData } from '../use-data.ts';
@@ -82,7 +82,7 @@ export function AppsPage(props: { onChanged: () => void }) {
                 <tbody>
                   {data.apps.map((app) => (
                     <tr key={app.app_id}>
-                      <td>
+                      <td class="app-name">
                         <a href={href(['apps', app.app_id])}>{app.name}</a>
                         <br />
                         <small class="muted mono break">{app.app_id}</small>
@@ -93,7 +93,11 @@ export function AppsPage(props: { onChanged: () => void }) {
                           <div class="mono small">{o}</div>
                         ))}
                       </td>
-                      <td class="nowrap">{when(app.created_at)}</td>
+                      <td class="nowrap" title={when(app.created_at)}>
+                        {whenParts(app.created_at).date}
+                        <br />
+                        <small class="muted">{whenParts(app.created_at).time}</small>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
