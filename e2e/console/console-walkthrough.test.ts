@@ -2,7 +2,7 @@
  * An operator's walk through the console in a real Chromium: sign in with an operator token,
  * create an app, create and revoke a key, find a user (registered with a passkey over the flex API
  * by the software authenticator), revoke one of their passkeys, add a rule with the editor, dry-run
- * it, and find what happened in the audit timeline. Screenshots of each page go to
+ * it, and find what happened in the audit timeline, read as sentences. Screenshots of each page go to
  * `.artifacts/screenshots/console-*.png`.
  */
 import assert from 'node:assert/strict';
@@ -108,6 +108,11 @@ describe('the operator console in Chromium', { skip }, () => {
     operatorTokenId = token.id;
     browser = await openBrowser();
     page = browser.page;
+    // The width the console is laid out for: nothing may be clipped at 1280×800.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: new URL(consoleUrl).origin,
+    });
     page.setDefaultTimeout(10_000);
   });
 
@@ -142,6 +147,16 @@ describe('the operator console in Chromium', { skip }, () => {
     created.apiKey = (await key.textContent()) ?? '';
     created.appId = (await page.getByTestId('created-app-id').textContent()) ?? '';
     assert.match(created.apiKey, /^lk_/);
+    await page.getByRole('button', { name: 'Copy key' }).click();
+    await page.getByRole('button', { name: '✓ Copied' }).waitFor();
+    assert.equal(await page.evaluate('navigator.clipboard.readText()'), created.apiKey);
+    // The Created column fits in its card, whatever the length of the app id.
+    const card = await page.locator('article', { hasText: 'All apps' }).boundingBox();
+    const column = await page.getByRole('columnheader', { name: 'Created' }).boundingBox();
+    assert.ok(
+      card && column && column.x + column.width <= card.x + card.width,
+      `Created is clipped ${JSON.stringify([card, column])}`,
+    );
     await shot(page, 'app-created');
     await page.getByRole('button', { name: /open the app/ }).click();
     await page.getByRole('heading', { name: 'Acme Shop', level: 1 }).waitFor();
@@ -182,7 +197,8 @@ describe('the operator console in Chromium', { skip }, () => {
       attributes: { custom: { amount: 120 } },
     });
     await openSection('Users');
-    await page.getByLabel('External id starts with').fill('dana');
+    // By any part of the display name, whatever its case.
+    await page.getByLabel('Search users').fill('SCULLY@shop');
     await page.keyboard.press('Enter');
     await page.getByRole('link', { name: 'dana.scully' }).click();
     await page.getByRole('heading', { name: 'Passkeys (2)' }).waitFor();
@@ -201,7 +217,8 @@ describe('the operator console in Chromium', { skip }, () => {
     await page.getByRole('heading', { name: 'transfer', level: 1 }).waitFor();
     await page.getByRole('button', { name: '+ Add rule' }).click();
     await page.getByLabel('Rule name').fill('Large transfer');
-    await page.getByLabel('Value of condition 1').fill('5000');
+    await page.getByLabel('Value of condition 1').fill('500000');
+    await page.getByText('cents = 5,000.00').waitFor();
     await page.getByRole('button', { name: '+ Add condition' }).click();
     await page.getByLabel('Field of condition 2').selectOption('isNewDevice');
     await page.getByLabel('Operator of condition 2').selectOption('true');
@@ -213,13 +230,13 @@ describe('the operator console in Chromium', { skip }, () => {
     await page.getByRole('tab', { name: 'JSON' }).click();
     const json = JSON.parse(await page.getByLabel('Configuration (JSON)').inputValue());
     assert.deepEqual(json.rules[0].conditions, {
-      or: [{ '>': [{ var: 'custom.amount' }, 5000] }, { '==': [{ var: 'isNewDevice' }, true] }],
+      or: [{ '>': [{ var: 'custom.amount' }, 500000] }, { '===': [{ var: 'isNewDevice' }, true] }],
     });
     await shot(page, 'rules-json');
     await page.getByRole('tab', { name: 'Builder' }).click();
 
     await page.getByLabel('User (external id)').fill('dana.scully');
-    await page.getByLabel('custom.amount').fill('9000');
+    await page.getByLabel('custom.amount').fill('900000');
     await page.getByRole('button', { name: 'Run' }).click();
     const result = page.getByTestId('dry-run-result');
     await result.waitFor();
@@ -237,14 +254,21 @@ describe('the operator console in Chromium', { skip }, () => {
 
   it('finds the operator’s changes and the user’s events in the audit timeline', async () => {
     await openSection('Audit');
-    await page.getByRole('textbox', { name: 'User (external id)' }).fill('dana.scully');
+    await page.getByRole('searchbox', { name: 'User' }).fill('dana.scully');
     await page.getByRole('button', { name: 'Filter' }).click();
     const revoked = page.locator('li[data-type="credential.revoked"]');
     await revoked.waitFor();
+    assert.match(
+      (await revoked.locator('.timeline-sentence').textContent()) ?? '',
+      /^Operator Olivia \(ops\) revoked the passkey .+ of dana\.scully \(dana\.scully@shop\.example\)$/,
+    );
     assert.match((await revoked.textContent()) ?? '', new RegExp(operatorTokenId));
+    const signedUp = page.locator('li[data-type="credential.registered"]').first();
+    assert.match((await signedUp.textContent()) ?? '', /^.*dana\.scully .*added a passkey/);
+    assert.ok((await signedUp.getAttribute('class'))?.includes('tl-ok'), 'a success is green');
     assert.equal(await page.locator('li[data-type="credential.registered"]').count(), 2);
     await shot(page, 'audit-user');
-    await page.getByRole('textbox', { name: 'User (external id)' }).fill('');
+    await page.getByRole('searchbox', { name: 'User' }).fill('');
     await page.getByLabel('Event type').selectOption('action_config.updated');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.locator('li[data-type="action_config.updated"]').waitFor();
@@ -257,10 +281,19 @@ describe('the operator console in Chromium', { skip }, () => {
   it('shows the actions, the overview charts and the settings', async () => {
     await openSection('Actions');
     await page.locator('td', { hasText: 'transfer' }).first().waitFor();
+    await page.getByRole('cell').getByRole('link', { name: 'dana.scully' }).first().waitFor();
     await shot(page, 'actions');
     await openSection('Overview');
     await page.locator('figure.chart canvas').first().waitFor();
     await page.getByText('ceremonies started').waitFor();
+    const abandoned = page.locator('.tile', { hasText: 'abandoned' });
+    assert.match((await abandoned.getAttribute('title')) ?? '', /never succeeded nor failed/);
+    const help = page.locator('ul.reasons code', { hasText: 'origin_mismatch' });
+    assert.match((await help.getAttribute('title')) ?? '', /not one of the app’s origins/);
+    const asked = page.waitForRequest((r) => r.url().includes('/stats?range=24h'));
+    await page.getByLabel('Period').selectOption('24h');
+    await asked;
+    await page.getByText('Last 24 hours, from the audit log.').waitFor();
     await shot(page, 'overview');
     await openSection('Settings');
     await page.getByLabel(/Nonce lifetime/).fill('90');

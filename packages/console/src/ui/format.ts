@@ -31,10 +31,11 @@ export function ago(iso: string | null | undefined): string {
   return label;
 }
 
-/** The colour family of an outcome or state, for badges. */
-export function tone(value: string): 'ok' | 'warn' | 'bad' | 'info' {
-  if (/BLOCK|FAILED|failed|rejected|revoked|flagged|refused/.test(value)) return 'bad';
-  if (/CHALLENGE|REVIEW|started/.test(value)) return 'warn';
-  if (/ALLOW|SUCCEEDED|succeeded|created|registered|redeemed/.test(value)) return 'ok';
-  return 'info';
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+/** A time for a narrow column: the date, and the time of day to put under it. */
+export function whenParts(iso: string): { date: string; time: string } {
+  const at = new Date(iso);
+  return { date: dateOnly.format(at), time: timeOnly.format(at) };
 }

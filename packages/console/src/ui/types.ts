@@ -102,6 +102,13 @@ export interface DryRun {
   config_version: number | null;
 }
 
+/** The user a record names, as the server found them (null when gone or never known). */
+export interface Subject {
+  user_id: string;
+  external_id: string;
+  display_name: string;
+}
+
 export interface Action {
   action_id: string;
   user_id: string;
@@ -114,6 +121,7 @@ export interface Action {
   created_at: string;
   state_updated_at: string;
   validated_at: string | null;
+  user: Subject | null;
 }
 
 export interface AuditEvent {
@@ -129,10 +137,27 @@ export interface AuditEvent {
   request_id: string | null;
   actor: string | null;
   data: Record<string, unknown> | null;
+  user: Subject | null;
+  /** The name of the operator token behind `actor`. */
+  actor_name: string | null;
+  /** The passkey the event names, while it is still registered. */
+  credential: { friendly_name: string; provider: string | null } | null;
+}
+
+export interface CeremonyCounts {
+  started: number;
+  succeeded: number;
+  failed: number;
+  abandoned: number;
 }
 
 export interface Stats {
-  days: Array<{ day: string; started: number; succeeded: number; failed: number }>;
+  days: Array<{ day: string } & CeremonyCounts>;
+  since: string;
+  until: string;
+  bucket_seconds: number;
+  buckets: Array<{ start: string } & CeremonyCounts>;
+  in_progress: number;
   failure_reasons: Record<string, number>;
   actions_by_code: Record<string, Record<string, number>>;
   rule_fires: Record<string, number>;

@@ -37,6 +37,8 @@ export async function searchAuditLog(
     appId?: string;
     userId?: string;
     externalId?: string;
+    /** Events of the app's users found by this text, as {@link searchUsers}' `query` finds them. */
+    userQuery?: string;
     types?: AuditEventType[];
     since?: number;
     until?: number;
@@ -47,6 +49,9 @@ export async function searchAuditLog(
   if (options.externalId !== undefined && options.appId === undefined) {
     throw new LatchkeyError('invalid_request', 'external_id needs app_id');
   }
+  if (options.userQuery !== undefined && options.appId === undefined) {
+    throw new LatchkeyError('invalid_request', 'user needs app_id');
+  }
   const userId =
     options.externalId !== undefined && options.appId !== undefined
       ? await userIdOf(runtime, options.appId, options.externalId)
@@ -54,6 +59,7 @@ export async function searchAuditLog(
   return runtime.store.adminQueries.searchAudit({
     ...(options.appId === undefined ? {} : { appId: options.appId }),
     ...(userId === undefined ? {} : { userId }),
+    ...(options.userQuery ? { userQuery: options.userQuery } : {}),
     ...(options.types?.length ? { types: options.types } : {}),
     ...(options.since === undefined ? {} : { since: options.since }),
     ...(options.until === undefined ? {} : { until: options.until }),
@@ -98,18 +104,21 @@ export async function searchActions(
 }
 
 /**
- * Users whose external id starts with a prefix (all users for an empty one), newest first.
+ * Users whose external id starts with a prefix (all users for an empty one) and, with `query`,
+ * whose external id starts with it or whose display name contains it (ignoring ASCII case);
+ * newest first.
  *
  * @example
- * const page = await searchUsers(runtime, { appId, prefix: 'alice', limit: 20, offset: 0 });
+ * const page = await searchUsers(runtime, { appId, prefix: '', query: 'lovelace', limit: 20 });
  */
 export async function searchUsers(
   runtime: Runtime,
-  options: { appId: string; prefix: string; limit?: number; offset?: number },
+  options: { appId: string; prefix: string; query?: string; limit?: number; offset?: number },
 ): Promise<Page<UserRecord>> {
   const app = await getApp(runtime, options.appId);
   return runtime.store.adminQueries.searchUsers(app.id, {
     prefix: options.prefix,
+    ...(options.query ? { query: options.query } : {}),
     limit: clampLimit(options.limit, 50),
     offset: Math.max(options.offset ?? 0, 0),
   });

@@ -5,3 +5,4 @@ export * from './dry-run-rules.ts';
 export * from './operator-actor.ts';
 export * from './operator-sessions.ts';
 export * from './operator-tokens.ts';
+export * from './record-subjects.ts';

@@ -7,6 +7,7 @@ import {
   type OperatorId,
   toLogic,
 } from './conditions.ts';
+import { unitOf } from './units.ts';
 
 let nextId = 0;
 
@@ -61,6 +62,8 @@ export function ConditionBuilder(props: {
         const isCustom = clause.path.startsWith('custom.');
         const operator = OPERATORS.find((o) => o.id === clause.operator);
         const rowLabel = `condition ${index + 1}`;
+        const unit = unitOf(clause.path);
+        const reading = unit?.read(clause.value) ?? null;
         return (
           <div class={isCustom ? 'clause clause-custom' : 'clause'} key={index}>
             <select
@@ -100,12 +103,21 @@ export function ConditionBuilder(props: {
               ))}
             </select>
             {operator?.needsValue ? (
-              <input
-                aria-label={`Value of ${rowLabel}`}
-                placeholder="value"
-                value={clause.value}
-                onInput={(e) => setClause(index, { ...clause, value: e.currentTarget.value })}
-              />
+              <div class="clause-value">
+                <input
+                  aria-label={`Value of ${rowLabel}`}
+                  aria-describedby={unit ? `${id}-unit-${index}` : undefined}
+                  placeholder="value"
+                  value={clause.value}
+                  onInput={(e) => setClause(index, { ...clause, value: e.currentTarget.value })}
+                />
+                {unit && (
+                  <small class="unit" id={`${id}-unit-${index}`}>
+                    {unit.name}
+                    {reading && <span class="muted"> {reading}</span>}
+                  </small>
+                )}
+              </div>
             ) : (
               <span />
             )}

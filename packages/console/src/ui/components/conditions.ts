@@ -4,9 +4,16 @@
  * operators) stay JSON, edited in the JSON view.
  */
 
+/**
+ * The operators the builder offers. Strict equality (`===`, `!==`) is the default, as in the
+ * demo's rules; loose equality (`==`, `!=`, where "5" equals 5) is kept for rules that use it, so
+ * the builder shows and writes back exactly the operator a rule has.
+ */
 export const OPERATORS = [
-  { id: '==', label: 'equals', needsValue: true },
-  { id: '!=', label: 'does not equal', needsValue: true },
+  { id: '===', label: 'equals', needsValue: true },
+  { id: '!==', label: 'does not equal', needsValue: true },
+  { id: '==', label: 'equals, loosely ("5" = 5)', needsValue: true },
+  { id: '!=', label: 'does not equal, loosely', needsValue: true },
   { id: '>', label: 'is greater than', needsValue: true },
   { id: '>=', label: 'is at least', needsValue: true },
   { id: '<', label: 'is less than', needsValue: true },
@@ -22,32 +29,67 @@ export interface Clause {
   /** A rule variable (`custom.<name>` for custom attributes). */
   path: string;
   operator: OperatorId;
+  /** The value as typed; {@link parseValue} gives its JSON. */
   value: string;
 }
 
 export interface Built {
   join: 'and' | 'or';
   clauses: Clause[];
+  /** Whether a single clause is written inside `and`/`or`, as the rule had it. */
+  wrapped?: boolean;
 }
 
-const COMPARISONS = new Set(['==', '!=', '>', '>=', '<', '<=']);
+type Scalar = string | number | boolean | null;
 
-/** A typed value from what the operator typed: numbers and booleans as such, else text. */
-export function parseValue(text: string): string | number | boolean {
+const COMPARISONS = new Set(['===', '!==', '==', '!=', '>', '>=', '<', '<=']);
+const NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
+
+/**
+ * A typed value from what the operator typed: numbers, `true`, `false` and `null` as such; text
+ * in double quotes as that text (so "500" can be a string); anything else as the text itself.
+ */
+export function parseValue(text: string): Scalar {
   const trimmed = text.trim();
-  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  if (NUMBER.test(trimmed)) return Number(trimmed);
   if (trimmed === 'true') return true;
   if (trimmed === 'false') return false;
+  if (trimmed === 'null') return null;
+  if (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      if (typeof parsed === 'string') return parsed;
+    } catch {
+      // Not a JSON string after all: the text itself.
+    }
+  }
   return text;
+}
+
+/** The text {@link parseValue} reads back as this very value (strings quoted where needed). */
+export function formatValue(value: Scalar): string {
+  if (typeof value !== 'string') return String(value);
+  return parseValue(value) === value ? value : JSON.stringify(value);
+}
+
+/** A list item's text, or null when a comma-separated list cannot hold it faithfully. */
+function formatItem(value: Scalar): string | null {
+  if (typeof value !== 'string') return String(value);
+  if (value.includes(',')) return null;
+  return value.trim() === value && value !== '' ? formatValue(value) : JSON.stringify(value);
+}
+
+function isScalar(value: unknown): value is Scalar {
+  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
 }
 
 function clauseToLogic(clause: Clause): Record<string, unknown> {
   const variable = { var: clause.path };
   switch (clause.operator) {
     case 'true':
-      return { '==': [variable, true] };
+      return { '===': [variable, true] };
     case 'false':
-      return { '==': [variable, false] };
+      return { '===': [variable, false] };
     case 'null':
       return { '==': [variable, null] };
     case 'in':
@@ -70,7 +112,7 @@ function clauseToLogic(clause: Clause): Record<string, unknown> {
 export function toLogic(built: Built): unknown {
   const parts = built.clauses.map(clauseToLogic);
   if (parts.length === 0) return true;
-  if (parts.length === 1) return parts[0];
+  if (parts.length === 1 && !built.wrapped) return parts[0];
   return { [built.join]: parts };
 }
 
@@ -86,23 +128,26 @@ function logicToClause(node: unknown): Clause | null {
   const args = node[op];
   if (!Array.isArray(args) || args.length !== 2) return null;
   const [variable, value] = args;
-  if (!isObject(variable) || typeof variable.var !== 'string') return null;
+  if (!isObject(variable) || Object.keys(variable).length !== 1) return null;
+  if (typeof variable.var !== 'string') return null;
   const path = variable.var;
   if (op === 'in') {
-    if (!Array.isArray(value) || value.some((v) => isObject(v) || Array.isArray(v))) return null;
-    return { path, operator: 'in', value: value.map(String).join(', ') };
+    if (!Array.isArray(value) || !value.every(isScalar)) return null;
+    const items = value.map(formatItem);
+    if (items.some((item) => item === null)) return null;
+    return { path, operator: 'in', value: items.join(', ') };
   }
-  if (!COMPARISONS.has(op)) return null;
-  if (op === '==' && value === true) return { path, operator: 'true', value: '' };
-  if (op === '==' && value === false) return { path, operator: 'false', value: '' };
+  if (!COMPARISONS.has(op) || !isScalar(value)) return null;
+  if (op === '===' && value === true) return { path, operator: 'true', value: '' };
+  if (op === '===' && value === false) return { path, operator: 'false', value: '' };
   if (op === '==' && value === null) return { path, operator: 'null', value: '' };
-  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-    return null;
-  }
-  return { path, operator: op as OperatorId, value: String(value) };
+  return { path, operator: op as OperatorId, value: formatValue(value) };
 }
 
-/** The builder's view of a JSONLogic condition, or null when it cannot show it. */
+/**
+ * The builder's view of a JSONLogic condition, or null when it cannot show it faithfully: then
+ * the rule is edited as JSON. `toLogic(fromLogic(x))` gives `x` back for every condition shown.
+ */
 export function fromLogic(logic: unknown): Built | null {
   if (logic === true) return { join: 'and', clauses: [] };
   const single = logicToClause(logic);
@@ -112,10 +157,11 @@ export function fromLogic(logic: unknown): Built | null {
   const join = keys[0];
   if (keys.length !== 1 || (join !== 'and' && join !== 'or')) return null;
   const list = logic[join];
-  if (!Array.isArray(list)) return null;
+  // An empty all/any is not "always" in JSONLogic: leave it to the JSON view.
+  if (!Array.isArray(list) || list.length === 0) return null;
   const clauses = list.map(logicToClause);
   if (clauses.some((c) => c === null)) return null;
-  return { join, clauses: clauses as Clause[] };
+  return { join, clauses: clauses as Clause[], wrapped: clauses.length === 1 };
 }
 
 /** The custom attribute names a condition reads, for the dry run's form. */

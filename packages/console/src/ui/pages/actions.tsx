@@ -1,10 +1,41 @@
 import { useState } from 'preact/hooks';
 import { api, apiPath } from '../api.ts';
 import { Badge, Notice } from '../components/notice.tsx';
-import { tone, when } from '../format.ts';
-import { navigate } from '../router.ts';
+import { unitOf } from '../components/units.ts';
+import { when } from '../format.ts';
+import { href, navigate } from '../router.ts';
+import { stateTone } from '../tone.ts';
 import type { Action, App, Vocabulary } from '../types.ts';
 import { useData } from '../use-data.ts';
+
+/** An action's custom attributes, one a line, amounts with their unit read. */
+function CustomAttributes(props: { values: unknown }) {
+  const entries = Object.entries((props.values ?? {}) as Record<string, unknown>);
+  if (entries.length === 0) return <span class="muted">none</span>;
+  return (
+    <dl class="attributes">
+      {entries.map(([name, value]) => {
+        const unit = unitOf(`custom.${name}`);
+        const reading = unit?.read(String(value)) ?? null;
+        return (
+          <div key={name}>
+            <dt>{name}</dt>
+            <dd>
+              {JSON.stringify(value)}
+              {unit && (
+                <span class="muted">
+                  {' '}
+                  {unit.name}
+                  {reading && ` ${reading}`}
+                </span>
+              )}
+            </dd>
+          </div>
+        );
+      })}
+    </dl>
+  );
+}
 
 /** Tracked actions, filtered by user, action code and state. */
 export function ActionsPage(props: { app: App; params: URLSearchParams; vocabulary: Vocabulary }) {
@@ -63,36 +94,62 @@ export function ActionsPage(props: { app: App; params: URLSearchParams; vocabula
           {data.actions.length === 0 ? (
             <p class="muted">No actions match.</p>
           ) : (
-            <table class="striped">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Rules fired</th>
-                  <th scope="col">Attributes</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.actions.map((a) => (
-                  <tr key={a.action_id}>
-                    <td>{when(a.created_at)}</td>
-                    <td>
-                      <strong>{a.action_code}</strong>
-                      <br />
-                      <small class="muted mono">{a.idempotency_key}</small>
-                    </td>
-                    <td>
-                      <Badge tone={tone(a.state)}>{a.state}</Badge>
-                    </td>
-                    <td>
-                      {a.rules.map((r) => r.name).join(', ') || <span class="muted">default</span>}
-                    </td>
-                    <td class="mono small">{JSON.stringify(a.attributes.custom ?? {})}</td>
+            <div class="table-scroll">
+              <table class="striped">
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">User</th>
+                    <th scope="col">Action</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Rules fired</th>
+                    <th scope="col">Attributes</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {data.actions.map((a) => (
+                    <tr key={a.action_id}>
+                      <td class="when">{when(a.created_at)}</td>
+                      <td>
+                        {a.user ? (
+                          <>
+                            <a href={href(['apps', props.app.app_id, 'users', a.user.user_id])}>
+                              {a.user.external_id}
+                            </a>
+                            {a.user.display_name && a.user.display_name !== a.user.external_id && (
+                              <>
+                                <br />
+                                <small class="muted">{a.user.display_name}</small>
+                              </>
+                            )}
+                          </>
+                        ) : (
+                          <span class="muted" title={a.user_id}>
+                            deleted user
+                          </span>
+                        )}
+                      </td>
+                      <td>
+                        <strong>{a.action_code}</strong>
+                        <br />
+                        <small class="muted mono break">{a.idempotency_key}</small>
+                      </td>
+                      <td>
+                        <Badge tone={stateTone(a.state)}>{a.state}</Badge>
+                      </td>
+                      <td>
+                        {a.rules.map((r) => r.name).join(', ') || (
+                          <span class="muted">default</span>
+                        )}
+                      </td>
+                      <td>
+                        <CustomAttributes values={a.attributes.custom} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </article>
       )}

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
+import { CopyButton } from '../components/copy-button.tsx';
 import { Notice } from '../components/notice.tsx';
-import { when } from '../format.ts';
+import { when, whenParts } from '../format.ts';
 import { href, navigate } from '../router.ts';
 import type { App } from '../types.ts';
 import { useData } from '../use-data.ts';
@@ -33,7 +34,8 @@ export function AppsPage(props: { onChanged: () => void }) {
           <dl class="facts">
             <dt>App ID</dt>
             <dd>
-              <code data-testid="created-app-id">{created.app.app_id}</code>
+              <code data-testid="created-app-id">{created.app.app_id}</code>{' '}
+              <CopyButton value={created.app.app_id} label="Copy" class="secondary outline small" />
             </dd>
             <dt>API key</dt>
             <dd>
@@ -43,12 +45,7 @@ export function AppsPage(props: { onChanged: () => void }) {
             </dd>
           </dl>
           <div class="actions-row">
-            <button
-              type="button"
-              onClick={() => void navigator.clipboard?.writeText(created.api_key)}
-            >
-              Copy key
-            </button>
+            <CopyButton value={created.api_key} label="Copy key" />
             <button
               type="button"
               class="secondary"
@@ -63,7 +60,7 @@ export function AppsPage(props: { onChanged: () => void }) {
           </div>
         </article>
       )}
-      <div class="grid-2">
+      <div class="grid-main-side">
         <article>
           <header>
             <h2>All apps</h2>
@@ -72,34 +69,40 @@ export function AppsPage(props: { onChanged: () => void }) {
             <p class="muted">No apps yet. Create the first one.</p>
           )}
           {data && data.apps.length > 0 && (
-            <table class="striped">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">RP ID</th>
-                  <th scope="col">Origins</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.apps.map((app) => (
-                  <tr key={app.app_id}>
-                    <td>
-                      <a href={href(['apps', app.app_id])}>{app.name}</a>
-                      <br />
-                      <small class="muted mono">{app.app_id}</small>
-                    </td>
-                    <td class="mono">{app.rp_id}</td>
-                    <td>
-                      {app.origins.map((o) => (
-                        <div class="mono small">{o}</div>
-                      ))}
-                    </td>
-                    <td>{when(app.created_at)}</td>
+            <div class="table-scroll">
+              <table class="striped">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">RP ID</th>
+                    <th scope="col">Origins</th>
+                    <th scope="col">Created</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {data.apps.map((app) => (
+                    <tr key={app.app_id}>
+                      <td class="app-name">
+                        <a href={href(['apps', app.app_id])}>{app.name}</a>
+                        <br />
+                        <small class="muted mono break">{app.app_id}</small>
+                      </td>
+                      <td class="mono">{app.rp_id}</td>
+                      <td>
+                        {app.origins.map((o) => (
+                          <div class="mono small">{o}</div>
+                        ))}
+                      </td>
+                      <td class="nowrap" title={when(app.created_at)}>
+                        {whenParts(app.created_at).date}
+                        <br />
+                        <small class="muted">{whenParts(app.created_at).time}</small>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </article>
         <article>

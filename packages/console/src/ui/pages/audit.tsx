@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api, apiText, query } from '../api.ts';
-import { Badge, Notice } from '../components/notice.tsx';
-import { tone } from '../format.ts';
+import { describeEvent } from '../audit/event-sentence.ts';
+import { explainFailure } from '../audit/failure-help.ts';
+import { Notice } from '../components/notice.tsx';
 import { navigate } from '../router.ts';
 import type { App, AuditEvent, Vocabulary } from '../types.ts';
 import { useData } from '../use-data.ts';
@@ -11,10 +12,14 @@ function toIso(local: string): string {
   return local ? new Date(local).toISOString() : '';
 }
 
-/** The audit log of an app as a timeline, filtered by user, event type and time; JSON-lines export. */
+/**
+ * The audit log of an app as a timeline of sentences, filtered by user (external id, or any part
+ * of the display name), event type and time; the raw event under each; JSON-lines export.
+ */
 export function AuditPage(props: { app: App; params: URLSearchParams; vocabulary: Vocabulary }) {
   const filters = {
     external_id: props.params.get('external_id') ?? '',
+    user: props.params.get('user') ?? '',
     type: props.params.get('type') ?? '',
     since: props.params.get('since') ?? '',
     until: props.params.get('until') ?? '',
@@ -23,6 +28,7 @@ export function AuditPage(props: { app: App; params: URLSearchParams; vocabulary
   const search = query({
     app_id: props.app.app_id,
     external_id: filters.external_id,
+    user: filters.user,
     type: filters.type,
     since: toIso(filters.since),
     until: toIso(filters.until),
@@ -52,11 +58,13 @@ export function AuditPage(props: { app: App; params: URLSearchParams; vocabulary
         }}
       >
         <label>
-          User (external id)
+          User
           <input
-            name="external_id"
-            value={form.external_id}
-            onInput={(e) => setForm({ ...form, external_id: e.currentTarget.value })}
+            name="user"
+            type="search"
+            placeholder="id or name"
+            value={form.user || form.external_id}
+            onInput={(e) => setForm({ ...form, user: e.currentTarget.value, external_id: '' })}
           />
         </label>
         <label>
@@ -112,26 +120,29 @@ export function AuditPage(props: { app: App; params: URLSearchParams; vocabulary
         <section class="timeline-day" key={day}>
           <h2 class="timeline-date">{day}</h2>
           <ol class="timeline">
-            {events.map((e) => (
-              <li key={e.id} class={`timeline-item tl-${tone(e.type)}`} data-type={e.type}>
-                <div class="timeline-time">{new Date(e.at).toLocaleTimeString()}</div>
-                <div class="timeline-body">
-                  <div>
-                    <Badge tone={tone(e.type)}>{e.type}</Badge>
-                    {e.reason && <Badge tone="bad">{e.reason}</Badge>}
-                    {e.actor && (
-                      <span class="actor" title="The operator token that made this change">
-                        by operator <code>{e.actor}</code>
-                      </span>
-                    )}
+            {events.map((e) => {
+              const sentence = describeEvent(e);
+              return (
+                <li key={e.id} class={`timeline-item tl-${sentence.tone}`} data-type={e.type}>
+                  <div class="timeline-time">{new Date(e.at).toLocaleTimeString()}</div>
+                  <div class="timeline-body">
+                    <p class="timeline-sentence">{sentence.text}</p>
+                    <details>
+                      <summary>
+                        <code>{e.type}</code>
+                        {e.reason && (
+                          <span title={explainFailure(e.reason)}>
+                            {' · '}
+                            {e.reason}
+                          </span>
+                        )}
+                      </summary>
+                      <pre>{JSON.stringify({ ...e, at: undefined }, null, 2)}</pre>
+                    </details>
                   </div>
-                  <details>
-                    <summary>Details</summary>
-                    <pre>{JSON.stringify({ ...e, at: undefined }, null, 2)}</pre>
-                  </details>
-                </div>
-              </li>
-            ))}
+                </li>
+              );
+            })}
           </ol>
         </section>
       ))}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, apiPath } from '../api.ts';
 import { ConfirmButton } from '../components/confirm-button.tsx';
+import { CopyButton } from '../components/copy-button.tsx';
 import { Badge, Notice } from '../components/notice.tsx';
 import { ago, when } from '../format.ts';
 import type { ApiKey, App } from '../types.ts';
@@ -31,9 +32,7 @@ export function KeysPage(props: { app: App }) {
             {created}
           </code>
           <div class="actions-row">
-            <button type="button" onClick={() => void navigator.clipboard?.writeText(created)}>
-              Copy key
-            </button>
+            <CopyButton value={created} label="Copy key" />
             <button type="button" class="secondary" onClick={() => setCreated(null)}>
               Done
             </button>
@@ -77,7 +76,7 @@ export function KeysPage(props: { app: App }) {
                 <tr key={key.key_id} data-key-id={key.key_id}>
                   <td class="mono">lk_{key.key_id}.••••••••</td>
                   <td>
-                    <Badge tone={key.status === 'active' ? 'ok' : 'bad'}>{key.status}</Badge>
+                    <Badge tone={key.status === 'active' ? 'ok' : 'info'}>{key.status}</Badge>
                   </td>
                   <td>{when(key.created_at)}</td>
                   <td title={when(key.last_used_at)}>{ago(key.last_used_at)}</td>

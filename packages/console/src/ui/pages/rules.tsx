@@ -1,13 +1,14 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, apiPath } from '../api.ts';
 import { ConditionBuilder } from '../components/condition-builder.tsx';
-import { customNames } from '../components/conditions.ts';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { Badge, Notice } from '../components/notice.tsx';
-import { tone, when } from '../format.ts';
+import { when } from '../format.ts';
 import { href, navigate } from '../router.ts';
-import type { ActionConfig, App, DryRun, Outcome, Rule, Vocabulary } from '../types.ts';
+import { stateTone } from '../tone.ts';
+import type { ActionConfig, App, Outcome, Rule, Vocabulary } from '../types.ts';
 import { useData } from '../use-data.ts';
+import { type Draft, DryRunPanel } from './dry-run-panel.tsx';
 
 /** The action codes of an app that have rules, and a way to start a new one. */
 export function RulesListPage(props: { app: App }) {
@@ -37,7 +38,7 @@ export function RulesListPage(props: { app: App }) {
                 </a>{' '}
                 <small class="muted">
                   {c.rules.length} rules · default{' '}
-                  <Badge tone={tone(c.default_outcome)}>{c.default_outcome}</Badge> · version{' '}
+                  <Badge tone={stateTone(c.default_outcome)}>{c.default_outcome}</Badge> · version{' '}
                   {c.version} · {when(c.updated_at)}
                 </small>
               </li>
@@ -75,11 +76,6 @@ export function RulesListPage(props: { app: App }) {
       </div>
     </section>
   );
-}
-
-interface Draft {
-  defaultOutcome: Outcome;
-  rules: Rule[];
 }
 
 const OUTCOMES: Outcome[] = ['ALLOW', 'CHALLENGE', 'REVIEW', 'BLOCK'];
@@ -369,147 +365,5 @@ export function RuleEditorPage(props: { app: App; actionCode: string; vocabulary
         <DryRunPanel app={props.app} path={path} draft={() => current()} />
       </div>
     </section>
-  );
-}
-
-/** "Given these attributes for this user, which rule fires and what outcome?" on the unsaved rules. */
-function DryRunPanel(props: { app: App; path: string; draft: () => Draft }) {
-  const [externalId, setExternalId] = useState('');
-  const names = useMemo(() => {
-    try {
-      return [...customNames(props.draft().rules.map((r) => r.conditions))];
-    } catch {
-      return [];
-    }
-  }, [props.draft]);
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [ip, setIp] = useState('');
-  const [result, setResult] = useState<DryRun | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <aside class="dry-run">
-      <article>
-        <header>
-          <h2>Dry run</h2>
-          <small class="muted">Nothing is tracked or recorded.</small>
-        </header>
-        <form
-          onSubmit={async (event) => {
-            event.preventDefault();
-            setError(null);
-            try {
-              const custom: Record<string, string | number | boolean> = {};
-              for (const [k, v] of Object.entries(values)) {
-                if (v.trim() === '') continue;
-                custom[k] = /^-?\d+(\.\d+)?$/.test(v.trim())
-                  ? Number(v)
-                  : v === 'true'
-                    ? true
-                    : v === 'false'
-                      ? false
-                      : v;
-              }
-              const draft = props.draft();
-              setResult(
-                await api<DryRun>('POST', `${props.path}/dry-run`, {
-                  ...(externalId.trim() ? { external_id: externalId.trim() } : {}),
-                  attributes: { custom, ...(ip.trim() ? { ipAddress: ip.trim() } : {}) },
-                  config: { defaultOutcome: draft.defaultOutcome, rules: draft.rules },
-                }),
-              );
-            } catch (e) {
-              setResult(null);
-              setError((e as Error).message);
-            }
-          }}
-        >
-          <label>
-            User (external id)
-            <input
-              name="dry_external_id"
-              value={externalId}
-              placeholder="a new user if empty"
-              onInput={(e) => setExternalId(e.currentTarget.value)}
-            />
-          </label>
-          {[...new Set([...names, ...Object.keys(values)])].filter(Boolean).map((name) => (
-            <label key={name}>
-              custom.{name}
-              <input
-                name={`custom_${name}`}
-                value={values[name] ?? ''}
-                onInput={(e) => setValues({ ...values, [name]: e.currentTarget.value })}
-              />
-            </label>
-          ))}
-          <label>
-            IP address
-            <input
-              value={ip}
-              placeholder="optional"
-              onInput={(e) => setIp(e.currentTarget.value)}
-            />
-          </label>
-          <button type="submit">Run</button>
-        </form>
-        {error && <Notice kind="error">{error}</Notice>}
-        {result && (
-          <div class="dry-run-result" role="status" data-testid="dry-run-result">
-            {result.failed.length > 0 && (
-              <Notice kind="error">
-                Rule error: {result.failed.map((f) => `${f.name} (${f.message})`).join('; ')}
-                {result.rule_error_applied
-                  ? ". The app's onRuleError outcome applies."
-                  : '. A stricter outcome applies anyway.'}
-              </Notice>
-            )}
-            <p class="outcome-line">
-              <Badge
-                tone={
-                  result.failed.length > 0
-                    ? 'bad'
-                    : tone(result.outcome === 'ALLOW' ? 'ALLOW' : result.outcome)
-                }
-              >
-                {result.failed.length > 0 ? `ERROR → ${result.outcome}` : result.outcome}
-              </Badge>{' '}
-              <span>
-                → the action would start as <code>{result.state}</code>
-              </span>
-            </p>
-            <p>
-              {result.rule_error_applied ? (
-                'Decided by a rule that could not be evaluated, not by one that matched.'
-              ) : result.deciding_rule ? (
-                <>
-                  Decided by <strong>{result.deciding_rule.name}</strong> (priority{' '}
-                  {result.deciding_rule.priority})
-                </>
-              ) : (
-                'No rule matched: the default outcome applies.'
-              )}
-            </p>
-            {result.fired.length > 1 && (
-              <p>
-                <small>
-                  Also matched:{' '}
-                  {result.fired
-                    .slice(1)
-                    .map((r) => r.name)
-                    .join(', ')}
-                </small>
-              </p>
-            )}
-            <details>
-              <summary>What the rules saw</summary>
-              <pre>{JSON.stringify(result.context, null, 2)}</pre>
-            </details>
-            <small class="muted">
-              {result.user_known ? 'Known user.' : 'Treated as a new user.'}
-            </small>
-          </div>
-        )}
-      </article>
-    </aside>
   );
 }

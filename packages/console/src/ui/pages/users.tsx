@@ -7,13 +7,10 @@ import { href, navigate } from '../router.ts';
 import type { App, Passkey, User } from '../types.ts';
 import { useData } from '../use-data.ts';
 
-/** Find users by (a prefix of) their external id. */
+/** Find users by the start of their external id or any part of their display name. */
 export function UsersPage(props: { app: App; search: string }) {
   const [text, setText] = useState(props.search);
-  const path = apiPath(['apps', props.app.app_id, 'users'], {
-    external_id: props.search,
-    limit: 50,
-  });
+  const path = apiPath(['apps', props.app.app_id, 'users'], { q: props.search, limit: 50 });
   const { data, error } = useData(() => api<{ users: User[]; total: number }>('GET', path), [path]);
   return (
     <section>
@@ -22,7 +19,7 @@ export function UsersPage(props: { app: App; search: string }) {
         <p>Users as latchkey knows them, by your app’s own id for each.</p>
       </hgroup>
       <form
-        aria-label="Search users"
+        aria-label="Find users"
         onSubmit={(event) => {
           event.preventDefault();
           navigate(['apps', props.app.app_id, 'users'], { q: text.trim() });
@@ -33,8 +30,8 @@ export function UsersPage(props: { app: App; search: string }) {
           <input
             type="search"
             name="q"
-            aria-label="External id starts with"
-            placeholder="Search by external id…"
+            aria-label="Search users"
+            placeholder="External id or display name…"
             value={text}
             onInput={(e) => setText(e.currentTarget.value)}
           />
@@ -49,7 +46,7 @@ export function UsersPage(props: { app: App; search: string }) {
             {props.search && (
               <>
                 {' '}
-                whose id starts with <code>{props.search}</code>
+                whose id starts with or whose name contains <code>{props.search}</code>
               </>
             )}
           </header>

@@ -5,6 +5,7 @@ import {
   createApiKey,
   createApp,
   getApp,
+  LatchkeyError,
   listApiKeys,
   listApps,
   type Runtime,
@@ -181,19 +182,30 @@ export function registerAppRoutes(app: FastifyInstance, runtime: Runtime): void 
       schema: {
         tags,
         security,
-        summary: 'Ceremonies per day, failure reasons, actions by code and state, rule fires',
+        summary:
+          'Ceremonies per day or per bucket of a range (abandoned ones too), failure reasons, actions by code and state, rule fires',
         params: AppParams,
         querystring: StatsQuery,
         response: { 200: Stats, ...errors },
       },
     },
     async (request) => {
+      const { days, range } = request.query;
+      if (days !== undefined && range !== undefined) {
+        throw new LatchkeyError('invalid_request', 'querystring: give days or range, not both');
+      }
       const stats = await appStats(runtime, {
         appId: request.params.app_id,
-        ...(request.query.days ? { days: request.query.days } : {}),
+        ...(days ? { days } : {}),
+        ...(range ? { range } : {}),
       });
       return {
         days: stats.days,
+        since: new Date(stats.since).toISOString(),
+        until: new Date(stats.until).toISOString(),
+        bucket_seconds: stats.bucketMs / 1000,
+        buckets: stats.buckets.map((b) => ({ ...b, start: new Date(b.start).toISOString() })),
+        in_progress: stats.inProgress,
         failure_reasons: stats.failureReasons,
         actions_by_code: stats.actionsByCode,
         rule_fires: stats.ruleFires,

@@ -4,6 +4,7 @@ import {
   type AuditEventType,
   LatchkeyError,
   type Runtime,
+  recordSubjects,
   searchActions,
   searchAuditLog,
 } from '@latchkey/core';
@@ -38,6 +39,7 @@ type AuditQueryValue = {
   since?: string;
   until?: string;
   limit?: number;
+  user?: string;
 };
 
 function auditSearch(runtime: Runtime, query: AuditQueryValue) {
@@ -48,6 +50,7 @@ function auditSearch(runtime: Runtime, query: AuditQueryValue) {
     ...(query.app_id ? { appId: query.app_id } : {}),
     ...(query.user_id ? { userId: query.user_id } : {}),
     ...(query.external_id ? { externalId: query.external_id } : {}),
+    ...(query.user?.trim() ? { userQuery: query.user.trim() } : {}),
     ...(types ? { types } : {}),
     ...(since === undefined ? {} : { since }),
     ...(until === undefined ? {} : { until }),
@@ -84,7 +87,8 @@ export function registerAuditRoutes(app: FastifyInstance, runtime: Runtime): voi
         ...(until === undefined ? {} : { until }),
         ...(q.limit ? { limit: q.limit } : {}),
       });
-      return { actions: actions.map(presentAction) };
+      const subjects = await recordSubjects(runtime, actions);
+      return { actions: actions.map((a) => presentAction(a, subjects)) };
     },
   );
 
@@ -99,9 +103,11 @@ export function registerAuditRoutes(app: FastifyInstance, runtime: Runtime): voi
         response: { 200: AuditEvents, ...errors },
       },
     },
-    async (request) => ({
-      events: (await auditSearch(runtime, request.query)).map(presentEvent),
-    }),
+    async (request) => {
+      const events = await auditSearch(runtime, request.query);
+      const subjects = await recordSubjects(runtime, events);
+      return { events: events.map((e) => presentEvent(e, subjects)) };
+    },
   );
 
   r.get(
@@ -120,7 +126,8 @@ export function registerAuditRoutes(app: FastifyInstance, runtime: Runtime): voi
     },
     async (request, reply) => {
       const events = await auditSearch(runtime, request.query);
-      const body = events.map((e) => `${JSON.stringify(presentEvent(e))}\n`).join('');
+      const subjects = await recordSubjects(runtime, events);
+      const body = events.map((e) => `${JSON.stringify(presentEvent(e, subjects))}\n`).join('');
       return reply
         .type('application/x-ndjson; charset=utf-8')
         .header('content-disposition', 'attachment; filename="latchkey-audit.jsonl"')

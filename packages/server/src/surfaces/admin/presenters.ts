@@ -8,6 +8,7 @@ import {
   type CredentialRecord,
   type OperatorActor,
   providerOf,
+  type RecordSubjects,
   type UserRecord,
 } from '@latchkey/core';
 import type { Static } from '@sinclair/typebox';
@@ -106,8 +107,18 @@ export function presentActionConfig(config: ActionConfigRecord): Static<typeof A
   };
 }
 
-/** A tracked action. */
-export function presentAction(action: ActionRecord): Static<typeof Action> {
+/** The user a record names, by the app's own id and display name. */
+function presentSubject(user: UserRecord | null): Static<typeof Action>['user'] {
+  return user
+    ? { user_id: user.id, external_id: user.externalId, display_name: user.displayName }
+    : null;
+}
+
+/** A tracked action, with its user's external id and display name where the user still exists. */
+export function presentAction(
+  action: ActionRecord,
+  subjects: RecordSubjects,
+): Static<typeof Action> {
   return {
     action_id: action.id,
     user_id: action.userId,
@@ -120,12 +131,20 @@ export function presentAction(action: ActionRecord): Static<typeof Action> {
     created_at: iso(action.createdAt),
     state_updated_at: iso(action.stateUpdatedAt),
     validated_at: isoOrNull(action.validatedAt),
+    user: presentSubject(subjects.user(action.appId, action.userId)),
   };
 }
 
-/** An audit event; its actor, where one acted, lifted out of its data. */
-export function presentEvent(event: AuditEventRecord): Static<typeof AuditEvent> {
+/**
+ * An audit event; its actor, where one acted, lifted out of its data; its user and passkey named
+ * where they still exist.
+ */
+export function presentEvent(
+  event: AuditEventRecord,
+  subjects: RecordSubjects,
+): Static<typeof AuditEvent> {
   const actor = event.data?.actor;
+  const credential = subjects.credential(event.appId, event.credentialId);
   return {
     id: event.id,
     type: event.type,
@@ -139,5 +158,10 @@ export function presentEvent(event: AuditEventRecord): Static<typeof AuditEvent>
     request_id: event.requestId,
     actor: typeof actor === 'string' ? actor : null,
     data: event.data,
+    user: presentSubject(subjects.user(event.appId, event.userId)),
+    actor_name: typeof actor === 'string' ? subjects.operator(actor) : null,
+    credential: credential
+      ? { friendly_name: credential.friendlyName, provider: credential.provider?.name ?? null }
+      : null,
   };
 }

@@ -10,6 +10,7 @@ import {
   RESIDENT_KEY,
   RULE_ERROR_OUTCOMES,
   RULE_OUTCOMES,
+  STATS_RANGES,
   USER_VERIFICATION,
 } from '@latchkey/core';
 import { type TLiteral, type TSchema, Type } from '@sinclair/typebox';
@@ -151,10 +152,25 @@ export const User = Type.Object({
   last_login_at: NullableTime,
   login_count: Type.Integer(),
 });
+const UserSearchText = Type.String({
+  maxLength: 200,
+  description:
+    'Users whose external id starts with this, or whose display name contains it (ignoring ASCII case)',
+});
+/** The user a record names, as the timeline and the actions list show them. */
+const Subject = Type.Union([
+  Type.Object({
+    user_id: Type.String(),
+    external_id: Type.String(),
+    display_name: Type.String(),
+  }),
+  Type.Null(),
+]);
 export const UsersQuery = Type.Object({
   external_id: Type.Optional(externalIdSchema({ minLength: 0, description: 'A prefix to match' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  q: Type.Optional(UserSearchText),
 });
 export const Users = Type.Object({ users: Type.Array(User), total: Type.Integer() });
 export const Passkey = Type.Object({
@@ -269,6 +285,7 @@ export const Action = Type.Object({
   created_at: Time,
   state_updated_at: Time,
   validated_at: NullableTime,
+  user: Subject,
 });
 export const Actions = Type.Object({ actions: Type.Array(Action) });
 
@@ -280,6 +297,7 @@ export const AuditQuery = Type.Object({
     Type.String({ maxLength: 2000, description: 'Event types, comma-separated' }),
   ),
   ...TimeRange,
+  user: Type.Optional(UserSearchText),
 });
 export const AuditEvent = Type.Object({
   id: Type.String(),
@@ -294,21 +312,35 @@ export const AuditEvent = Type.Object({
   request_id: Type.Union([Type.String(), Type.Null()]),
   actor: Type.Union([Type.String(), Type.Null()]),
   data: Type.Union([JsonObject, Type.Null()]),
+  user: Subject,
+  actor_name: Type.Union([Type.String(), Type.Null()]),
+  credential: Type.Union([
+    Type.Object({
+      friendly_name: Type.String(),
+      provider: Type.Union([Type.String(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
 });
 export const AuditEvents = Type.Object({ events: Type.Array(AuditEvent) });
 
 export const StatsQuery = Type.Object({
   days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })),
+  range: Type.Optional(oneOf(Object.keys(STATS_RANGES) as Array<keyof typeof STATS_RANGES>)),
 });
+const CeremonyCounts = {
+  started: Type.Integer(),
+  succeeded: Type.Integer(),
+  failed: Type.Integer(),
+  abandoned: Type.Integer(),
+};
 export const Stats = Type.Object({
-  days: Type.Array(
-    Type.Object({
-      day: Type.String(),
-      started: Type.Integer(),
-      succeeded: Type.Integer(),
-      failed: Type.Integer(),
-    }),
-  ),
+  days: Type.Array(Type.Object({ day: Type.String(), ...CeremonyCounts })),
+  since: Time,
+  until: Time,
+  bucket_seconds: Type.Integer(),
+  buckets: Type.Array(Type.Object({ start: Time, ...CeremonyCounts })),
+  in_progress: Type.Integer(),
   failure_reasons: Type.Record(Type.String(), Type.Integer()),
   actions_by_code: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer())),
   rule_fires: Type.Record(Type.String(), Type.Integer()),

@@ -27,7 +27,8 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
       schema: {
         tags,
         security,
-        summary: 'Users whose external id starts with `external_id` (all without it), newest first',
+        summary:
+          'Users whose external id starts with `external_id` (all without it) and match `q` (external id prefix or display name), newest first',
         params: AppParams,
         querystring: UsersQuery,
         response: { 200: Users, ...errors },
@@ -37,6 +38,7 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
       const page = await searchUsers(runtime, {
         appId: request.params.app_id,
         prefix: request.query.external_id ?? '',
+        ...(request.query.q?.trim() ? { query: request.query.q.trim() } : {}),
         ...(request.query.limit ? { limit: request.query.limit } : {}),
         ...(request.query.offset ? { offset: request.query.offset } : {}),
       });

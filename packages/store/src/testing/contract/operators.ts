@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { OperatorTokenRecord } from '@latchkey/core';
-import { actionFixture, auditEventFixture, T0, userFixture } from '../fixtures.ts';
+import {
+  actionFixture,
+  auditEventFixture,
+  credentialFixture,
+  T0,
+  userFixture,
+} from '../fixtures.ts';
 import type { ContractContext } from './context.ts';
 
 function tokenFixture(overrides: Partial<OperatorTokenRecord> = {}): OperatorTokenRecord {
@@ -130,6 +136,87 @@ export function operatorsContract(ctx: ContractContext): void {
         all.items.map((u) => u.externalId),
         ['Alice', 'alicia'],
       );
+    });
+
+    it('searches users by external id prefix or by any part of the display name, ignoring case', async () => {
+      const app = await ctx.newApp();
+      const store = ctx.store();
+      const people: Array<[string, string]> = [
+        ['u-1', 'Ada Lovelace'],
+        ['u-2', 'Grace Hopper'],
+        ['ada.b', 'Someone Else'],
+        ['u-4', '100% Bob_Smith'],
+      ];
+      for (const [i, [externalId, displayName]] of people.entries()) {
+        await store.users.upsertByExternalId(
+          userFixture(app.id, { externalId, displayName, createdAt: T0 + i }),
+        );
+      }
+      const other = await ctx.newApp();
+      await store.users.upsertByExternalId(userFixture(other.id, { displayName: 'Ada Other' }));
+      const found = async (query: string) =>
+        (
+          await store.adminQueries.searchUsers(app.id, { prefix: '', query, limit: 10, offset: 0 })
+        ).items.map((u) => u.externalId);
+      assert.deepEqual(await found('ada'), ['ada.b', 'u-1']);
+      assert.deepEqual(await found('HOPP'), ['u-2']);
+      assert.deepEqual(await found('100%'), ['u-4']);
+      assert.deepEqual(await found('b_s'), ['u-4']);
+      assert.deepEqual(await found('%'), ['u-4']);
+      assert.deepEqual(await found('_'), ['u-4']);
+      assert.deepEqual(await found('nobody'), []);
+      const page = await store.adminQueries.searchUsers(app.id, {
+        prefix: 'u-',
+        query: 'a',
+        limit: 1,
+        offset: 0,
+      });
+      assert.equal(page.total, 2);
+    });
+
+    it('searches the audit log by a user search text, within the app only', async () => {
+      const app = await ctx.newApp();
+      const other = await ctx.newApp();
+      const store = ctx.store();
+      const ada = await store.users.upsertByExternalId(
+        userFixture(app.id, { displayName: 'Ada Lovelace' }),
+      );
+      const grace = await store.users.upsertByExternalId(
+        userFixture(app.id, { displayName: 'Grace Hopper' }),
+      );
+      const elsewhere = await store.users.upsertByExternalId(
+        userFixture(other.id, { displayName: 'Ada Elsewhere' }),
+      );
+      const mine = auditEventFixture(app.id, { userId: ada.id });
+      await store.audit.append(mine);
+      await store.audit.append(auditEventFixture(app.id, { userId: grace.id }));
+      await store.audit.append(auditEventFixture(app.id, { userId: elsewhere.id }));
+      const ids = async (userQuery: string) =>
+        (await store.adminQueries.searchAudit({ appId: app.id, userQuery, limit: 10 })).map(
+          (e) => e.id,
+        );
+      assert.deepEqual(await ids('lovelace'), [mine.id]);
+      assert.deepEqual(await ids('Elsewhere'), []);
+    });
+
+    it('names users and passkeys by id, only those of the app asked about', async () => {
+      const app = await ctx.newApp();
+      const other = await ctx.newApp();
+      const store = ctx.store();
+      const user = await store.users.upsertByExternalId(userFixture(app.id));
+      const stranger = await store.users.upsertByExternalId(userFixture(other.id));
+      const passkey = credentialFixture(app.id, user.id, { friendlyName: 'YubiKey 5' });
+      await store.credentials.insert(passkey);
+      const foreign = credentialFixture(other.id, stranger.id);
+      await store.credentials.insert(foreign);
+      const users = await store.adminQueries.usersByIds(app.id, [user.id, stranger.id, 'nope']);
+      assert.deepEqual(users, [user]);
+      assert.deepEqual(await store.adminQueries.usersByIds(app.id, []), []);
+      const labels = await store.adminQueries.credentialLabels(app.id, [passkey.id, foreign.id]);
+      assert.deepEqual(labels, [
+        { id: passkey.id, userId: user.id, aaguid: passkey.aaguid, friendlyName: 'YubiKey 5' },
+      ]);
+      assert.deepEqual(await store.adminQueries.credentialLabels(app.id, []), []);
     });
 
     it('deletes an action configuration once', async () => {
