@@ -92,6 +92,13 @@ const server = createServer(async (req, res) => {
   }
 });
 
+server.on('error', (error) => {
+  if (error.code !== 'EADDRINUSE') throw error;
+  console.error(
+    `examples/minimal: port ${port} is in use (by \`npm start\`'s bank?). Stop that, or run with PORT=<another port> and an app whose origin is http://localhost:<that port>.`,
+  );
+  process.exit(1);
+});
 server.listen(port, '127.0.0.1', () => {
   console.log(`minimal example on http://localhost:${port} (latchkey at ${latchkeyUrl})`);
 });
