@@ -11,6 +11,8 @@
 //    file;
 // 4. starts the bank (examples/bank) on http://localhost:3000 with that app, and prints both URLs.
 // Ctrl-C (SIGINT) or SIGTERM is passed on to both; if either stops on its own, the other is stopped.
+// Stopping says what it waits for: latchkey answers the requests in flight (at most 10 s), then
+// closes its database. A second Ctrl-C stops both at once.
 //
 // Environment: LATCHKEY_PORT (8080), BANK_PORT (3000), LATCHKEY_DATABASE_URL
 // (sqlite:./latchkey.db), BANK_DB (./bank.db), LATCHKEY_DEMO_STATE (./.latchkey-demo.json). Relative
@@ -44,6 +46,25 @@ function log(line) {
   process.stdout.write(`${line}\n`);
 }
 
+/** pino's numeric levels, by the name a person reads. */
+const LEVELS = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+/**
+ * A child's output line as a person reads it: a JSON log line becomes its level and message (and
+ * the error's message, if any); anything else is shown as it is.
+ */
+function readable(line) {
+  let entry;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return line;
+  }
+  if (typeof entry !== 'object' || entry === null || typeof entry.msg !== 'string') return line;
+  const error = typeof entry.err?.message === 'string' ? `: ${entry.err.message}` : '';
+  return `${LEVELS[entry.level] ?? entry.level} ${entry.msg}${error}`;
+}
+
 /** Starts a child whose output lines are prefixed with its name. */
 function start(name, args, childEnv = {}) {
   const child = spawn(process.execPath, args, {
@@ -52,7 +73,7 @@ function start(name, args, childEnv = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => log(`[${name}] ${line}`));
+    createInterface({ input: stream }).on('line', (line) => log(`[${name}] ${readable(line)}`));
   }
   children.set(name, child);
   child.on('exit', (code, signal) => {
@@ -60,11 +81,17 @@ function start(name, args, childEnv = {}) {
     if (!stopping) {
       log(`${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping the demo`);
       stop(1);
-    } else if (children.size === 0) {
-      process.exit(process.exitCode ?? 0);
+      return;
     }
+    log(`${name} stopped`);
+    if (children.size === 0) process.exit(process.exitCode ?? 0);
   });
   return child;
+}
+
+/** The running children's names, as a sentence: "latchkey and the bank". */
+function runningNames() {
+  return [...children.keys()].map((name) => (name === 'bank' ? 'the bank' : name)).join(' and ');
 }
 
 function stop(code = 0) {
@@ -72,11 +99,24 @@ function stop(code = 0) {
   stopping = true;
   process.exitCode = code;
   if (children.size === 0) process.exit(code);
+  log(`stopping ${runningNames()} (press Ctrl-C again to stop at once)`);
   for (const child of children.values()) child.kill('SIGTERM');
+  // Said once, when the wait is long enough to wonder about; latchkey's own line says why.
+  setTimeout(() => {
+    if (children.size > 0) log(`still waiting for ${runningNames()} to stop…`);
+  }, 2_000).unref();
 }
 
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
+/** A second Ctrl-C (or SIGTERM) while stopping: no more waiting. */
+function stopNow() {
+  log(`stopping ${runningNames()} at once`);
+  for (const child of children.values()) child.kill('SIGKILL');
+  process.exit(130);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => (stopping && children.size > 0 ? stopNow() : stop(0)));
+}
 
 async function waitFor(url, what) {
   for (let i = 0; i < 300; i++) {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -99,6 +100,41 @@ function fileRules() {
   };
 }
 
+/**
+ * Opens a connection and sends a request's head, asking to be told before sending the body
+ * (`Expect: 100-continue`): the server's "100 Continue" says it has the request, and it is in
+ * flight until the body, never sent, arrives.
+ */
+async function requestInFlight(port: number, app: { app_id: string; api_key: string }) {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  const continued = new Promise<void>((resolve) =>
+    socket.on('data', (chunk) => {
+      if (String(chunk).startsWith('HTTP/1.1 100')) resolve();
+    }),
+  );
+  socket.write(
+    `POST /v1/apps/${app.app_id}/authenticate/verify HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+      `Authorization: Bearer ${app.api_key}\r\nContent-Type: application/json\r\n` +
+      'Content-Length: 30\r\nExpect: 100-continue\r\n\r\n',
+  );
+  await continued;
+  return socket;
+}
+
+/** Resolves once the demo's output matches `pattern`; fails if it exits first. */
+async function until(started: Started, pattern: RegExp): Promise<void> {
+  let exited = false;
+  void started.exited.then(() => {
+    exited = true;
+  });
+  while (!pattern.test(started.output())) {
+    if (exited) assert.fail(`npm start exited before printing ${pattern}:\n${started.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function refused(url: string): Promise<boolean> {
   try {
     await fetch(url);
@@ -134,6 +170,12 @@ describe('npm start', () => {
 
     first.child.kill('SIGINT');
     assert.equal(await first.exited, 0);
+    assert.match(
+      first.output(),
+      /stopping latchkey and the bank \(press Ctrl-C again to stop at once\)/,
+    );
+    assert.match(first.output(), /^latchkey stopped$/m);
+    assert.match(first.output(), /^bank stopped$/m);
     assert.ok(await refused(`${latchkeyUrl}/healthz`), 'latchkey stopped');
     assert.ok(await refused(`${bankUrl}/sign-in`), 'the bank stopped');
 
@@ -165,7 +207,18 @@ describe('npm start', () => {
     const kept = await transferRules(latchkeyUrl, state.api_key);
     assert.deepEqual(kept.rules[0]?.conditions, edited.rules[0].conditions);
     assert.notDeepEqual(kept, fileRules());
-    third.child.kill('SIGTERM');
-    assert.equal(await third.exited, 0);
+
+    // A client that sent a request's head and not its body holds it in flight: Ctrl-C says what it waits for, and a
+    // second Ctrl-C stops both without waiting.
+    const stalled = await requestInFlight(latchkeyPort, state);
+    third.child.kill('SIGINT');
+    await until(third, /\[latchkey\] warn shutting down: waiting for 1 request in flight/);
+    assert.equal(third.child.exitCode, null, 'npm start waits for the request in flight');
+    third.child.kill('SIGINT');
+    assert.equal(await third.exited, 130);
+    assert.match(third.output(), /stopping latchkey and the bank at once/);
+    stalled.destroy();
+    assert.ok(await refused(`${latchkeyUrl}/healthz`), 'latchkey stopped');
+    assert.ok(await refused(`${bankUrl}/sign-in`), 'the bank stopped');
   });
 });

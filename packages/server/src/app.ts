@@ -20,6 +20,7 @@ import { errorShapeForUrl, SYSTEM_ERROR_SHAPE } from './surfaces/error-shapes.ts
 import { flexSurface } from './surfaces/flex/index.ts';
 import { metricsSurface } from './surfaces/metrics/index.ts';
 import { systemSurface } from './surfaces/system/index.ts';
+import { SERVER_VERSION } from './version.ts';
 
 /** Largest request body accepted. Attestations with certificate chains fit in a few kilobytes. */
 export const BODY_LIMIT_BYTES = 128 * 1024;
@@ -116,7 +117,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
         title: 'latchkey',
         description:
           'A self-hosted passkey server. The flex API follows the transaction/nonce contract of Passage Passkey Flex.',
-        version: '0.1.0',
+        version: SERVER_VERSION,
       },
       components: {
         securitySchemes: {

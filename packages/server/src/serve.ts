@@ -13,8 +13,13 @@ import { SERVER_VERSION } from './version.ts';
 
 const DAY_MS = 86_400_000;
 
-/** How long a shutdown waits for requests in flight before closing the database anyway. */
-const DRAIN_TIMEOUT_MS = 30_000;
+/**
+ * How long a shutdown waits for requests in flight before cutting their connections and closing
+ * the database. A request spends at most the database's connect timeout (5 s by default) waiting
+ * for a connection and milliseconds in its handler, so what is still running after this is a
+ * client that stopped sending, not work to finish.
+ */
+export const DRAIN_TIMEOUT_MS = 10_000;
 
 /** Options for {@link serve}. */
 export interface ServeOptions {
@@ -47,7 +52,8 @@ export interface ServeOptions {
 /**
  * Opens (and migrates) the database, then listens. Rate limits are counted in the database (or in
  * Redis), so that every instance on it shares them; expired rows are swept in the background.
- * SIGTERM and SIGINT close the listener, let in-flight requests finish, and close the database.
+ * SIGTERM and SIGINT close the listener, let in-flight requests finish (for at most
+ * {@link DRAIN_TIMEOUT_MS}), and close the database; a second signal exits at once.
  *
  * @example
  * await serve({ databaseUrl: 'sqlite:./latchkey.db', port: 8080, host: '127.0.0.1' });
@@ -78,25 +84,52 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
     auditRetentionMs: options.auditRetentionMs ?? DEFAULTS.auditRetentionDays * DAY_MS,
   });
   let closing = false;
+  let stopSignal: string | null = null;
   const closeResources = async (): Promise<void> => {
     await sweeper.stop();
     await redis?.close();
     await store.close();
   };
   const shutdown = async (signal: string): Promise<void> => {
-    if (closing) return;
+    if (closing) {
+      // The same signal again (a second Ctrl-C): the person does not want to wait. The database
+      // keeps only what was committed, so nothing half written is left; requests in flight are
+      // cut. Another signal is not a second request: Ctrl-C under `npm start` reaches this process
+      // both from the terminal (SIGINT) and from the script (SIGTERM).
+      if (signal !== stopSignal) return;
+      app.log.warn({ signal, inFlight: inFlight.count }, 'stopping now, without waiting');
+      process.exit(1);
+    }
     closing = true;
-    app.log.info(
-      { signal, waitsUpToSeconds: DRAIN_TIMEOUT_MS / 1000 },
-      'shutting down: no new connections; waiting for the requests in flight',
-    );
-    await app.close();
+    stopSignal = signal;
+    const waiting = inFlight.count;
+    const seconds = DRAIN_TIMEOUT_MS / 1000;
+    if (waiting === 0) {
+      app.log.info({ signal }, 'shutting down: no requests in flight; closing the database');
+    } else {
+      app.log.warn(
+        { signal, inFlight: waiting, waitsUpToSeconds: seconds },
+        `shutting down: waiting for ${plural(waiting, 'request')} in flight (at most ${seconds} s; signal again to stop at once), then closing the database`,
+      );
+    }
+    // No new connections from here; idle keep-alive ones are closed at once.
+    const closed = app.close();
     await inFlight.drained(DRAIN_TIMEOUT_MS);
+    if (inFlight.count > 0) {
+      app.log.warn(
+        { inFlight: inFlight.count },
+        `shutting down: ${plural(inFlight.count, 'request')} still in flight after ${seconds} s; closing their connections`,
+      );
+    }
+    // What is left is idle or a client that stopped sending: close it rather than wait for it.
+    app.server.closeAllConnections();
+    await closed;
     await closeResources();
+    app.log.info('shut down: the database is closed');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
   app.addHook('onClose', async () => {
     if (!closing) await closeResources();
   });
@@ -118,4 +151,8 @@ function announce(app: FastifyInstance, options: ServeOptions): void {
   };
   if (options.logFormat === 'text') process.stdout.write(serveBanner(input));
   else app.log.info(serveSummary(input), 'latchkey ready');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

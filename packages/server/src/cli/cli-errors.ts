@@ -98,7 +98,16 @@ export function databaseFailure(error: unknown, url: string): CliFailure | null 
   const code = underlying(error);
   if (code && code in NETWORK_REASONS) {
     const reason = NETWORK_REASONS[code as keyof typeof NETWORK_REASONS];
-    return new CliFailure('database_unreachable', `could not connect to ${where}: ${reason}`);
+    // The store's own connect timeout says how long it waited, and how to wait longer.
+    const waited = (error as { timeoutSeconds?: unknown }).timeoutSeconds;
+    const detail =
+      typeof waited === 'number'
+        ? ` (no answer within ${waited} s; connect_timeout=<seconds> in the URL changes it)`
+        : '';
+    return new CliFailure(
+      'database_unreachable',
+      `could not connect to ${where}: ${reason}${detail}`,
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
   if ((code && FILE_CODES.has(code)) || errorCode(error)?.startsWith('SQLITE_CANTOPEN')) {
@@ -109,7 +118,7 @@ export function databaseFailure(error: unknown, url: string): CliFailure | null 
   if (sqlState && /^(28|3D)[0-9A-Z]{3}$/.test(sqlState)) {
     return new CliFailure('database_unreachable', `could not connect to ${where}: ${message}`);
   }
-  if (/^unsupported database URL|has no SQLite file path/.test(message)) {
+  if (/^unsupported database URL|has no SQLite file path|^invalid connect_timeout/.test(message)) {
     return new CliFailure('invalid_database_url', message, FAILURE_EXIT_CODE);
   }
   return null;

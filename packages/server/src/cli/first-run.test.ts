@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { DEFAULT_POLICY, RATE_LIMIT_NAMES } from '@latchkey/core';
+import { startSilentServer } from '@latchkey/store/testing';
 import { LATCHKEY_BIN, runCli } from '../testing/cli-process.ts';
 import { freePort, startInstance } from '../testing/instances.ts';
 import { POLICY_FIELD_FLAGS } from './policy-flag-names.ts';
@@ -99,6 +100,10 @@ describe('a newcomer running latchkey', () => {
         assert.ok(html.includes(`href="${link}"`), link);
       }
       assert.ok(html.includes(VERSION));
+      const openapi = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+        info: { version: string };
+      };
+      assert.equal(openapi.info.version, VERSION);
       const doc = await fetch(`${server.url}/`);
       assert.match(doc.headers.get('content-type') ?? '', /^application\/json/);
       assert.deepEqual(await doc.json(), {
@@ -149,6 +154,26 @@ describe('a newcomer running latchkey', () => {
     assert.equal(served.code, 1);
     assert.match(served.stderr, /^latchkey: database_unreachable: could not connect to /);
     assert.ok(!served.stderr.includes('s3cret') && !served.stdout.includes('s3cret'));
+  });
+
+  it('a database that accepts and never answers is given up on, in one line, exit 1', async () => {
+    const silent = await startSilentServer();
+    try {
+      const url = `postgres://ada:s3cret@127.0.0.1:${silent.port}/latchkey?connect_timeout=1`;
+      const served = await attempt('serve', '--port', String(await freePort()), '--db', url);
+      assert.equal(served.code, 1);
+      assert.equal(
+        served.stderr,
+        `latchkey: database_unreachable: could not connect to postgres://ada:***@127.0.0.1:${silent.port}/latchkey?connect_timeout=1: connection timed out (no answer within 1 s; connect_timeout=<seconds> in the URL changes it)\n`,
+      );
+      const refused = await attempt('apps', 'list', '--db', `${url.slice(0, -1)}0`);
+      assert.equal(
+        refused.stderr,
+        'latchkey: invalid_database_url: invalid connect_timeout "0" in the database URL: expected a whole number of seconds from 1 to 9999\n',
+      );
+    } finally {
+      await silent.close();
+    }
   });
 
   it('a refused policy value names the flag, not the field', async () => {

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 
 /** Requests a server is still answering, so a shutdown can wait for them. */
@@ -8,14 +9,19 @@ export interface InFlight {
 }
 
 /**
- * Counts requests from their head to their response (or abort). Closing the listener waits for
- * open connections, but not for a handler whose client already hung up (a half-closed socket is
- * dropped at shutdown); that handler still writes to the store, so the store must outlive it.
+ * Counts requests from their head to the end of their response (sent, or its connection lost).
+ * Closing the listener waits for open connections, but not for a handler whose client already hung
+ * up (a half-closed socket is dropped at shutdown); that handler still writes to the store, so the
+ * store must outlive it.
+ *
+ * Counted on the HTTP server itself, not in a Fastify hook: a request is in flight from the moment
+ * its head is read, also while earlier hooks (rate limits, CORS) run, and the response's `close`
+ * comes exactly once whichever way it ends.
  *
  * @example
  * const inFlight = trackInFlight(app);
  * await app.close();
- * await inFlight.drained(30_000);
+ * await inFlight.drained(10_000);
  * await store.close();
  */
 export function trackInFlight(app: FastifyInstance): InFlight {
@@ -27,11 +33,10 @@ export function trackInFlight(app: FastifyInstance): InFlight {
     for (const wake of waiters) wake();
     waiters = [];
   };
-  app.addHook('onRequest', async () => {
+  app.server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
     count++;
+    response.once('close', done);
   });
-  app.addHook('onResponse', async () => done());
-  app.addHook('onRequestAbort', async (_request) => done());
   return {
     get count() {
       return count;

@@ -8,6 +8,48 @@ import type { Database } from '../schema.ts';
 
 const INT8_OID = 20;
 
+/** How long opening a connection may take when the URL does not say (`connect_timeout`). */
+export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 5;
+
+/**
+ * The connect timeout a PostgreSQL URL asks for, in seconds: libpq's `connect_timeout` query
+ * parameter (a whole number of seconds), or {@link DEFAULT_CONNECT_TIMEOUT_SECONDS}. libpq reads 0
+ * as "wait forever"; a server must never hang on a database that does not answer, so 0 is refused.
+ *
+ * @example
+ * connectTimeoutSeconds('postgres://db/latchkey?connect_timeout=10') // 10
+ */
+export function connectTimeoutSeconds(url: string): number {
+  const query = url.indexOf('?');
+  const raw =
+    query === -1 ? null : new URLSearchParams(url.slice(query + 1)).get('connect_timeout');
+  if (raw === null) return DEFAULT_CONNECT_TIMEOUT_SECONDS;
+  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1) {
+    throw new Error(
+      `invalid connect_timeout ${JSON.stringify(raw)} in the database URL: expected a whole number of seconds from 1 to 9999`,
+    );
+  }
+  return Number(raw);
+}
+
+/**
+ * The database did not answer within the connect timeout. Carries `ETIMEDOUT`, the code a timed-out
+ * socket has, so every caller reports it as a database it cannot reach.
+ */
+export class ConnectTimeoutError extends Error {
+  override name = 'ConnectTimeoutError';
+  readonly code = 'ETIMEDOUT';
+  constructor(
+    readonly timeoutSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`PostgreSQL did not answer within ${timeoutSeconds} s`, options);
+  }
+}
+
+// pg-pool's message when a new connection misses `connectionTimeoutMillis`.
+const POOL_CONNECT_TIMEOUT = /timeout exceeded when trying to connect|due to connection timeout/;
+
 // Only plain lower-case identifiers: the name ends up in a connection option and in DDL, where it
 // cannot be passed as a parameter, and the option's value is case-folded while DDL quotes it, so a
 // mixed-case name would create one schema and search another.
@@ -57,11 +99,13 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
   if (schema !== undefined && !isValidSchemaName(schema)) {
     throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}`);
   }
+  const timeoutSeconds = connectTimeoutSeconds(url);
   const pool = new pg.Pool({
     connectionString: url,
     types,
-    // A database that stops answering must fail requests (503), not hold them forever.
-    connectionTimeoutMillis: 5_000,
+    // A database that stops answering (or never answers: a firewall that drops packets, a port
+    // that accepts and says nothing) must fail startup and requests (503), not hold them forever.
+    connectionTimeoutMillis: timeoutSeconds * 1000,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   // An idle client losing its connection (database restart) is emitted on the pool; unhandled, it
@@ -83,6 +127,9 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
     setMigrationSchema(db, rows[0]?.schema ?? schema ?? 'public');
   } catch (error) {
     await db.destroy();
+    if (error instanceof Error && POOL_CONNECT_TIMEOUT.test(error.message)) {
+      throw new ConnectTimeoutError(timeoutSeconds, { cause: error });
+    }
     throw error;
   }
   return db;

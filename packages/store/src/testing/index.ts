@@ -3,6 +3,7 @@
  * every `Store` implementation must pass.
  */
 export * from './fixtures.ts';
+export { type SilentServer, startSilentServer } from './silent-server.ts';
 export { storeContract } from './store-contract.ts';
 export {
   type OpenedTestDatabase,
