@@ -16,3 +16,4 @@ export * from './nonces/nonce-port.ts';
 export * from './store-port.ts';
 export * from './transactions/transaction-port.ts';
 export * from './users/user-port.ts';
+export * from './webhooks/webhook-port.ts';

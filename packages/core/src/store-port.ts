@@ -17,6 +17,7 @@ import type { CredentialsPort } from './credentials/credential-port.ts';
 import type { NoncesPort } from './nonces/nonce-port.ts';
 import type { TransactionsPort } from './transactions/transaction-port.ts';
 import type { UsersPort } from './users/user-port.ts';
+import type { WebhooksPort } from './webhooks/webhook-port.ts';
 
 /** The whole store, as the core sees it. */
 export interface Store {
@@ -34,6 +35,7 @@ export interface Store {
   operatorTokens: OperatorTokensPort;
   operatorSessions: OperatorSessionsPort;
   adminQueries: AdminQueriesPort;
+  webhooks: WebhooksPort;
   /** Whether the database answers; used by readiness checks. */
   ping(): Promise<boolean>;
   /**

@@ -18,6 +18,7 @@ import {
 import { createStepUpTokensRepository } from './repositories/step-up.ts';
 import { createTransactionsRepository } from './repositories/transactions.ts';
 import { createUsersRepository } from './repositories/users.ts';
+import { createWebhooksRepository } from './repositories/webhooks.ts';
 import type { Database } from './schema.ts';
 
 /** Which database a store runs on. */
@@ -53,6 +54,7 @@ export function createStore(
     operatorTokens: createOperatorTokensRepository(db),
     operatorSessions: createOperatorSessionsRepository(db),
     adminQueries: createAdminQueriesRepository(db),
+    webhooks: createWebhooksRepository(db, dialect),
     ping: () => ping(db),
     flush,
     // Idempotent: shutdown paths and test cleanups may both close the same store.
