@@ -32,7 +32,7 @@ const WEBHOOK_ENV = {
 const targets = [
   {
     name: 'sqlite',
-    skip: false as const | string,
+    skip: false as false | string,
     async open() {
       const dir = mkdtempSync(join(tmpdir(), 'latchkey-webhooks-'));
       return {
