@@ -13,7 +13,7 @@ import {
   type Runtime,
   trackAction,
 } from '@latchkey/core';
-import { openStore } from '@latchkey/store';
+import { openStore, sweepExpired } from '@latchkey/store';
 import type { LightMyRequestResponse } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import type { WebhookSettings } from '../config.ts';
@@ -291,6 +291,31 @@ for (const db of databases()) {
         assert.equal(res.statusCode, 400, `${JSON.stringify(body)}: ${res.body}`);
       }
       assert.deepEqual((await admin('GET', `/apps/${h.app.id}/webhooks`)).json().endpoints, []);
+    });
+
+    it('sweeps finished deliveries past the retention, with their attempts, and keeps pending ones', async () => {
+      await addEndpoint({ url: receiver.url, events: ['action.tracked'] });
+      await track('heidi');
+      const [delivered] = await deliveries();
+      assert.ok(delivered);
+      await settle(delivered.id, 'delivered');
+      receiver.fallback = 500;
+      await track('ivan');
+      await worker.tick();
+      const pending = (await deliveries()).find((d) => d.state === 'pending');
+      assert.ok(pending);
+      const swept = await sweepExpired(h.store.db, {
+        now: Date.now() + 86_400_000,
+        rateLimitWindowMs: 60_000,
+        auditRetentionMs: 3_600_000,
+      });
+      assert.equal(swept.webhook_deliveries, 1);
+      assert.deepEqual(
+        (await deliveries()).map((d) => d.id),
+        [pending.id],
+      );
+      assert.equal(await h.store.webhooks.listAttempts(delivered.id, 10).then((a) => a.length), 0);
+      assert.equal(await h.store.webhooks.listAttempts(pending.id, 10).then((a) => a.length), 1);
     });
 
     it('lets two workers on one database take disjoint leases', async () => {
