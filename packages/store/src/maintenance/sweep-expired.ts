@@ -69,20 +69,12 @@ export async function sweepExpired(
     .where('window_start', '<', options.now - 2 * options.rateLimitWindowMs)
     .executeTakeFirst();
   result.rate_limit_windows = Number(windows.numDeletedRows);
-  result.audit_events = options.auditRetentionMs
-    ? await sweepAudit(
-        db,
-        options.now - options.auditRetentionMs,
-        options.auditBatchSize ?? AUDIT_SWEEP_LIMITS.batchSize,
-      )
-    : 0;
-  result.webhook_deliveries = options.auditRetentionMs
-    ? await sweepWebhookDeliveries(
-        db,
-        options.now - options.auditRetentionMs,
-        options.auditBatchSize ?? AUDIT_SWEEP_LIMITS.batchSize,
-      )
-    : 0;
+  // What is kept for the retention period: audit events, and finished webhook deliveries.
+  const before = options.auditRetentionMs ? options.now - options.auditRetentionMs : null;
+  const batchSize = options.auditBatchSize ?? AUDIT_SWEEP_LIMITS.batchSize;
+  result.audit_events = before === null ? 0 : await sweepAudit(db, before, batchSize);
+  result.webhook_deliveries =
+    before === null ? 0 : await sweepWebhookDeliveries(db, before, batchSize);
   return result;
 }
 
