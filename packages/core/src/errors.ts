@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'invalid_state_transition',
   /** An idempotency key used again with different attributes. */
   'idempotency_key_reused',
+  /** A webhook endpoint or delivery that this app does not have. */
+  'webhook_not_found',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

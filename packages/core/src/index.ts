@@ -54,3 +54,7 @@ export {
 } from './transactions/create-transaction.ts';
 export * from './users/external-id.ts';
 export { getUser, listDevices, listUsers, revokeDevice } from './users/users.ts';
+export * from './webhooks/webhook-deliveries.ts';
+export * from './webhooks/webhook-endpoints.ts';
+export * from './webhooks/webhook-events.ts';
+export * from './webhooks/webhook-url.ts';

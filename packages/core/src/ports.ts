@@ -17,3 +17,4 @@ export * from './session-tokens/signing-key-port.ts';
 export * from './store-port.ts';
 export * from './transactions/transaction-port.ts';
 export * from './users/user-port.ts';
+export * from './webhooks/webhook-port.ts';

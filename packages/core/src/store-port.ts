@@ -18,6 +18,7 @@ import type { NoncesPort } from './nonces/nonce-port.ts';
 import type { SigningKeysPort } from './session-tokens/signing-key-port.ts';
 import type { TransactionsPort } from './transactions/transaction-port.ts';
 import type { UsersPort } from './users/user-port.ts';
+import type { WebhooksPort } from './webhooks/webhook-port.ts';
 
 /** The whole store, as the core sees it. */
 export interface Store {
@@ -36,6 +37,7 @@ export interface Store {
   operatorSessions: OperatorSessionsPort;
   adminQueries: AdminQueriesPort;
   signingKeys: SigningKeysPort;
+  webhooks: WebhooksPort;
   /** Whether the database answers; used by readiness checks. */
   ping(): Promise<boolean>;
   /**

@@ -1,11 +1,17 @@
 import swagger from '@fastify/swagger';
-import { EXTERNAL_ID_MAX_LENGTH, type RateLimitCounter, type Runtime } from '@latchkey/core';
+import {
+  EXTERNAL_ID_MAX_LENGTH,
+  type RateLimitCounter,
+  type Runtime,
+  type WebhookNetworkPolicy,
+} from '@latchkey/core';
 import type { PoolStats } from '@latchkey/store';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyServerOptions,
 } from 'fastify';
+import { webhookSettings } from './config.ts';
 import { parseJsonBody } from './http/json-body.ts';
 import { requestId } from './http/request-context.ts';
 import { sendNoRoute, sendSurfaceError } from './http/surface-error-handler.ts';
@@ -21,6 +27,7 @@ import { flexSurface } from './surfaces/flex/index.ts';
 import { metricsSurface } from './surfaces/metrics/index.ts';
 import { systemSurface } from './surfaces/system/index.ts';
 import { SERVER_VERSION } from './version.ts';
+import { webhookNetworkPolicy } from './webhooks/webhook-sender.ts';
 
 /** Largest request body accepted. Attestations with certificate chains fit in a few kilobytes. */
 export const BODY_LIMIT_BYTES = 128 * 1024;
@@ -49,6 +56,11 @@ export interface BuildServerOptions {
   refusedCredentialsPerIp?: number;
   /** An operator credential for the admin API. Default: `LATCHKEY_ADMIN_TOKEN`, if set. */
   adminToken?: string;
+  /**
+   * Where webhook endpoints may point. Default: the system resolver, and private networks only
+   * where `LATCHKEY_WEBHOOK_ALLOW_PRIVATE_NETWORKS` allows them.
+   */
+  webhookNetwork?: WebhookNetworkPolicy;
 }
 
 /**
@@ -162,6 +174,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     prefix: '/admin/v1',
     runtime: options.runtime,
     envToken: options.adminToken ?? (process.env.LATCHKEY_ADMIN_TOKEN || undefined),
+    webhookNetwork:
+      options.webhookNetwork ?? webhookNetworkPolicy(webhookSettings().allowPrivateNetworks),
   });
   await app.register(consoleSurface);
 

@@ -109,3 +109,65 @@ export function logFormat(flag: string | undefined, isTerminal: boolean): LogFor
   }
   return value as LogFormat;
 }
+
+/** How webhooks are delivered; see {@link webhookSettings}. */
+export interface WebhookSettings {
+  /** How long one attempt may take. */
+  timeoutMs: number;
+  /** Attempts before a delivery is dead-lettered. */
+  maxAttempts: number;
+  /** The wait after the first failure; doubled after each. */
+  backoffMs: number;
+  maxBackoffMs: number;
+  /** How often the worker looks for due deliveries. */
+  pollMs: number;
+  /** Deliveries taken in one round. */
+  batchSize: number;
+  /** Endpoints may be on loopback, private and link-local networks (development). */
+  allowPrivateNetworks: boolean;
+}
+
+/** The webhook defaults: 10 s a try, 8 tries from 10 s apart up to an hour apart (about 21 min in all). */
+export const WEBHOOK_DEFAULTS: WebhookSettings = {
+  timeoutMs: 10_000,
+  maxAttempts: 8,
+  backoffMs: 10_000,
+  maxBackoffMs: 3_600_000,
+  pollMs: 1_000,
+  batchSize: 20,
+  allowPrivateNetworks: false,
+};
+
+function wholeNumber(name: string, fallback: number, min: number, max: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!/^\d{1,10}$/.test(value.trim()) || n < min || n > max) {
+    throw new SettingError(`invalid ${name}: ${value} (a whole number, ${min} to ${max})`);
+  }
+  return n;
+}
+
+/**
+ * Webhook delivery settings from the environment: `LATCHKEY_WEBHOOK_TIMEOUT_MS`,
+ * `LATCHKEY_WEBHOOK_MAX_ATTEMPTS`, `LATCHKEY_WEBHOOK_BACKOFF_MS`, `LATCHKEY_WEBHOOK_MAX_BACKOFF_MS`,
+ * `LATCHKEY_WEBHOOK_POLL_MS`, and `LATCHKEY_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true` (off by default).
+ */
+export function webhookSettings(): WebhookSettings {
+  const allow = process.env.LATCHKEY_WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? 'false';
+  if (!['true', 'false', '1', '0'].includes(allow)) {
+    throw new SettingError(
+      `invalid LATCHKEY_WEBHOOK_ALLOW_PRIVATE_NETWORKS: ${allow} (true or false)`,
+    );
+  }
+  const d = WEBHOOK_DEFAULTS;
+  return {
+    timeoutMs: wholeNumber('LATCHKEY_WEBHOOK_TIMEOUT_MS', d.timeoutMs, 100, 300_000),
+    maxAttempts: wholeNumber('LATCHKEY_WEBHOOK_MAX_ATTEMPTS', d.maxAttempts, 1, 100),
+    backoffMs: wholeNumber('LATCHKEY_WEBHOOK_BACKOFF_MS', d.backoffMs, 1, 86_400_000),
+    maxBackoffMs: wholeNumber('LATCHKEY_WEBHOOK_MAX_BACKOFF_MS', d.maxBackoffMs, 1, 604_800_000),
+    pollMs: wholeNumber('LATCHKEY_WEBHOOK_POLL_MS', d.pollMs, 10, 3_600_000),
+    batchSize: d.batchSize,
+    allowPrivateNetworks: allow === 'true' || allow === '1',
+  };
+}

@@ -2,7 +2,7 @@ import { createRuntime } from '@latchkey/core';
 import { createSqlRateLimitCounter, openStore, poolStats } from '@latchkey/store';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.ts';
-import { DEFAULTS } from './config.ts';
+import { DEFAULTS, webhookSettings } from './config.ts';
 import { trackInFlight } from './http/in-flight.ts';
 import type { TrustProxy } from './http/trust-proxy.ts';
 import { type LogFormat, textLogStream } from './log-format.ts';
@@ -10,6 +10,8 @@ import { startSweeper } from './maintenance/sweeper.ts';
 import { createRedisRateLimitCounter } from './rate-limits/redis-rate-limit-counter.ts';
 import { type DatabaseSource, serveBanner, serveSummary } from './serve-banner.ts';
 import { SERVER_VERSION } from './version.ts';
+import { createWebhookSender, webhookNetworkPolicy } from './webhooks/webhook-sender.ts';
+import { startWebhookWorker } from './webhooks/webhook-worker.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -61,6 +63,7 @@ export interface ServeOptions {
 export async function serve(options: ServeOptions): Promise<FastifyInstance> {
   const store = await openStore({ url: options.databaseUrl, groupCommit: true });
   const runtime = createRuntime({ store });
+  const webhooks = webhookSettings();
   const redis = options.redisUrl ? createRedisRateLimitCounter(options.redisUrl) : null;
   const app = await buildServer({
     runtime,
@@ -71,6 +74,7 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
     rateLimitCounter: redis ?? createSqlRateLimitCounter(store.db),
     poolStats: () => poolStats(store.db),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+    webhookNetwork: webhookNetworkPolicy(webhooks.allowPrivateNetworks),
     ...(options.refusedCredentialsPerIp === undefined
       ? {}
       : { refusedCredentialsPerIp: options.refusedCredentialsPerIp }),
@@ -83,9 +87,16 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
     log: app.log,
     auditRetentionMs: options.auditRetentionMs ?? DEFAULTS.auditRetentionDays * DAY_MS,
   });
+  const webhookWorker = startWebhookWorker({
+    runtime,
+    settings: webhooks,
+    send: createWebhookSender({ allowPrivateNetworks: webhooks.allowPrivateNetworks }),
+    log: app.log,
+  });
   let closing = false;
   let stopSignal: string | null = null;
   const closeResources = async (): Promise<void> => {
+    await webhookWorker.stop();
     await sweeper.stop();
     await redis?.close();
     await store.close();

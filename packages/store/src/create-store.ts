@@ -19,6 +19,7 @@ import { createSigningKeysRepository } from './repositories/signing-keys.ts';
 import { createStepUpTokensRepository } from './repositories/step-up.ts';
 import { createTransactionsRepository } from './repositories/transactions.ts';
 import { createUsersRepository } from './repositories/users.ts';
+import { createWebhooksRepository } from './repositories/webhooks.ts';
 import type { Database } from './schema.ts';
 
 /** Which database a store runs on. */
@@ -55,6 +56,7 @@ export function createStore(
     operatorSessions: createOperatorSessionsRepository(db),
     adminQueries: createAdminQueriesRepository(db),
     signingKeys: createSigningKeysRepository(db),
+    webhooks: createWebhooksRepository(db, dialect),
     ping: () => ping(db),
     flush,
     // Idempotent: shutdown paths and test cleanups may both close the same store.

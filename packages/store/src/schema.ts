@@ -11,6 +11,8 @@ import type {
   CredentialType,
   RuleOutcome,
   UserStatus,
+  WebhookDeliveryState,
+  WebhookEventType,
 } from '@latchkey/core';
 
 /** `apps`: one relying party. */
@@ -246,6 +248,54 @@ export interface OperatorSessionsTable {
   token_binding: string | null;
 }
 
+/** `webhook_endpoints`: an app's receiving URLs and their signing secrets. */
+export interface WebhookEndpointsTable {
+  id: string;
+  app_id: string;
+  url: string;
+  description: string;
+  enabled: number;
+  /** The subscribed event names between commas: `,a,b,`. */
+  events: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** `webhook_deliveries`: the outbox, one row per event and endpoint. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  app_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: WebhookEventType;
+  event_at: number;
+  external_id: string | null;
+  /** JSON object: the payload's `data` besides `app_id` and `external_id`. */
+  data: string;
+  state: WebhookDeliveryState;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+  created_at: number;
+}
+
+/** `webhook_attempts`: every HTTP attempt of a delivery. */
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  at: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 /** Every table of the latchkey database, for `Kysely<Database>`. */
 export interface Database {
   apps: AppsTable;
@@ -264,4 +314,7 @@ export interface Database {
   operator_tokens: OperatorTokensTable;
   operator_sessions: OperatorSessionsTable;
   signing_keys: SigningKeysTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

@@ -10,6 +10,7 @@ import { RuleEditorPage, RulesListPage } from './pages/rules.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { LogoMark, SignIn } from './pages/sign-in.tsx';
 import { UserPage, UsersPage } from './pages/users.tsx';
+import { WebhooksPage } from './pages/webhooks.tsx';
 import { isPathSegment } from './paths.ts';
 import { href, navigate, type Route, useRoute } from './router.ts';
 import type { App, Vocabulary } from './types.ts';
@@ -22,6 +23,7 @@ const SECTIONS = [
   ['rules', 'Rules'],
   ['actions', 'Actions'],
   ['audit', 'Audit'],
+  ['webhooks', 'Webhooks'],
 ] as const;
 
 /** The console: sign-in, then a header, the app's sections and the page of the current route. */
@@ -221,6 +223,8 @@ function AppPage(props: {
           vocabulary={vocabulary}
         />
       );
+    case 'webhooks':
+      return <WebhooksPage app={app} />;
     default:
       return <Notice kind="error">No such page.</Notice>;
   }

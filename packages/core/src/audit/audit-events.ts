@@ -36,6 +36,11 @@ export const AUDIT_EVENT_TYPES = [
   'operator_session.started',
   'operator_session.ended',
   'signing_key.rotated',
+  'webhook_endpoint.created',
+  'webhook_endpoint.updated',
+  'webhook_endpoint.removed',
+  'webhook_secret.rotated',
+  'webhook.redelivered',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -1,4 +1,5 @@
 import { newId, type Runtime } from '../runtime.ts';
+import { webhookEventFor } from '../webhooks/webhook-events.ts';
 import type { AuditFacts } from './audit-events.ts';
 
 export type { AuditFacts } from './audit-events.ts';
@@ -34,11 +35,13 @@ export async function recordEvent(
   context: RequestContext | undefined,
   facts: AuditFacts,
 ): Promise<void> {
+  const id = newId(runtime);
+  const at = runtime.now();
   await runtime.store.audit.append({
-    id: newId(runtime),
+    id,
     appId: facts.appId,
     type: facts.type,
-    at: runtime.now(),
+    at,
     userId: facts.userId ?? null,
     credentialId: facts.credentialId ?? null,
     reason: facts.reason ?? null,
@@ -47,6 +50,19 @@ export async function recordEvent(
     requestId: bounded(context?.requestId, AUDIT_CONTEXT_LIMITS.requestId),
     data: facts.data ?? null,
   });
+  // The webhook outbox is written right after the audit event of the same fact, in the same
+  // commit where the store groups them, and named by it (the `webhook-id`).
+  const event = facts.appId === null ? null : webhookEventFor(facts);
+  if (event !== null && facts.appId !== null) {
+    await runtime.store.webhooks.enqueue({
+      eventId: id,
+      appId: facts.appId,
+      type: event.type,
+      at,
+      userId: facts.userId ?? null,
+      data: event.data,
+    });
+  }
   for (const observe of runtime.observers) {
     try {
       observe(facts);

@@ -31,6 +31,7 @@ import { databaseFailure, describeFailure, listenFailure, UsageFailure } from '.
 import { addKeysCommands } from './keys-commands.ts';
 import { addPolicyOptions, policyFromOptions } from './policy-flags.ts';
 import { addSessionTokenCommands } from './session-token-commands.ts';
+import { addWebhooksCommands } from './webhooks-commands.ts';
 
 const cliContext = { ip: null, userAgent: 'latchkey-cli', requestId: null };
 
@@ -271,6 +272,7 @@ addKeysCommands(program, withRuntime, cliContext);
 addActionsCommands(program, withRuntime, cliContext);
 addAdminCommands(program, withRuntime, cliContext);
 addSessionTokenCommands(program, withRuntime, cliContext);
+addWebhooksCommands(program, withRuntime, cliContext);
 
 /**
  * Every command reports a command line it cannot read as one line plus where its help is, rather

@@ -34,6 +34,7 @@ export const PUBLIC_MESSAGES: Readonly<Record<ErrorCode, string | null>> = {
   invalid_state_transition: 'the action is not in a state that allows this',
   idempotency_key_reused:
     'this idempotency key was already used for an action with other attributes',
+  webhook_not_found: 'webhook endpoint or delivery not found',
 };
 
 /**

@@ -263,3 +263,5 @@ export async function auditEvents(
 ) {
   return h.store.audit.list({ appId: appId ?? h.app.id, ...(type ? { type } : {}), limit: 100 });
 }
+
+export { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';

@@ -4,7 +4,7 @@
  * signing keys whose overlap after a rotation has ended. An expired row is refused whether
  * it is there or not, so deleting it changes no answer; it only keeps a flood of starts from
  * growing the database without bound. Audit events are kept for a retention period, then deleted
- * the same way.
+ * the same way; so are finished webhook deliveries (delivered or dead) with their attempts.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
@@ -30,7 +30,11 @@ export const AUDIT_SWEEP_LIMITS = {
 
 /** How many rows each table lost in one sweep. */
 export type SweepResult = Record<
-  (typeof EXPIRING_TABLES)[number] | 'rate_limit_windows' | 'audit_events' | 'signing_keys',
+  | (typeof EXPIRING_TABLES)[number]
+  | 'rate_limit_windows'
+  | 'audit_events'
+  | 'webhook_deliveries'
+  | 'signing_keys',
   number
 >;
 
@@ -77,14 +81,47 @@ export async function sweepExpired(
     .where('retires_at', '<=', options.now)
     .executeTakeFirst();
   result.signing_keys = Number(keys.numDeletedRows);
-  result.audit_events = options.auditRetentionMs
-    ? await sweepAudit(
-        db,
-        options.now - options.auditRetentionMs,
-        options.auditBatchSize ?? AUDIT_SWEEP_LIMITS.batchSize,
-      )
-    : 0;
+  // What is kept for the retention period: audit events, and finished webhook deliveries.
+  const before = options.auditRetentionMs ? options.now - options.auditRetentionMs : null;
+  const batchSize = options.auditBatchSize ?? AUDIT_SWEEP_LIMITS.batchSize;
+  result.audit_events = before === null ? 0 : await sweepAudit(db, before, batchSize);
+  result.webhook_deliveries =
+    before === null ? 0 : await sweepWebhookDeliveries(db, before, batchSize);
   return result;
+}
+
+/**
+ * Deletes delivered and dead webhook deliveries made before `before`, with their attempts, a batch
+ * at a time (as audit events); pending ones stay whatever their age. Resolves with how many went.
+ */
+async function sweepWebhookDeliveries(
+  db: Kysely<Database>,
+  before: number,
+  batchSize: number,
+): Promise<number> {
+  let total = 0;
+  for (let batch = 0; batch < AUDIT_SWEEP_LIMITS.maxBatches; batch++) {
+    const ids = (
+      await db
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('state', 'in', ['delivered', 'dead'])
+        .where('created_at', '<', before)
+        .limit(batchSize)
+        .execute()
+    ).map((row) => row.id);
+    if (ids.length === 0) break;
+    await db.deleteFrom('webhook_attempts').where('delivery_id', 'in', ids).execute();
+    const deleted = await db
+      .deleteFrom('webhook_deliveries')
+      .where('id', 'in', ids)
+      .where('state', 'in', ['delivered', 'dead'])
+      .executeTakeFirst();
+    total += Number(deleted.numDeletedRows);
+    if (ids.length < batchSize) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return total;
 }
 
 /** Deletes audit events older than `before`, a batch at a time; resolves with how many went. */

@@ -172,6 +172,20 @@ export const SENTENCES: Record<string, Describe> = {
   'operator_session.started': (e) =>
     info(`Operator ${operator(e)} signed in to the console${from(e)}`),
   'operator_session.ended': (e) => info(`Operator ${operator(e)} signed out of the console`),
+  'webhook_endpoint.created': (e) =>
+    info(`A webhook endpoint was added for ${text(e.data?.url) ?? 'an address'}${by(e)}`),
+  'webhook_endpoint.updated': (e) =>
+    info(
+      `The webhook endpoint ${text(e.data?.url) ?? text(e.data?.endpointId) ?? ''} was ${e.data?.enabled === false ? 'turned off' : 'changed'}${by(e)}`,
+    ),
+  'webhook_endpoint.removed': (e) =>
+    warn(`Webhook endpoint ${text(e.data?.endpointId) ?? '?'} was removed${by(e)}`),
+  'webhook_secret.rotated': (e) =>
+    info(
+      `The signing secret of webhook endpoint ${text(e.data?.endpointId) ?? '?'} was rotated${by(e)}`,
+    ),
+  'webhook.redelivered': (e) =>
+    info(`Webhook delivery ${text(e.data?.deliveryId) ?? '?'} was sent again${by(e)}`),
   'signing_key.rotated': (e) =>
     info(
       `The session-token signing key was rotated${by(e)}; ${typeof e.data?.retired === 'number' ? e.data.retired : 'the'} previous ${e.data?.retired === 1 ? 'key stays' : 'keys stay'} published for ${typeof e.data?.overlapSeconds === 'number' ? `${e.data.overlapSeconds} s` : 'the overlap'}`,

@@ -41,6 +41,7 @@ export const FAILURE_HELP: Record<string, string> = {
   app_not_found: 'no such app',
   user_not_found: 'no such user in this app',
   device_not_found: 'no such passkey for this user',
+  webhook_not_found: 'no such webhook endpoint or delivery in this app',
   user_has_no_passkeys: 'the user has no passkey to sign in with',
   transaction_invalid:
     'the transaction is unknown, of another app or kind, expired, or already used',

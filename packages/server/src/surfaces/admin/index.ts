@@ -1,4 +1,4 @@
-import { authenticateOperator, type Runtime } from '@latchkey/core';
+import { authenticateOperator, type Runtime, type WebhookNetworkPolicy } from '@latchkey/core';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { requestContext } from '../../http/request-context.ts';
 import { sendNoRoute, sendSurfaceError } from '../../http/surface-error-handler.ts';
@@ -10,12 +10,15 @@ import { registerRulesRoutes } from './rules-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerSigningKeyRoutes } from './signing-key-routes.ts';
 import { registerUserRoutes } from './user-routes.ts';
+import { registerWebhookRoutes } from './webhook-routes.ts';
 
 /** Options for the admin surface. */
 export interface AdminSurfaceOptions {
   runtime: Runtime;
   /** `LATCHKEY_ADMIN_TOKEN`: an operator credential from the environment, compared by hash. */
   envToken?: string | undefined;
+  /** Where webhook endpoints may point (the operator's private-network setting, DNS). */
+  webhookNetwork: WebhookNetworkPolicy;
 }
 
 /** Query parameters that are whole numbers; a querystring carries them as text. */
@@ -67,4 +70,5 @@ export async function adminSurface(
   registerRulesRoutes(app, runtime);
   registerAuditRoutes(app, runtime);
   registerSigningKeyRoutes(app, runtime);
+  registerWebhookRoutes(app, runtime, options.webhookNetwork);
 }

@@ -16,11 +16,11 @@ import {
 import { type TLiteral, type TSchema, Type } from '@sinclair/typebox';
 import { externalIdSchema } from '../../http/external-id-schema.ts';
 
-const oneOf = <T extends string>(values: readonly T[]) =>
+export const oneOf = <T extends string>(values: readonly T[]) =>
   Type.Union(values.map((v): TLiteral<T> => Type.Literal(v)));
-const Time = Type.String({ format: 'date-time' });
-const NullableTime = Type.Union([Time, Type.Null()]);
-const Id = Type.String({ minLength: 1, maxLength: 64 });
+export const Time = Type.String({ format: 'date-time' });
+export const NullableTime = Type.Union([Time, Type.Null()]);
+export const Id = Type.String({ minLength: 1, maxLength: 64 });
 const AnyJson = Type.Unknown();
 const JsonObject = Type.Record(Type.String(), Type.Unknown());
 

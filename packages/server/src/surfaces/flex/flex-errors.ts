@@ -52,6 +52,7 @@ export const FLEX_ERRORS: Record<ErrorCode, FlexError> = {
   token_scope_missing: { status: 403, code: 'operation_not_allowed' },
   invalid_state_transition: { status: 409, code: 'operation_not_allowed' },
   idempotency_key_reused: { status: 409, code: 'invalid_request' },
+  webhook_not_found: { status: 404, code: 'invalid_request' },
 };
 
 /** The flex error body: `{"code", "error"}`. */
