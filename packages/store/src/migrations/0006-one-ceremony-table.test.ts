@@ -16,10 +16,11 @@ import {
   createTransaction,
   finishRegistration,
   finishStepUpAuthentication,
-  issueToken,
   type Runtime,
+  sha256Hex,
   startRegistration,
   stepUpChallenge,
+  toBase64Url,
 } from '@latchkey/core';
 import { type Kysely, sql } from 'kysely';
 import type { SqlStore } from '../create-store.ts';
@@ -97,8 +98,21 @@ for (const name of databases) {
       await store.apps.insert(app);
       await store.users.upsertByExternalId(user);
       await store.actions.insertOrGet(action);
-      token = await issueToken(runtime, { action });
       const db = store.db as unknown as Kysely<unknown>;
+      // The step-up token as 0005 stored it: its columns then, by the hash of the token.
+      token = toBase64Url(randomBytes(32));
+      await insertOldCeremony(db, {
+        table: 'step_up_tokens',
+        hash: sha256Hex(token),
+        app_id: app.id,
+        action_id: action.id,
+        user_id: user.id,
+        action_code: action.actionCode,
+        idempotency_key: action.idempotencyKey,
+        scopes: '[]',
+        expires_at: T0 + 600_000,
+        created_at: T0,
+      });
       const rows = [
         {
           table: 'ceremonies',
