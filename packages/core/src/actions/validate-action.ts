@@ -1,6 +1,7 @@
 import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { isLatchkeyError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { assertExternalId } from '../users/external-id.ts';
@@ -17,6 +18,8 @@ export type ValidationResult =
       /** Why `isValid` is false, where there is more to say than the state. */
       error: string | null;
       errorDescription: string | null;
+      /** The passkey that met the challenge, where one did and it is still registered. */
+      credential?: CredentialRecord | null;
     }
   | { isValid: false; action: null; user: null; error: string; errorDescription: string };
 
@@ -98,5 +101,9 @@ export async function validateAction(
       attributesHash: action.attributesHash,
     },
   });
-  return { isValid: true, action, user, error: null, errorDescription: null };
+  const credential =
+    action.verifiedByCredentialId === null
+      ? null
+      : await runtime.store.credentials.findById(app.id, action.verifiedByCredentialId);
+  return { isValid: true, action, user, error: null, errorDescription: null, credential };
 }

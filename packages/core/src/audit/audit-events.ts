@@ -35,6 +35,7 @@ export const AUDIT_EVENT_TYPES = [
   'operator.rejected',
   'operator_session.started',
   'operator_session.ended',
+  'authenticator_metadata.loaded',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

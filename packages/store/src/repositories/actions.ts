@@ -1,5 +1,11 @@
 /** The `actions` and `action_state_changes` tables behind `ActionsPort`. */
-import type { ActionRecord, ActionStateChangeRecord, ActionsPort, FiredRule } from '@latchkey/core';
+import type {
+  ActionRecord,
+  ActionStateChangeRecord,
+  ActionsPort,
+  FiredRule,
+  PasskeyRequirement,
+} from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { ActionStateChangesTable, ActionsTable, Database } from '../schema.ts';
 import { fromJson, toJson, touched } from './codec.ts';
@@ -26,6 +32,10 @@ export function toActionRecord(row: Selectable<ActionsTable>): ActionRecord {
     updatedAt: Number(row.updated_at),
     stateUpdatedAt: Number(row.state_updated_at),
     validatedAt: row.validated_at === null ? null : Number(row.validated_at),
+    passkeyRequirement:
+      row.passkey_requirement === null
+        ? null
+        : fromJson<PasskeyRequirement>(row.passkey_requirement),
   };
 }
 
@@ -87,6 +97,7 @@ export function createActionsRepository(db: Kysely<Database>): ActionsPort {
           updated_at: action.updatedAt,
           state_updated_at: action.stateUpdatedAt,
           validated_at: action.validatedAt,
+          passkey_requirement: action.passkeyRequirement ? toJson(action.passkeyRequirement) : null,
         })
         .onConflict((oc) =>
           oc.columns(['app_id', 'user_id', 'action_code', 'idempotency_key']).doNothing(),

@@ -92,6 +92,7 @@ export function credentialFixture(
     updatedAt: T0,
     lastUsedAt: null,
     usageCount: 0,
+    aaguidAttested: false,
     ...overrides,
   };
 }
