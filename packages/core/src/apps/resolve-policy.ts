@@ -124,6 +124,13 @@ export function resolvePolicy(
     }
     merged[key] = value;
   }
+  // Without an attestation request, browsers send none: no AAGUID could ever be attested.
+  if (merged.requireAttestedAuthenticator === true && merged.attestation === 'none') {
+    throw new LatchkeyError(
+      'invalid_request',
+      'requireAttestedAuthenticator needs attestation direct or enterprise (or indirect)',
+    );
+  }
   return {
     userVerification: oneOf(USER_VERIFICATION, merged.userVerification, 'userVerification'),
     attestation: oneOf(ATTESTATION, merged.attestation, 'attestation'),

@@ -29,6 +29,7 @@ import { addActionsCommands } from './actions-commands.ts';
 import { addAdminCommands } from './admin-commands.ts';
 import { databaseFailure, describeFailure, listenFailure, UsageFailure } from './cli-errors.ts';
 import { addKeysCommands } from './keys-commands.ts';
+import { addMdsCommands } from './mds-commands.ts';
 import { addPolicyOptions, policyFromOptions } from './policy-flags.ts';
 
 const cliContext = { ip: null, userAgent: 'latchkey-cli', requestId: null };
@@ -269,6 +270,7 @@ apps
 addKeysCommands(program, withRuntime, cliContext);
 addActionsCommands(program, withRuntime, cliContext);
 addAdminCommands(program, withRuntime, cliContext);
+addMdsCommands(program, withRuntime, cliContext);
 
 /**
  * Every command reports a command line it cannot read as one line plus where its help is, rather

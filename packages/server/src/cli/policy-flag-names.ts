@@ -21,6 +21,10 @@ export const POLICY_FIELD_FLAGS = {
   'rateLimits.failuresPerIp': '--failures-per-ip',
   'rateLimits.failuresPerApp': '--failures-per-app',
   onRuleError: '--on-rule-error',
+  aaguidAllowList: '--aaguid-allow',
+  aaguidDenyList: '--aaguid-deny',
+  deviceBinding: '--device-binding',
+  requireAttestedAuthenticator: '--require-attested-authenticator',
 } as const;
 
 /** A policy field name, as core's validation messages start with it. */

@@ -1,4 +1,4 @@
-import { type AppPolicy, RULE_ERROR_OUTCOMES } from '@latchkey/core';
+import { type AppPolicy, DEVICE_BINDING, RULE_ERROR_OUTCOMES } from '@latchkey/core';
 import { type Command, Option } from 'commander';
 
 /** The policy flags shared by `apps create` and `apps update`. */
@@ -49,7 +49,28 @@ export function addPolicyOptions(command: Command): Command {
         '--on-rule-error <outcome>',
         'the least an action gets when one of its rules cannot be evaluated',
       ).choices(RULE_ERROR_OUTCOMES),
-    );
+    )
+    .option('--aaguid-allow <list>', 'AAGUIDs that may register, comma-separated (empty: any)')
+    .option('--aaguid-deny <list>', 'AAGUIDs that may not register, comma-separated')
+    .addOption(
+      new Option('--device-binding <mode>', 'whether synced passkeys (BE=1) may register').choices(
+        DEVICE_BINDING,
+      ),
+    )
+    .option(
+      '--require-attested-authenticator',
+      'accept only authenticators whose attestation verifies against the loaded FIDO metadata',
+    )
+    .option('--no-require-attested-authenticator', 'accept self-reported AAGUIDs too');
+}
+
+/** A comma-separated flag as a list; an empty value is the empty list. */
+function list(value: unknown): string[] | undefined {
+  if (typeof value !== 'string') return undefined;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** The rate-limit flags that were given, as a partial `rateLimits`; undefined when none was. */
@@ -93,6 +114,12 @@ export function policyFromOptions(
       : undefined,
     rateLimits: rateLimitsFrom(options),
     onRuleError: options.onRuleError,
+    aaguidAllowList: list(options.aaguidAllow),
+    aaguidDenyList: list(options.aaguidDeny),
+    deviceBinding: options.deviceBinding,
+    requireAttestedAuthenticator: given('requireAttestedAuthenticator')
+      ? options.requireAttestedAuthenticator
+      : undefined,
   };
   return Object.fromEntries(
     Object.entries(policy).filter(([, v]) => v !== undefined),

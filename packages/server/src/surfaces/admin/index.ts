@@ -5,6 +5,7 @@ import { sendNoRoute, sendSurfaceError } from '../../http/surface-error-handler.
 import { ADMIN_ERROR_SHAPE } from './admin-errors.ts';
 import { registerAppRoutes } from './app-routes.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
+import { registerMetadataRoutes } from './metadata-routes.ts';
 import { bearer } from './operator-request.ts';
 import { registerRulesRoutes } from './rules-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
@@ -65,4 +66,5 @@ export async function adminSurface(
   registerUserRoutes(app, runtime);
   registerRulesRoutes(app, runtime);
   registerAuditRoutes(app, runtime);
+  registerMetadataRoutes(app, runtime);
 }
