@@ -16,9 +16,10 @@ function toRecord(row: Selectable<ActionConfigsTable>): ActionConfigRecord {
     defaultOutcome: row.default_outcome,
     rules: fromJson<ActionRule[]>(row.rules),
     passkeyRequirement:
-      row.passkey_requirement === null
-        ? null
-        : fromJson<PasskeyRequirement>(row.passkey_requirement),
+      // A string only once migration 0008 added the column and a requirement was stored.
+      typeof row.passkey_requirement === 'string'
+        ? fromJson<PasskeyRequirement>(row.passkey_requirement)
+        : null,
     version: Number(row.version),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),

@@ -33,9 +33,10 @@ export function toActionRecord(row: Selectable<ActionsTable>): ActionRecord {
     stateUpdatedAt: Number(row.state_updated_at),
     validatedAt: row.validated_at === null ? null : Number(row.validated_at),
     passkeyRequirement:
-      row.passkey_requirement === null
-        ? null
-        : fromJson<PasskeyRequirement>(row.passkey_requirement),
+      // A string only once migration 0008 added the column and a requirement was stored.
+      typeof row.passkey_requirement === 'string'
+        ? fromJson<PasskeyRequirement>(row.passkey_requirement)
+        : null,
   };
 }
 
@@ -97,7 +98,10 @@ export function createActionsRepository(db: Kysely<Database>): ActionsPort {
           updated_at: action.updatedAt,
           state_updated_at: action.stateUpdatedAt,
           validated_at: action.validatedAt,
-          passkey_requirement: action.passkeyRequirement ? toJson(action.passkeyRequirement) : null,
+          // Written only when there is one, so an action without one needs no 0008 column.
+          ...(action.passkeyRequirement
+            ? { passkey_requirement: toJson(action.passkeyRequirement) }
+            : {}),
         })
         .onConflict((oc) =>
           oc.columns(['app_id', 'user_id', 'action_code', 'idempotency_key']).doNothing(),

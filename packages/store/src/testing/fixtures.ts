@@ -202,6 +202,7 @@ export function actionFixture(
     updatedAt: T0,
     stateUpdatedAt: T0,
     validatedAt: null,
+    passkeyRequirement: null,
     ...overrides,
   };
 }
