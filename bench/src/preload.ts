@@ -85,6 +85,7 @@ export async function preloadUsers(
         updated_at: now,
         last_used_at: null,
         usage_count: 0,
+        aaguid_attested: 0,
       });
       if (i % step === 0 && sampled.length < sample) {
         sampled.push({

@@ -1,7 +1,22 @@
 import type { KeyObject } from 'node:crypto';
 import { isoCBOR } from '@simplewebauthn/server/helpers';
 import { type Bytes, concatBytes } from './bytes.ts';
-import { type AlgorithmName, signData } from './keys.ts';
+import { type AlgorithmName, COSE_ALGORITHM_IDS, signData } from './keys.ts';
+
+type AttestationValue = number | Uint8Array | Uint8Array[];
+
+/**
+ * An attestation key with its certificate chain, as a security key's maker provisions it: the leaf
+ * (FIDO's packed attestation certificate requirements: OU "Authenticator Attestation", CA false,
+ * the id-fido-gen-ce-aaguid extension) first, up to but not including the root that the maker
+ * lists in its FIDO metadata statement.
+ */
+export interface AttestationCertificate {
+  privateKey: KeyObject;
+  /** DER certificates, leaf first. */
+  chain: Uint8Array[];
+  algorithm: AlgorithmName;
+}
 
 /** Attestation statement formats this authenticator can produce. */
 export type AttestationFormatName = 'none' | 'packed';
@@ -25,24 +40,35 @@ export function buildAttestationObject(options: {
   coseAlgorithm?: number;
   /** Flip a byte of the packed signature. */
   corruptSignature?: boolean;
+  /**
+   * For a `packed` full (basic) attestation: the attestation key and its certificate chain (DER,
+   * leaf first), written as `x5c`. Without it, `packed` is a self attestation.
+   */
+  certificate?: AttestationCertificate;
 }): Bytes {
   const { format, authData } = options;
-  const attStmt = new Map<string, number | Uint8Array>();
+  const attStmt = new Map<string, AttestationValue>();
   if (format === 'packed') {
     const { clientDataHash, privateKey, algorithm, coseAlgorithm } = options;
     if (!clientDataHash || !privateKey || !algorithm || coseAlgorithm === undefined) {
       throw new TypeError('packed attestation needs clientDataHash, privateKey and algorithm');
     }
+    const { certificate } = options;
     let sig = signData({
-      algorithm,
-      privateKey,
+      algorithm: certificate ? certificate.algorithm : algorithm,
+      privateKey: certificate ? certificate.privateKey : privateKey,
       data: concatBytes([authData, clientDataHash]),
     });
     if (options.corruptSignature) sig = corruptBytes(sig);
-    attStmt.set('alg', coseAlgorithm);
+    attStmt.set('alg', certificate ? COSE_ALGORITHM_IDS[certificate.algorithm] : coseAlgorithm);
     attStmt.set('sig', sig);
+    if (certificate)
+      attStmt.set(
+        'x5c',
+        certificate.chain.map((der) => new Uint8Array(der)),
+      );
   }
-  const object = new Map<string, string | Uint8Array | Map<string, number | Uint8Array>>([
+  const object = new Map<string, string | Uint8Array | Map<string, AttestationValue>>([
     ['fmt', format],
     ['attStmt', attStmt],
     ['authData', authData],

@@ -7,7 +7,12 @@
  * const authenticator = new SoftwareAuthenticator();
  * const registration = await authenticator.createCredential({ options, origin });
  */
-export { type AttestationFormatName, buildAttestationObject } from './attestation.ts';
+export {
+  type AttestationCertificate,
+  type AttestationFormatName,
+  buildAttestationObject,
+} from './attestation.ts';
+export * from './attestation-pki.ts';
 export {
   type AttestedCredentialData,
   type AuthenticatorFlags,

@@ -5,7 +5,12 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
-import { type AttestationFormatName, buildAttestationObject, corruptBytes } from './attestation.ts';
+import {
+  type AttestationCertificate,
+  type AttestationFormatName,
+  buildAttestationObject,
+  corruptBytes,
+} from './attestation.ts';
 import { aaguidToBytes, buildAuthenticatorData } from './authenticator-data.ts';
 import { concatBytes, toBase64URL } from './bytes.ts';
 import {
@@ -54,6 +59,11 @@ export interface SoftwareAuthenticatorOptions {
   transports?: string[];
   /** 'increment' (default) counts assertions; 'zero' always sends 0, like synced passkeys. */
   counter?: 'increment' | 'zero';
+  /**
+   * The attestation key and certificate chain a `packed` attestation is made with (a full, basic
+   * attestation with `x5c`); without it `packed` is a self attestation.
+   */
+  attestationCertificate?: AttestationCertificate;
 }
 
 /**
@@ -74,6 +84,7 @@ export class SoftwareAuthenticator {
   readonly #attachment: 'platform' | 'cross-platform';
   readonly #transports: string[];
   readonly #counter: 'increment' | 'zero';
+  readonly #attestationCertificate: AttestationCertificate | undefined;
   readonly #credentials = new Map<string, StoredCredential>();
 
   constructor(options: SoftwareAuthenticatorOptions = {}) {
@@ -84,6 +95,7 @@ export class SoftwareAuthenticator {
     this.#attachment = options.attachment ?? 'platform';
     this.#transports = [...(options.transports ?? ['internal', 'hybrid'])];
     this.#counter = options.counter ?? 'increment';
+    this.#attestationCertificate = options.attestationCertificate;
   }
 
   /**
@@ -146,6 +158,7 @@ export class SoftwareAuthenticator {
       algorithm,
       coseAlgorithm: claimedAlgorithm,
       corruptSignature: overrides?.corruptSignature ?? false,
+      ...(this.#attestationCertificate ? { certificate: this.#attestationCertificate } : {}),
     });
 
     const transports = [...(overrides?.transports ?? this.#transports)];

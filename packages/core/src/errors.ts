@@ -73,6 +73,13 @@ export const FAILURE_REASONS = [
   'action_mismatch',
   'action_state_final',
   'attributes_changed',
+  'synced_not_allowed',
+  'aaguid_denied',
+  'aaguid_not_allowed',
+  'authenticator_compromised',
+  'attestation_untrusted',
+  'attestation_unverified',
+  'passkey_requirement_unmet',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 

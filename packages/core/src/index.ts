@@ -25,6 +25,7 @@ export {
   type StartAuthenticationOptions,
   startAuthentication,
 } from './authentication/start-authentication.ts';
+export * from './authenticators/index.ts';
 export * from './errors.ts';
 export { mintNonce, type RedeemedNonce, redeemNonce } from './nonces/nonces.ts';
 export * from './ports.ts';

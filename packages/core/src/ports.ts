@@ -10,6 +10,7 @@ export * from './admin/admin-queries-port.ts';
 export * from './admin/operator-port.ts';
 export * from './apps/app-port.ts';
 export * from './audit/audit-port.ts';
+export * from './authenticators/metadata-port.ts';
 export * from './ceremonies/ceremony-port.ts';
 export * from './credentials/credential-port.ts';
 export * from './nonces/nonce-port.ts';

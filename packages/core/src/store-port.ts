@@ -12,6 +12,7 @@ import type { AdminQueriesPort } from './admin/admin-queries-port.ts';
 import type { OperatorSessionsPort, OperatorTokensPort } from './admin/operator-port.ts';
 import type { ApiKeysPort, AppsPort } from './apps/app-port.ts';
 import type { AuditPort } from './audit/audit-port.ts';
+import type { AuthenticatorMetadataPort } from './authenticators/metadata-port.ts';
 import type { CeremoniesPort } from './ceremonies/ceremony-port.ts';
 import type { CredentialsPort } from './credentials/credential-port.ts';
 import type { NoncesPort } from './nonces/nonce-port.ts';
@@ -38,6 +39,7 @@ export interface Store {
   adminQueries: AdminQueriesPort;
   signingKeys: SigningKeysPort;
   webhooks: WebhooksPort;
+  authenticatorMetadata: AuthenticatorMetadataPort;
   /** Whether the database answers; used by readiness checks. */
   ping(): Promise<boolean>;
   /**

@@ -67,6 +67,11 @@ export interface WebAuthnDevice {
   transports: string[];
   /** latchkey: `platform` or `cross-platform` as the browser reported it, or null. */
   authenticatorAttachment: string | null;
+  /**
+   * latchkey: whether the AAGUID was attested against FIDO metadata at registration (true), or is
+   * only the authenticator's own claim (false); null from a server that does not say.
+   */
+  aaguidAttested: boolean | null;
 }
 
 /**

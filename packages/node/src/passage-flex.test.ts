@@ -62,6 +62,7 @@ for (const db of testDatabases()) {
       assert.ok(device.lastLoginAt instanceof Date && !isNever(device.lastLoginAt));
       assert.deepEqual(device.icons, { light: null, dark: null });
       assert.equal(device.aaguid, '00000000-0000-0000-0000-000000000000');
+      assert.equal(device.aaguidAttested, false);
       assert.equal(device.backupEligible, true);
       assert.equal(device.backupState, true);
       assert.deepEqual(device.transports, ['internal', 'hybrid']);

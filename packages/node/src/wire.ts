@@ -136,6 +136,7 @@ export function toDevice(value: unknown): WebAuthnDevice {
     backupState: optionalFlag(device, 'backup_state'),
     transports: transports.filter((t): t is string => typeof t === 'string'),
     authenticatorAttachment: optionalText(device, 'authenticator_attachment'),
+    aaguidAttested: optionalFlag(device, 'aaguid_attested'),
   };
 }
 

@@ -7,6 +7,7 @@ import { createAdminQueriesRepository } from './repositories/admin-queries.ts';
 import { createApiKeysRepository } from './repositories/api-keys.ts';
 import { createAppsRepository } from './repositories/apps.ts';
 import { createAuditRepository } from './repositories/audit.ts';
+import { createAuthenticatorMetadataRepository } from './repositories/authenticator-metadata.ts';
 import { createCeremoniesRepository } from './repositories/ceremonies.ts';
 import { createCredentialsRepository } from './repositories/credentials.ts';
 import { ping } from './repositories/health.ts';
@@ -57,6 +58,7 @@ export function createStore(
     adminQueries: createAdminQueriesRepository(db),
     signingKeys: createSigningKeysRepository(db),
     webhooks: createWebhooksRepository(db, dialect),
+    authenticatorMetadata: createAuthenticatorMetadataRepository(db),
     ping: () => ping(db),
     flush,
     // Idempotent: shutdown paths and test cleanups may both close the same store.

@@ -75,6 +75,8 @@ export interface CredentialsTable {
   updated_at: number;
   last_used_at: number | null;
   usage_count: number;
+  /** 0/1: whether the AAGUID was attested against FIDO metadata (else self-reported). */
+  aaguid_attested: number;
 }
 
 /**
@@ -162,6 +164,8 @@ export interface ActionConfigsTable {
   version: number;
   created_at: number;
   updated_at: number;
+  /** JSON `PasskeyRequirement`, or null. */
+  passkey_requirement: string | null;
 }
 
 /** `actions`: tracked actions. */
@@ -188,6 +192,8 @@ export interface ActionsTable {
   updated_at: number;
   state_updated_at: number;
   validated_at: number | null;
+  /** JSON `PasskeyRequirement`, or null. */
+  passkey_requirement: string | null;
 }
 
 /** `action_state_changes`: the history of every action's state. */
@@ -296,6 +302,16 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
 }
 
+/** `authenticator_metadata`: verified FIDO MDS3 blobs, the newest (greatest serial) in use. */
+export interface AuthenticatorMetadataTable {
+  serial: number;
+  /** `YYYY-MM-DD`, as in the blob. */
+  next_update: string;
+  entry_count: number;
+  blob: string;
+  loaded_at: number;
+}
+
 /** Every table of the latchkey database, for `Kysely<Database>`. */
 export interface Database {
   apps: AppsTable;
@@ -317,4 +333,5 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  authenticator_metadata: AuthenticatorMetadataTable;
 }

@@ -65,6 +65,8 @@ export interface Passkey {
   created_at: string;
   last_used_at: string | null;
   usage_count: number;
+  /** Whether the AAGUID was attested against FIDO metadata at registration (else self-reported). */
+  aaguid_attested?: boolean;
 }
 
 export type Outcome = 'ALLOW' | 'CHALLENGE' | 'REVIEW' | 'BLOCK';

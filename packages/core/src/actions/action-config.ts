@@ -1,7 +1,11 @@
+import {
+  type PasskeyRequirement,
+  parsePasskeyRequirement,
+} from '../authenticators/passkey-requirement.ts';
 import { LatchkeyError } from '../errors.ts';
 import { ACTION_CODE_PATTERN, RULE_OUTCOMES, type RuleOutcome } from './action-states.ts';
 import { FORBIDDEN_PATH_SEGMENTS, ITERATOR_OPERATORS, RULE_OPERATORS } from './rule-operators.ts';
-import { RULE_CONTEXT_ROOTS, type RuleContext } from './rule-variables.ts';
+import { NO_PASSKEYS, RULE_CONTEXT_ROOTS, type RuleContext } from './rule-variables.ts';
 import { evaluateCondition } from './rules-engine.ts';
 
 /** A JSONLogic condition: an operator object, or a literal that is its own truth value. */
@@ -23,6 +27,8 @@ export interface ActionRule {
 export interface ActionConfig {
   defaultOutcome: RuleOutcome;
   rules: ActionRule[];
+  /** What the passkey that meets this action's challenge must be; absent or null: any. */
+  passkeyRequirement?: PasskeyRequirement | null;
 }
 
 /** Bounds on a configuration, so that evaluating it stays cheap on every track. */
@@ -170,6 +176,7 @@ const BARE_CONTEXT: RuleContext = {
   isEnrolled: false,
   passkeyCount: 0,
   secondsSinceLastVerified: null,
+  passkeys: NO_PASSKEYS,
 };
 
 /**
@@ -245,8 +252,10 @@ function parseRule(value: unknown, index: number): ActionRule {
 export function parseActionConfig(input: unknown): ActionConfig {
   if (!isObject(input)) return invalid('the configuration must be a JSON object');
   for (const key of Object.keys(input)) {
-    if (key !== 'defaultOutcome' && key !== 'rules') {
-      invalid(`unknown field ${JSON.stringify(key)} (expected defaultOutcome and rules)`);
+    if (key !== 'defaultOutcome' && key !== 'rules' && key !== 'passkeyRequirement') {
+      invalid(
+        `unknown field ${JSON.stringify(key)} (expected defaultOutcome, rules and passkeyRequirement)`,
+      );
     }
   }
   const defaultOutcome = outcome(input.defaultOutcome, 'defaultOutcome');
@@ -259,7 +268,11 @@ export function parseActionConfig(input: unknown): ActionConfig {
     if (ids.has(rule.ruleId)) invalid(`two rules have the ruleId ${JSON.stringify(rule.ruleId)}`);
     ids.add(rule.ruleId);
   }
-  return { defaultOutcome, rules };
+  const passkeyRequirement = parsePasskeyRequirement(
+    input.passkeyRequirement,
+    'passkeyRequirement',
+  );
+  return { defaultOutcome, rules, ...(passkeyRequirement ? { passkeyRequirement } : {}) };
 }
 
 /** Checks an action code as it arrives in a path or a flag. */

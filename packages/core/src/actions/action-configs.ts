@@ -31,6 +31,7 @@ export async function setActionConfig(
     actionCode,
     defaultOutcome: config.defaultOutcome,
     rules: config.rules,
+    passkeyRequirement: config.passkeyRequirement ?? null,
     updatedAt: runtime.now(),
   });
   await recordEvent(runtime, context, {
@@ -41,6 +42,7 @@ export async function setActionConfig(
       version: stored.version,
       defaultOutcome: stored.defaultOutcome,
       ruleIds: stored.rules.map((r) => r.ruleId),
+      passkeyRequirement: stored.passkeyRequirement ?? null,
     },
   });
   return stored;

@@ -1,4 +1,5 @@
 /** Tracked actions and their configurations: the records and ports. See `store-port.ts` for what every port promises. */
+import type { PasskeyRequirement } from '../authenticators/passkey-requirement.ts';
 import type { ActionRule } from './action-config.ts';
 import type { ActionState, RuleOutcome } from './action-states.ts';
 
@@ -8,6 +9,8 @@ export interface ActionConfigRecord {
   actionCode: string;
   defaultOutcome: RuleOutcome;
   rules: ActionRule[];
+  /** What the passkey that meets a challenge of this code must be; null or absent: any. */
+  passkeyRequirement?: PasskeyRequirement | null;
   /** Starts at 1 and grows by one with every change. */
   version: number;
   createdAt: number;
@@ -49,6 +52,11 @@ export interface ActionRecord {
   stateUpdatedAt: number;
   /** When the app's backend validated the result; a result is validated once. */
   validatedAt: number | null;
+  /**
+   * What the passkey that meets this action's challenge must be: its action code's requirement
+   * and the track's own, as they were at track time; null or absent: any of the user's passkeys.
+   */
+  passkeyRequirement?: PasskeyRequirement | null;
 }
 
 /** One recorded change of an action's state (the first has `fromState` null). */

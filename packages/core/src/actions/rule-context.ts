@@ -1,4 +1,6 @@
 import type { AppRecord } from '../apps/app-port.ts';
+import { passkeyFacts } from '../authenticators/passkey-requirement.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import type { Runtime } from '../runtime.ts';
 import type { UserRecord } from '../users/user-port.ts';
 import type { RuleContext } from './rule-variables.ts';
@@ -61,5 +63,24 @@ export async function buildRuleContext(
     passkeyCount: credentials.length,
     secondsSinceLastVerified:
       lastVerified === null ? null : Math.max(0, Math.floor((runtime.now() - lastVerified) / 1000)),
+    passkeys: passkeyVariables(credentials, runtime.now()),
+  };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The `passkeys.*` rule variables: what the user's passkeys are, not only how many. */
+function passkeyVariables(credentials: CredentialRecord[], now: number): RuleContext['passkeys'] {
+  const facts = credentials.map(passkeyFacts);
+  const newest = credentials.reduce<number | null>(
+    (latest, c) => (latest === null || c.createdAt > latest ? c.createdAt : latest),
+    null,
+  );
+  return {
+    count: credentials.length,
+    anyDeviceBound: facts.some((f) => f.deviceBound),
+    anySynced: facts.some((f) => !f.deviceBound),
+    anyAttested: facts.some((f) => f.attested),
+    newestAgeDays: newest === null ? null : Math.max(0, Math.floor((now - newest) / DAY_MS)),
   };
 }

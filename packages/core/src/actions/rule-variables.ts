@@ -21,6 +21,14 @@ export const RULE_VARIABLES = {
   passkeyCount: "the number of the user's passkeys",
   secondsSinceLastVerified:
     "whole seconds since one of the user's passkeys last verified, or null if none ever did",
+  'passkeys.count': "the number of the user's passkeys (the same as passkeyCount)",
+  'passkeys.anyDeviceBound':
+    'whether at least one passkey is device-bound (registered with BE=0: it cannot be synced)',
+  'passkeys.anySynced': 'whether at least one passkey may be synced (registered with BE=1)',
+  'passkeys.anyAttested':
+    'whether at least one passkey has an attested AAGUID (its attestation verified against FIDO metadata)',
+  'passkeys.newestAgeDays':
+    'whole days since the newest passkey was registered, or null without passkeys',
 } as const;
 
 /** The data a rule condition is evaluated against. */
@@ -40,9 +48,25 @@ export interface RuleContext {
   isEnrolled: boolean;
   passkeyCount: number;
   secondsSinceLastVerified: number | null;
+  passkeys: {
+    count: number;
+    anyDeviceBound: boolean;
+    anySynced: boolean;
+    anyAttested: boolean;
+    newestAgeDays: number | null;
+  };
 }
 
 /** The top-level names of {@link RuleContext}, which a `var` path must start with. */
 export const RULE_CONTEXT_ROOTS: ReadonlySet<string> = new Set(
   Object.keys(RULE_VARIABLES).map((name) => name.split('.')[0] as string),
 );
+
+/** The `passkeys` of a user without passkeys. */
+export const NO_PASSKEYS: RuleContext['passkeys'] = Object.freeze({
+  count: 0,
+  anyDeviceBound: false,
+  anySynced: false,
+  anyAttested: false,
+  newestAgeDays: null,
+});

@@ -7,7 +7,7 @@ import { isLatchkeyError } from '../errors.ts';
 import { type ActionConfig, type ActionRule, parseActionConfig } from './action-config.ts';
 import { evaluateRules } from './evaluate-rules.ts';
 import { RULE_BOUNDS } from './rule-operators.ts';
-import type { RuleContext } from './rule-variables.ts';
+import { NO_PASSKEYS, type RuleContext } from './rule-variables.ts';
 import { evaluateCondition } from './rules-engine.ts';
 
 const context = (custom: RuleContext['custom'] = {}): RuleContext => ({
@@ -26,6 +26,7 @@ const context = (custom: RuleContext['custom'] = {}): RuleContext => ({
   isEnrolled: true,
   passkeyCount: 1,
   secondsSinceLastVerified: null,
+  passkeys: NO_PASSKEYS,
 });
 
 const forty = Array.from({ length: 40 }, (_, i) => i);

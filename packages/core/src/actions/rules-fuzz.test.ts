@@ -29,6 +29,13 @@ const DATA: RuleContext = {
   isEnrolled: true,
   passkeyCount: 2,
   secondsSinceLastVerified: 40,
+  passkeys: {
+    count: 2,
+    anyDeviceBound: true,
+    anySynced: true,
+    anyAttested: false,
+    newestAgeDays: 3,
+  },
 };
 
 const PATHS = ['custom.amount', 'custom.text', 'accumulator', 'current', '', 'passkeyCount'];

@@ -5,7 +5,7 @@ import { parseActionConfig } from './action-config.ts';
 import { ACTION_STATES, ACTION_TRANSITIONS, canTransition } from './action-states.ts';
 import { attributesHash, challengeCommitsTo, stepUpChallenge } from './attributes-binding.ts';
 import { evaluateRules } from './evaluate-rules.ts';
-import type { RuleContext } from './rule-variables.ts';
+import { NO_PASSKEYS, type RuleContext } from './rule-variables.ts';
 
 const context = (overrides: Partial<RuleContext> = {}): RuleContext => ({
   custom: {},
@@ -23,6 +23,7 @@ const context = (overrides: Partial<RuleContext> = {}): RuleContext => ({
   isEnrolled: true,
   passkeyCount: 1,
   secondsSinceLastVerified: null,
+  passkeys: NO_PASSKEYS,
   ...overrides,
 });
 

@@ -7,6 +7,7 @@ import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { verifyAuthentication } from '../authentication/verify-authentication.ts';
+import { meetsRequirement } from '../authenticators/passkey-requirement.ts';
 import { burnCeremony } from '../ceremonies/burn-ceremony.ts';
 import { auditFailures, recordCeremonySucceeded } from '../ceremonies/ceremony-audit.ts';
 import type { CeremonyBinding } from '../ceremonies/ceremony-port.ts';
@@ -117,9 +118,17 @@ export async function startStepUpAuthentication(
   const { action } = await resolveToken(runtime, { token: options.token }, context);
   assertCeremonyAllowed(action);
   const app = await getApp(runtime, action.appId);
-  const credentials = await runtime.store.credentials.listByUser(app.id, action.userId);
-  if (credentials.length === 0) {
+  const held = await runtime.store.credentials.listByUser(app.id, action.userId);
+  if (held.length === 0) {
     throw new LatchkeyError('user_has_no_passkeys', 'the user has no passkeys yet: enroll one');
+  }
+  // Only the passkeys that meet the action's requirement are offered; the finish checks it again.
+  const credentials = held.filter((c) => meetsRequirement(c, action.passkeyRequirement ?? null));
+  if (credentials.length === 0) {
+    throw new LatchkeyError(
+      'user_has_no_passkeys',
+      'the user has no passkey that meets this action’s requirement: enroll one',
+    );
   }
   const ceremony = await issueCeremony(
     runtime,
@@ -201,6 +210,15 @@ export async function finishStepUpAuthentication(
         { app, ceremony, response: options.response, note },
         context,
       );
+      // The options offered only passkeys that meet the requirement; a client may answer with
+      // another of the user's passkeys all the same.
+      if (action && !meetsRequirement(credential, action.passkeyRequirement ?? null)) {
+        throw new LatchkeyError(
+          'authentication_rejected',
+          'this passkey does not meet the action’s passkey requirement',
+          { reason: 'passkey_requirement_unmet' },
+        );
+      }
       if (action) {
         action = await changeActionState(
           runtime,

@@ -3,6 +3,10 @@ import { getApp } from '../apps/get-app.ts';
 import { DEFAULT_POLICY } from '../apps/policy.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
+import {
+  combineRequirements,
+  parsePasskeyRequirement,
+} from '../authenticators/passkey-requirement.ts';
 import { LatchkeyError } from '../errors.ts';
 import { newId, type Runtime, sha256Hex, toBase64Url } from '../runtime.ts';
 import { assertExternalId } from '../users/external-id.ts';
@@ -32,6 +36,8 @@ export interface TrackAttributes {
   phoneNumber?: string | null;
   username?: string | null;
   custom?: Record<string, string | number | boolean> | null;
+  /** Adds to the action code's passkey requirement for this action only (never loosens it). */
+  passkeyRequirement?: unknown;
   [other: string]: unknown;
 }
 
@@ -92,6 +98,10 @@ export async function trackAction(
   }
   const custom = attributes.custom ?? {};
   const scopes = parseScopes(attributes.scope);
+  const trackedRequirement = parsePasskeyRequirement(
+    attributes.passkeyRequirement,
+    'passkeyRequirement',
+  );
   const ipAddress = attributes.ipAddress ?? null;
   const userAgent = attributes.userAgent ?? null;
   const deviceId = attributes.deviceId ?? null;
@@ -176,6 +186,7 @@ export async function trackAction(
     updatedAt: now,
     stateUpdatedAt: now,
     validatedAt: null,
+    passkeyRequirement: combineRequirements(stored?.passkeyRequirement ?? null, trackedRequirement),
   });
   // A concurrent track with the same key got there first: answer as its replay.
   if (!created) return replay(action);

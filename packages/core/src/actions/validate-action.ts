@@ -1,6 +1,7 @@
 import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { isLatchkeyError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { issueSessionToken } from '../session-tokens/session-tokens.ts';
@@ -20,6 +21,8 @@ export type ValidationResult =
       errorDescription: string | null;
       /** A signed session token for a valid result, when the app has session tokens on. */
       sessionToken: string | null;
+      /** The passkey that met the challenge, where one did and it is still registered. */
+      credential?: CredentialRecord | null;
     }
   | {
       isValid: false;
@@ -99,25 +102,26 @@ export async function validateAction(
     return refuse('already_validated', 'this action was already validated');
   }
   const credential =
-    app.policy.sessionTokens.enabled && action.verifiedByCredentialId !== null
-      ? await runtime.store.credentials.findById(app.id, action.verifiedByCredentialId)
-      : null;
+    action.verifiedByCredentialId === null
+      ? null
+      : await runtime.store.credentials.findById(app.id, action.verifiedByCredentialId);
   // A passkey revoked since the challenge: the approval stands, no token vouches for the passkey.
-  const session = credential
-    ? await issueSessionToken(runtime, {
-        app,
-        user,
-        credential,
-        authTime: action.stateUpdatedAt,
-        userVerified: token.userVerified === true,
-        action: {
-          id: action.id,
-          code: action.actionCode,
-          idempotency_key: action.idempotencyKey,
-          attributes_hash: action.attributesHash,
-        },
-      })
-    : null;
+  const session =
+    credential && app.policy.sessionTokens.enabled
+      ? await issueSessionToken(runtime, {
+          app,
+          user,
+          credential,
+          authTime: action.stateUpdatedAt,
+          userVerified: token.userVerified === true,
+          action: {
+            id: action.id,
+            code: action.actionCode,
+            idempotency_key: action.idempotencyKey,
+            attributes_hash: action.attributesHash,
+          },
+        })
+      : null;
   await recordEvent(runtime, context, {
     type: 'action.validated',
     appId: app.id,
@@ -138,5 +142,6 @@ export async function validateAction(
     error: null,
     errorDescription: null,
     sessionToken: session?.token ?? null,
+    credential,
   };
 }

@@ -22,6 +22,13 @@ export type CounterPolicy = (typeof COUNTER_POLICY)[number];
 export const RULE_ERROR_OUTCOMES = ['CHALLENGE', 'REVIEW', 'BLOCK'] as const;
 export type RuleErrorOutcome = (typeof RULE_ERROR_OUTCOMES)[number];
 
+/**
+ * Whether passkeys that may be synced (BE=1) are accepted, or only device-bound ones, whose key
+ * never leaves its authenticator (NIST SP 800-63B-4 asks that of AAL3).
+ */
+export const DEVICE_BINDING = ['synced-allowed', 'device-bound-only'] as const;
+export type DeviceBinding = (typeof DEVICE_BINDING)[number];
+
 /** COSE algorithm identifiers latchkey accepts, by name. ES256 first: the one real passkeys use. */
 export const ALGORITHMS = { ES256: -7, EdDSA: -8, RS256: -257 } as const;
 export type AlgorithmName = keyof typeof ALGORITHMS;
@@ -51,6 +58,17 @@ export interface AppPolicy {
   onRuleError: RuleErrorOutcome;
   /** Signed session tokens (JWTs) handed out with a redeemed nonce or a validated action. */
   sessionTokens: SessionTokenPolicy;
+  /** AAGUIDs (lower-case UUIDs) accepted at registration; empty accepts any not denied. */
+  aaguidAllowList: string[];
+  /** AAGUIDs refused at registration. */
+  aaguidDenyList: string[];
+  /** Whether synced passkeys (BE=1) may register. */
+  deviceBinding: DeviceBinding;
+  /**
+   * Whether a registration needs an attestation that verifies against the loaded FIDO metadata
+   * (`latchkey mds load`), so that its AAGUID is attested rather than self-reported.
+   */
+  requireAttestedAuthenticator: boolean;
 }
 
 /**
@@ -101,7 +119,14 @@ export const DEFAULT_POLICY: AppPolicy = Object.freeze({
   onRuleError: 'CHALLENGE',
   // Off until the app asks: an app that never verifies tokens should not be handed any.
   sessionTokens: { enabled: false, ttlSeconds: 900 },
+  aaguidAllowList: [],
+  aaguidDenyList: [],
+  deviceBinding: 'synced-allowed',
+  requireAttestedAuthenticator: false,
 }) as AppPolicy;
+
+/** The most AAGUIDs one allow or deny list may hold. */
+export const AAGUID_LIST_MAX = 1000;
 
 /** Bounds on lifetimes, so a typo cannot make a nonce live for a year. */
 export const TTL_BOUNDS = { min: 10, max: 3600 } as const;

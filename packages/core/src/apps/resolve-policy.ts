@@ -1,11 +1,13 @@
 import { LatchkeyError } from '../errors.ts';
 import {
+  AAGUID_LIST_MAX,
   ALGORITHM_NAMES,
   type AlgorithmName,
   type AppPolicy,
   ATTESTATION,
   COUNTER_POLICY,
   DEFAULT_POLICY,
+  DEVICE_BINDING,
   RATE_LIMIT_MAX,
   RATE_LIMIT_NAMES,
   type RateLimits,
@@ -109,6 +111,28 @@ function algorithms(value: unknown): AlgorithmName[] {
   return names;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A list of AAGUIDs, lower-cased and without repeats. */
+function aaguids(value: unknown, field: string): string[] {
+  if (!Array.isArray(value) || value.length > AAGUID_LIST_MAX) {
+    throw new LatchkeyError(
+      'invalid_request',
+      `${field} must list at most ${AAGUID_LIST_MAX} AAGUIDs`,
+    );
+  }
+  const list = value.map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : ''));
+  for (const aaguid of list) {
+    if (!UUID.test(aaguid)) {
+      throw new LatchkeyError(
+        'invalid_request',
+        `${field} must hold AAGUIDs such as 00000000-0000-0000-0000-000000000000`,
+      );
+    }
+  }
+  return [...new Set(list)];
+}
+
 /**
  * Merges a partial policy over `base` (the defaults unless given) and validates every field, so a
  * stored policy is always complete and well-formed.
@@ -127,6 +151,13 @@ export function resolvePolicy(
       throw new LatchkeyError('invalid_request', `unknown policy field ${key}`);
     }
     merged[key] = value;
+  }
+  // Without an attestation request, browsers send none: no AAGUID could ever be attested.
+  if (merged.requireAttestedAuthenticator === true && merged.attestation === 'none') {
+    throw new LatchkeyError(
+      'invalid_request',
+      'requireAttestedAuthenticator needs attestation direct or enterprise (or indirect)',
+    );
   }
   return {
     userVerification: oneOf(USER_VERIFICATION, merged.userVerification, 'userVerification'),
@@ -151,6 +182,18 @@ export function resolvePolicy(
     sessionTokens: sessionTokens(
       merged.sessionTokens ?? {},
       base.sessionTokens ?? DEFAULT_POLICY.sessionTokens,
+    ),
+    // Policies from before authenticator policy existed get its defaults.
+    aaguidAllowList: aaguids(merged.aaguidAllowList ?? [], 'aaguidAllowList'),
+    aaguidDenyList: aaguids(merged.aaguidDenyList ?? [], 'aaguidDenyList'),
+    deviceBinding: oneOf(
+      DEVICE_BINDING,
+      merged.deviceBinding ?? DEFAULT_POLICY.deviceBinding,
+      'deviceBinding',
+    ),
+    requireAttestedAuthenticator: bool(
+      merged.requireAttestedAuthenticator ?? false,
+      'requireAttestedAuthenticator',
     ),
   };
 }

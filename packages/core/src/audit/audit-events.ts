@@ -41,6 +41,7 @@ export const AUDIT_EVENT_TYPES = [
   'webhook_endpoint.removed',
   'webhook_secret.rotated',
   'webhook.redelivered',
+  'authenticator_metadata.loaded',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

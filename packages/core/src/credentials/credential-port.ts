@@ -28,6 +28,11 @@ export interface CredentialRecord {
   updatedAt: number;
   lastUsedAt: number | null;
   usageCount: number;
+  /**
+   * Whether the AAGUID was attested at registration (the attestation chained to a root of the
+   * authenticator's FIDO metadata statement); false (or absent) when it is only self-reported.
+   */
+  aaguidAttested?: boolean;
 }
 
 export interface CredentialsPort {

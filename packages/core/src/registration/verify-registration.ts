@@ -5,6 +5,7 @@ import type { AppRecord } from '../apps/app-port.ts';
 import { ALGORITHMS } from '../apps/policy.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
+import { checkAuthenticator } from '../authenticators/check-authenticator.ts';
 import type { CeremonyFacts } from '../ceremonies/ceremony-audit.ts';
 import type { CeremonyRecord } from '../ceremonies/ceremony-port.ts';
 import { checkAuthenticatorData } from '../ceremonies/check-authenticator-data.ts';
@@ -151,6 +152,12 @@ export async function verifyRegistration(
     });
   }
   if (!verification.verified) return reject('attestation_invalid', 'attestation does not verify');
+  const { aaguidAttested } = await checkAuthenticator(runtime, {
+    policy,
+    aaguid: verification.registrationInfo.aaguid,
+    backupEligible: parsed.flags.be,
+    x5c: attestationCertificates(attestation.get('attStmt')),
+  });
 
   const now = runtime.now();
   const transports = [
@@ -178,6 +185,7 @@ export async function verifyRegistration(
     updatedAt: now,
     lastUsedAt: null,
     usageCount: 0,
+    aaguidAttested,
   };
   // Security row 6: a credential id belongs to one user of one app; the unique index decides races.
   if (!(await runtime.store.credentials.insert(credential))) {
@@ -191,7 +199,15 @@ export async function verifyRegistration(
     appId: app.id,
     userId,
     credentialId: credential.id,
-    data: { aaguid, type, backupEligible: credential.backupEligible, fmt },
+    data: { aaguid, type, backupEligible: credential.backupEligible, fmt, aaguidAttested },
   });
   return { user, credential };
+}
+
+/** The x5c of an attestation statement (DER certificates, leaf first), or none. */
+function attestationCertificates(attStmt: unknown): Uint8Array[] {
+  if (!(attStmt instanceof Map)) return [];
+  const x5c: unknown = attStmt.get('x5c');
+  if (!Array.isArray(x5c)) return [];
+  return x5c.filter((cert): cert is Uint8Array => cert instanceof Uint8Array);
 }

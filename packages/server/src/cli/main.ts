@@ -29,6 +29,7 @@ import { addActionsCommands } from './actions-commands.ts';
 import { addAdminCommands } from './admin-commands.ts';
 import { databaseFailure, describeFailure, listenFailure, UsageFailure } from './cli-errors.ts';
 import { addKeysCommands } from './keys-commands.ts';
+import { addMdsCommands } from './mds-commands.ts';
 import { addPolicyOptions, policyFromOptions } from './policy-flags.ts';
 import { addSessionTokenCommands } from './session-token-commands.ts';
 import { addWebhooksCommands } from './webhooks-commands.ts';
@@ -273,6 +274,7 @@ addActionsCommands(program, withRuntime, cliContext);
 addAdminCommands(program, withRuntime, cliContext);
 addSessionTokenCommands(program, withRuntime, cliContext);
 addWebhooksCommands(program, withRuntime, cliContext);
+addMdsCommands(program, withRuntime, cliContext);
 
 /**
  * Every command reports a command line it cannot read as one line plus where its help is, rather

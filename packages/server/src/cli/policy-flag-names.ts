@@ -23,6 +23,10 @@ export const POLICY_FIELD_FLAGS = {
   onRuleError: '--on-rule-error',
   'sessionTokens.enabled': '--session-tokens',
   'sessionTokens.ttlSeconds': '--session-token-ttl',
+  aaguidAllowList: '--aaguid-allow',
+  aaguidDenyList: '--aaguid-deny',
+  deviceBinding: '--device-binding',
+  requireAttestedAuthenticator: '--require-attested-authenticator',
 } as const;
 
 /** A policy field name, as core's validation messages start with it. */

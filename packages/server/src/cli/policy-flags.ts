@@ -1,4 +1,4 @@
-import { type AppPolicy, RULE_ERROR_OUTCOMES } from '@latchkey/core';
+import { type AppPolicy, DEVICE_BINDING, RULE_ERROR_OUTCOMES } from '@latchkey/core';
 import { type Command, Option } from 'commander';
 
 /** The policy flags shared by `apps create` and `apps update`. */
@@ -52,7 +52,19 @@ export function addPolicyOptions(command: Command): Command {
     )
     .option('--session-tokens', 'return a signed session token (JWT) with sign-ins and approvals')
     .option('--no-session-tokens', 'return no session tokens')
-    .option('--session-token-ttl <seconds>', 'session token lifetime');
+    .option('--session-token-ttl <seconds>', 'session token lifetime')
+    .option('--aaguid-allow <list>', 'AAGUIDs that may register, comma-separated (empty: any)')
+    .option('--aaguid-deny <list>', 'AAGUIDs that may not register, comma-separated')
+    .addOption(
+      new Option('--device-binding <mode>', 'whether synced passkeys (BE=1) may register').choices(
+        DEVICE_BINDING,
+      ),
+    )
+    .option(
+      '--require-attested-authenticator',
+      'accept only authenticators whose attestation verifies against the loaded FIDO metadata',
+    )
+    .option('--no-require-attested-authenticator', 'accept self-reported AAGUIDs too');
 }
 
 /** The session-token flags that were given, as a partial `sessionTokens`; undefined when none was. */
@@ -67,6 +79,15 @@ function sessionTokensFrom(
     }).filter(([, v]) => v !== undefined),
   );
   return Object.keys(settings).length ? settings : undefined;
+}
+
+/** A comma-separated flag as a list; an empty value is the empty list. */
+function list(value: unknown): string[] | undefined {
+  if (typeof value !== 'string') return undefined;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** The rate-limit flags that were given, as a partial `rateLimits`; undefined when none was. */
@@ -111,6 +132,12 @@ export function policyFromOptions(
     rateLimits: rateLimitsFrom(options),
     onRuleError: options.onRuleError,
     sessionTokens: sessionTokensFrom(options, given),
+    aaguidAllowList: list(options.aaguidAllow),
+    aaguidDenyList: list(options.aaguidDeny),
+    deviceBinding: options.deviceBinding,
+    requireAttestedAuthenticator: given('requireAttestedAuthenticator')
+      ? options.requireAttestedAuthenticator
+      : undefined,
   };
   return Object.fromEntries(
     Object.entries(policy).filter(([, v]) => v !== undefined),

@@ -1,5 +1,10 @@
 /** The `action_configs` table behind `ActionConfigsPort`. */
-import type { ActionConfigRecord, ActionConfigsPort, ActionRule } from '@latchkey/core';
+import type {
+  ActionConfigRecord,
+  ActionConfigsPort,
+  ActionRule,
+  PasskeyRequirement,
+} from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { ActionConfigsTable, Database } from '../schema.ts';
 import { fromJson, toJson } from './codec.ts';
@@ -10,6 +15,11 @@ function toRecord(row: Selectable<ActionConfigsTable>): ActionConfigRecord {
     actionCode: row.action_code,
     defaultOutcome: row.default_outcome,
     rules: fromJson<ActionRule[]>(row.rules),
+    passkeyRequirement:
+      // A string only once migration 0008 added the column and a requirement was stored.
+      typeof row.passkey_requirement === 'string'
+        ? fromJson<PasskeyRequirement>(row.passkey_requirement)
+        : null,
     version: Number(row.version),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
@@ -37,6 +47,7 @@ export function createActionConfigsRepository(db: Kysely<Database>): ActionConfi
           action_code: config.actionCode,
           default_outcome: config.defaultOutcome,
           rules: toJson(config.rules),
+          passkey_requirement: config.passkeyRequirement ? toJson(config.passkeyRequirement) : null,
           version: 1,
           created_at: config.updatedAt,
           updated_at: config.updatedAt,
@@ -45,6 +56,7 @@ export function createActionConfigsRepository(db: Kysely<Database>): ActionConfi
           oc.columns(['app_id', 'action_code']).doUpdateSet((eb) => ({
             default_outcome: eb.ref('excluded.default_outcome'),
             rules: eb.ref('excluded.rules'),
+            passkey_requirement: eb.ref('excluded.passkey_requirement'),
             updated_at: eb.ref('excluded.updated_at'),
             version: eb('action_configs.version', '+', 1),
           })),

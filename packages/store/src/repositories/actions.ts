@@ -1,5 +1,11 @@
 /** The `actions` and `action_state_changes` tables behind `ActionsPort`. */
-import type { ActionRecord, ActionStateChangeRecord, ActionsPort, FiredRule } from '@latchkey/core';
+import type {
+  ActionRecord,
+  ActionStateChangeRecord,
+  ActionsPort,
+  FiredRule,
+  PasskeyRequirement,
+} from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { ActionStateChangesTable, ActionsTable, Database } from '../schema.ts';
 import { fromJson, toJson, touched } from './codec.ts';
@@ -26,6 +32,11 @@ export function toActionRecord(row: Selectable<ActionsTable>): ActionRecord {
     updatedAt: Number(row.updated_at),
     stateUpdatedAt: Number(row.state_updated_at),
     validatedAt: row.validated_at === null ? null : Number(row.validated_at),
+    passkeyRequirement:
+      // A string only once migration 0008 added the column and a requirement was stored.
+      typeof row.passkey_requirement === 'string'
+        ? fromJson<PasskeyRequirement>(row.passkey_requirement)
+        : null,
   };
 }
 
@@ -87,6 +98,10 @@ export function createActionsRepository(db: Kysely<Database>): ActionsPort {
           updated_at: action.updatedAt,
           state_updated_at: action.stateUpdatedAt,
           validated_at: action.validatedAt,
+          // Written only when there is one, so an action without one needs no 0008 column.
+          ...(action.passkeyRequirement
+            ? { passkey_requirement: toJson(action.passkeyRequirement) }
+            : {}),
         })
         .onConflict((oc) =>
           oc.columns(['app_id', 'user_id', 'action_code', 'idempotency_key']).doNothing(),

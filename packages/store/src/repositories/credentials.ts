@@ -25,6 +25,7 @@ function toRecord(row: Selectable<CredentialsTable>): CredentialRecord {
     updatedAt: Number(row.updated_at),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
     usageCount: Number(row.usage_count),
+    aaguidAttested: fromFlag(row.aaguid_attested),
   };
 }
 
@@ -97,6 +98,7 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
           updated_at: credential.updatedAt,
           last_used_at: credential.lastUsedAt,
           usage_count: credential.usageCount,
+          aaguid_attested: toFlag(credential.aaguidAttested ?? false),
         })
         .onConflict((oc) => oc.columns(['app_id', 'credential_id']).doNothing())
         .returning('id')

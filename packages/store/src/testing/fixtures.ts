@@ -92,6 +92,7 @@ export function credentialFixture(
     updatedAt: T0,
     lastUsedAt: null,
     usageCount: 0,
+    aaguidAttested: false,
     ...overrides,
   };
 }
@@ -202,6 +203,7 @@ export function actionFixture(
     updatedAt: T0,
     stateUpdatedAt: T0,
     validatedAt: null,
+    passkeyRequirement: null,
     ...overrides,
   };
 }

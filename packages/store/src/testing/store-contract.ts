@@ -6,6 +6,7 @@ import { describe } from 'node:test';
 import { actionsContract } from './contract/actions.ts';
 import { appsContract } from './contract/apps.ts';
 import { auditContract } from './contract/audit.ts';
+import { authenticatorMetadataContract } from './contract/authenticator-metadata.ts';
 import { openForSuite } from './contract/context.ts';
 import { credentialsContract } from './contract/credentials.ts';
 import { operatorsContract } from './contract/operators.ts';
@@ -24,5 +25,6 @@ export function storeContract(database: TestDatabase): void {
     auditContract(ctx);
     actionsContract(ctx);
     operatorsContract(ctx);
+    authenticatorMetadataContract(ctx);
   });
 }

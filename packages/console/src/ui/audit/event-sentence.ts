@@ -186,6 +186,10 @@ export const SENTENCES: Record<string, Describe> = {
     ),
   'webhook.redelivered': (e) =>
     info(`Webhook delivery ${text(e.data?.deliveryId) ?? '?'} was sent again${by(e)}`),
+  'authenticator_metadata.loaded': (e) =>
+    info(
+      `FIDO authenticator metadata${typeof e.data?.serial === 'number' ? ` no. ${e.data.serial}` : ''} was loaded${by(e)}`,
+    ),
   'signing_key.rotated': (e) =>
     info(
       `The session-token signing key was rotated${by(e)}; ${typeof e.data?.retired === 'number' ? e.data.retired : 'the'} previous ${e.data?.retired === 1 ? 'key stays' : 'keys stay'} published for ${typeof e.data?.overlapSeconds === 'number' ? `${e.data.overlapSeconds} s` : 'the overlap'}`,

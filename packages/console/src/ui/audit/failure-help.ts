@@ -24,6 +24,17 @@ export const FAILURE_HELP: Record<string, string> = {
     'the app requires a discoverable passkey and the authenticator made another kind',
   attestation_missing: 'the app requires attestation and the authenticator gave none',
   attestation_invalid: 'the attestation statement did not verify',
+  synced_not_allowed: 'the app accepts only device-bound passkeys and this one can be synced',
+  aaguid_denied: 'the authenticator model is on the app’s deny list',
+  aaguid_not_allowed: 'the authenticator model is not on the app’s allow list',
+  authenticator_compromised:
+    'the FIDO metadata reports this authenticator model revoked or compromised',
+  attestation_untrusted:
+    'the attestation certificate does not chain to a root the FIDO metadata lists for this model',
+  attestation_unverified:
+    'the app requires an attested authenticator and this one could not be attested',
+  passkey_requirement_unmet:
+    'the action asks for a passkey of another kind (device-bound or attested) than the one used',
   backup_flags_invalid: 'the authenticator said the passkey is backed up but not backup eligible',
   backup_eligibility_changed: 'the passkey’s backup eligibility changed since it was registered',
   credential_id_mismatch: 'the credential id in the response does not match the one it names',

@@ -189,6 +189,10 @@ export function UserPage(props: { app: App; userId: string }) {
               </dd>
               <dt>AAGUID</dt>
               <dd class="mono small">{p.aaguid}</dd>
+              <dt>Model</dt>
+              <dd title="Attested: the attestation verified against FIDO metadata at registration">
+                {p.aaguid_attested ? 'attested' : 'self-reported'}
+              </dd>
             </dl>
             <footer>
               <ConfirmButton

@@ -5,9 +5,10 @@ import type {
   CredentialRecord,
   UserRecord,
 } from '@latchkey/core';
+import { passkeyFacts } from '@latchkey/core';
 import type { Static } from '@sinclair/typebox';
 import type { Authenticator, VerificationMethodsOnly } from './schemas/common.ts';
-import type { ActionConfigJson, ActionDetail, ActionSummary } from './schemas/server.ts';
+import type { ActionConfigJson, ActionDetail, ActionSummary, Validated } from './schemas/server.ts';
 
 /** The verification-method fields of a track or getUser answer. */
 export type VerificationMethodsJson = Static<typeof VerificationMethodsOnly>;
@@ -39,6 +40,7 @@ export function authenticatorJson(
       credentialBackedUp: c.backupState,
       credentialDeviceType: c.backupEligible ? 'multiDevice' : 'singleDevice',
       ...(c.attachment === null ? {} : { authenticatorAttachment: c.attachment }),
+      aaguidAttested: c.aaguidAttested === true,
     },
   };
 }
@@ -115,5 +117,23 @@ export function actionConfigJson(config: ActionConfigRecord): Static<typeof Acti
     version: config.version,
     createdAt: iso(config.createdAt),
     updatedAt: iso(config.updatedAt),
+    passkeyRequirement: config.passkeyRequirement ?? null,
+  };
+}
+
+/** The passkey that met a challenge, for `validate` (docs/actions.md). */
+export function verifiedPasskeyJson(
+  credential: CredentialRecord,
+): NonNullable<Static<typeof Validated>['verifiedPasskey']> {
+  const facts = passkeyFacts(credential);
+  return {
+    userAuthenticatorId: credential.id,
+    credentialId: credential.credentialId,
+    aaguid: credential.aaguid,
+    aaguidAttested: facts.attested,
+    deviceBound: facts.deviceBound,
+    backedUp: facts.backedUp,
+    // Every step-up requires user verification (docs/security.md, row 4).
+    userVerified: true,
   };
 }

@@ -13,7 +13,7 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requestContext } from '../../http/request-context.ts';
 import { basicUser } from './credentials-header.ts';
-import { actionJson, actionSummaryJson, methodsJson } from './presenters.ts';
+import { actionJson, actionSummaryJson, methodsJson, verifiedPasskeyJson } from './presenters.ts';
 import { ACTIONS_ERROR_RESPONSES as errors } from './schemas/common.ts';
 import {
   ActionDetail,
@@ -140,6 +140,8 @@ export function registerServerRoutes(app: FastifyInstance, runtime: Runtime): vo
         custom: action.custom,
         attributesHash: action.attributesHash,
         ...(result.sessionToken === null ? {} : { sessionToken: result.sessionToken }),
+        passkeyRequirement: action.passkeyRequirement ?? null,
+        ...(result.credential ? { verifiedPasskey: verifiedPasskeyJson(result.credential) } : {}),
         // A challenge not yet met is no error: the state says it all.
         ...(result.error === null || result.error === 'challenge_not_succeeded'
           ? {}

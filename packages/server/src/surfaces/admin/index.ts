@@ -5,6 +5,7 @@ import { sendNoRoute, sendSurfaceError } from '../../http/surface-error-handler.
 import { ADMIN_ERROR_SHAPE } from './admin-errors.ts';
 import { registerAppRoutes } from './app-routes.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
+import { registerMetadataRoutes } from './metadata-routes.ts';
 import { bearer } from './operator-request.ts';
 import { registerRulesRoutes } from './rules-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
@@ -71,4 +72,5 @@ export async function adminSurface(
   registerAuditRoutes(app, runtime);
   registerSigningKeyRoutes(app, runtime);
   registerWebhookRoutes(app, runtime, options.webhookNetwork);
+  registerMetadataRoutes(app, runtime);
 }

@@ -92,6 +92,7 @@ export function presentPasskey(device: CredentialRecord): Static<typeof Passkey>
     created_at: iso(device.createdAt),
     last_used_at: isoOrNull(device.lastUsedAt),
     usage_count: device.usageCount,
+    aaguid_attested: device.aaguidAttested === true,
   };
 }
 

@@ -3,10 +3,12 @@
  * from them. Times are ISO 8601 strings; ids are latchkey's.
  */
 import {
+  AAGUID_LIST_MAX,
   ACTION_STATES,
   ALGORITHM_NAMES,
   ATTESTATION,
   COUNTER_POLICY,
+  DEVICE_BINDING,
   RESIDENT_KEY,
   RULE_ERROR_OUTCOMES,
   RULE_OUTCOMES,
@@ -66,6 +68,10 @@ const RateLimitsSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+const Aaguids = Type.Array(Type.String({ minLength: 36, maxLength: 36 }), {
+  maxItems: AAGUID_LIST_MAX,
+  description: 'AAGUIDs, such as 00000000-0000-0000-0000-000000000000',
+});
 export const PolicyPatch = Type.Object(
   {
     userVerification: Type.Optional(oneOf(USER_VERIFICATION)),
@@ -89,6 +95,10 @@ export const PolicyPatch = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    aaguidAllowList: Type.Optional(Aaguids),
+    aaguidDenyList: Type.Optional(Aaguids),
+    deviceBinding: Type.Optional(oneOf(DEVICE_BINDING)),
+    requireAttestedAuthenticator: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, description: 'Only the fields given change.' },
 );
@@ -194,6 +204,10 @@ export const Passkey = Type.Object({
   created_at: Time,
   last_used_at: NullableTime,
   usage_count: Type.Integer(),
+  aaguid_attested: Type.Boolean({
+    description:
+      "true when the AAGUID was attested against FIDO metadata at registration; false when it is only the authenticator's own claim",
+  }),
 });
 export const UserDetail = Type.Object({ user: User, passkeys: Type.Array(Passkey) });
 
@@ -382,3 +396,16 @@ export const RotateSigningKeyBody = Type.Object(
   { additionalProperties: false },
 );
 export const SigningKeyRotated = Type.Object({ key: SigningKey, retired: Type.Integer() });
+/** The FIDO metadata in use (`latchkey mds load`), or null when none was loaded. */
+export const AuthenticatorMetadata = Type.Object({
+  metadata: Type.Union([
+    Type.Object({
+      serial: Type.Integer({ description: "the blob's number (no)" }),
+      next_update: Type.String({ description: "the blob's nextUpdate date" }),
+      entries: Type.Integer({ description: 'FIDO2 authenticators the blob lists' }),
+      loaded_at: Time,
+      stale: Type.Boolean({ description: 'past next_update: load a newer blob' }),
+    }),
+    Type.Null(),
+  ]),
+});

@@ -48,6 +48,7 @@ export function presentDevice(device: CredentialRecord): Static<typeof WebAuthnD
     backup_state: device.backupState,
     transports: device.transports,
     authenticator_attachment: device.attachment,
+    aaguid_attested: device.aaguidAttested === true,
   };
 }
 

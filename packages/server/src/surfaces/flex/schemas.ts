@@ -108,6 +108,10 @@ export const WebAuthnDevice = Type.Object({
   backup_state: Type.Boolean(),
   transports: Type.Array(Type.String()),
   authenticator_attachment: Type.Union([Type.String(), Type.Null()]),
+  aaguid_attested: Type.Boolean({
+    description:
+      "true when the AAGUID was attested against FIDO metadata at registration; false when it is only the authenticator's own claim",
+  }),
 });
 export const UserInfo = Type.Composite([
   UserItem,

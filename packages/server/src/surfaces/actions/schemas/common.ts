@@ -55,6 +55,11 @@ export const Authenticator = Type.Object(
       credentialBackedUp: Type.Boolean(),
       credentialDeviceType: oneOf(['multiDevice', 'singleDevice'] as const),
       authenticatorAttachment: Type.Optional(Type.String()),
+      aaguidAttested: Type.Optional(
+        Type.Boolean({
+          description: 'whether the AAGUID was attested against FIDO metadata (latchkey addition)',
+        }),
+      ),
     }),
   },
   { description: "A passkey as the SDKs' UserAuthenticator" },

@@ -25,6 +25,19 @@ export const AuthenticatorParams = Type.Object({
   authenticatorId: Type.String({ minLength: 1, maxLength: 100 }),
 });
 
+/** What the passkey that meets an action's challenge must be (docs/actions.md). */
+export const PasskeyRequirementSchema = Type.Object(
+  {
+    deviceBound: Type.Optional(
+      Type.Boolean({ description: 'a device-bound passkey (BE=0 at registration)' }),
+    ),
+    attested: Type.Optional(
+      Type.Boolean({ description: 'a passkey whose AAGUID was attested against FIDO metadata' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /**
  * The attributes of a track (the body is the attributes object itself). The fields latchkey reads
  * are typed; any others (the SDK's `locale`, `redirectToSettings`, …) are kept with the action.
@@ -60,6 +73,7 @@ export const TrackBody = Type.Object(
         Type.Null(),
       ]),
     ),
+    passkeyRequirement: Type.Optional(Type.Union([PasskeyRequirementSchema, Type.Null()])),
   },
   { additionalProperties: true },
 );
@@ -94,6 +108,21 @@ export const Validated = Type.Object({
   verifiedByAuthenticatorId: Type.Optional(Type.String()),
   custom: Type.Optional(Type.Object({}, { additionalProperties: true })),
   attributesHash: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  passkeyRequirement: Type.Optional(Type.Union([PasskeyRequirementSchema, Type.Null()])),
+  verifiedPasskey: Type.Optional(
+    Type.Object(
+      {
+        userAuthenticatorId: Type.String(),
+        credentialId: Type.String(),
+        aaguid: Type.String(),
+        aaguidAttested: Type.Boolean(),
+        deviceBound: Type.Boolean(),
+        backedUp: Type.Boolean(),
+        userVerified: Type.Boolean(),
+      },
+      { description: 'The passkey that met the challenge, and what latchkey knows of it' },
+    ),
+  ),
   error: Type.Optional(Type.String()),
   errorDescription: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   sessionToken: Type.Optional(
@@ -208,6 +237,7 @@ export const ActionConfigBody = Type.Object(
   {
     defaultOutcome: Outcome,
     rules: Type.Optional(Type.Array(RuleBody, { maxItems: 50 })),
+    passkeyRequirement: Type.Optional(Type.Union([PasskeyRequirementSchema, Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -232,6 +262,7 @@ export const ActionConfigJson = Type.Object({
   version: Type.Integer(),
   createdAt: Time,
   updatedAt: Time,
+  passkeyRequirement: Type.Optional(Type.Union([PasskeyRequirementSchema, Type.Null()])),
 });
 
 export const ActionConfigList = Type.Array(ActionConfigJson);

@@ -94,6 +94,7 @@ export class PageClient {
     username?: string;
     authenticator: SoftwareAuthenticator;
     overrides?: RegistrationOverrides;
+    attestation?: 'none' | 'packed';
   }): Promise<Json> {
     const started = await this.call(
       '/client/user-authenticators/passkey/registration-options',
@@ -105,6 +106,7 @@ export class PageClient {
       options: started.options,
       origin: this.origin,
       ...(options.overrides ? { overrides: options.overrides } : {}),
+      ...(options.attestation ? { attestation: options.attestation } : {}),
     });
     return this.call(
       '/client/user-authenticators/passkey',
@@ -163,13 +165,16 @@ export async function enroll(
   h: ActionsHarness,
   userId: string,
   authenticator = new SoftwareAuthenticator(),
+  attestation: 'none' | 'packed' = 'none',
 ): Promise<SoftwareAuthenticator> {
   const tracked = await h.authsignal.track({
     userId,
     action: 'enroll-passkey',
     attributes: { scope: 'add:authenticators' },
   });
-  const added = await h.page().signUp({ token: tracked.token, username: userId, authenticator });
+  const added = await h
+    .page()
+    .signUp({ token: tracked.token, username: userId, authenticator, attestation });
   if (!added.isVerified) throw new Error(`enroll failed: ${JSON.stringify(added)}`);
   return authenticator;
 }
