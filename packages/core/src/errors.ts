@@ -38,6 +38,11 @@ export const ERROR_CODES = [
   'invalid_state_transition',
   /** An idempotency key used again with different attributes. */
   'idempotency_key_reused',
+  /**
+   * Revoking the user's last passkey with PRF enabled, without saying that the loss is known: what
+   * the page encrypted with keys from that passkey's PRF could no longer be decrypted.
+   */
+  'prf_loss_unacknowledged',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -12,6 +12,7 @@ import type {
   RuleOutcome,
   UserStatus,
 } from '@latchkey/core';
+import type { Generated } from 'kysely';
 
 /** `apps`: one relying party. */
 export interface AppsTable {
@@ -73,6 +74,10 @@ export interface CredentialsTable {
   updated_at: number;
   last_used_at: number | null;
   usage_count: number;
+  /** 0/1, default 0. */
+  created_by_upgrade: Generated<number>;
+  /** 0/1, default 0: client-reported at registration. */
+  prf_enabled: Generated<number>;
 }
 
 /**
@@ -96,6 +101,8 @@ export interface CeremoniesTable {
   expires_at: number;
   consumed_at: number | null;
   created_at: number;
+  /** 0/1, default 0: a conditional create (automatic passkey upgrade). */
+  conditional: Generated<number>;
 }
 
 /** `transactions`: server-to-server grants to run one ceremony for one user. */
@@ -108,6 +115,10 @@ export interface TransactionsTable {
   expires_at: number;
   consumed_at: number | null;
   created_at: number;
+  /** JSON array of WebAuthn hints, or null for the app's. */
+  hints: string | null;
+  /** 0/1, default 0: an automatic passkey upgrade. */
+  upgrade: Generated<number>;
 }
 
 /** `nonces`: single-use proofs of a finished ceremony, stored by hash. */

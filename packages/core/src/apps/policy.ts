@@ -27,6 +27,13 @@ export const ALGORITHMS = { ES256: -7, EdDSA: -8, RS256: -257 } as const;
 export type AlgorithmName = keyof typeof ALGORITHMS;
 export const ALGORITHM_NAMES = Object.keys(ALGORITHMS) as AlgorithmName[];
 
+/**
+ * WebAuthn L3 `hints` (§5.8.7): which kind of authenticator the browser should offer first. Advice
+ * to the browser's UI only; the server never trusts them (security row 5).
+ */
+export const HINTS = ['security-key', 'client-device', 'hybrid'] as const;
+export type Hint = (typeof HINTS)[number];
+
 export interface AppPolicy {
   userVerification: UserVerification;
   attestation: Attestation;
@@ -49,6 +56,11 @@ export interface AppPolicy {
   rateLimits: RateLimits;
   /** The least an action gets when one of its rules cannot be evaluated. */
   onRuleError: RuleErrorOutcome;
+  /**
+   * The `hints` every ceremony's options carry unless a transaction or a start asks for others, in
+   * order of preference. Empty: none sent, the browser decides.
+   */
+  hints: Hint[];
 }
 
 /** Per-minute limits on ceremony starts and failed finishes (see {@link AppPolicy.rateLimits}). */
@@ -85,6 +97,7 @@ export const DEFAULT_POLICY: AppPolicy = Object.freeze({
   rateLimits: { startsPerIp: 120, startsPerApp: 6000, failuresPerIp: 30, failuresPerApp: 1200 },
   // A step-up is what a rule that cannot be read most likely meant to ask for.
   onRuleError: 'CHALLENGE',
+  hints: [],
 }) as AppPolicy;
 
 /** Bounds on lifetimes, so a typo cannot make a nonce live for a year. */

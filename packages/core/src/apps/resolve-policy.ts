@@ -6,6 +6,8 @@ import {
   ATTESTATION,
   COUNTER_POLICY,
   DEFAULT_POLICY,
+  HINTS,
+  type Hint,
   RATE_LIMIT_MAX,
   RATE_LIMIT_NAMES,
   type RateLimits,
@@ -82,6 +84,24 @@ function algorithms(value: unknown): AlgorithmName[] {
 }
 
 /**
+ * A list of WebAuthn hints: each one of {@link HINTS}, none repeated (their order is the
+ * preference, so a repeat means a mistake). Also checks the hints of a transaction or a start.
+ *
+ * @example
+ * resolveHints(['security-key'], 'hints') // ['security-key']
+ */
+export function resolveHints(value: unknown, field: string): Hint[] {
+  if (!Array.isArray(value) || value.length > HINTS.length) {
+    throw new LatchkeyError('invalid_request', `${field} must be a list of ${HINTS.join(', ')}`);
+  }
+  const hints = value.map((v) => oneOf(HINTS, v, field));
+  if (new Set(hints).size !== hints.length) {
+    throw new LatchkeyError('invalid_request', `${field} must not repeat`);
+  }
+  return hints;
+}
+
+/**
  * Merges a partial policy over `base` (the defaults unless given) and validates every field, so a
  * stored policy is always complete and well-formed.
  *
@@ -119,5 +139,7 @@ export function resolvePolicy(
       merged.onRuleError ?? DEFAULT_POLICY.onRuleError,
       'onRuleError',
     ),
+    // Likewise for policies from before hints existed: none.
+    hints: resolveHints(merged.hints ?? [], 'hints'),
   };
 }

@@ -28,6 +28,13 @@ export interface CredentialRecord {
   updatedAt: number;
   lastUsedAt: number | null;
   usageCount: number;
+  /** Made by an automatic passkey upgrade (a conditional create after a password sign-in). */
+  createdByUpgrade: boolean;
+  /**
+   * The browser reported the PRF extension enabled at registration (`prf.enabled` in the
+   * client's extension results). Client-reported: a statement of the browser, not attested.
+   */
+  prfEnabled: boolean;
 }
 
 export interface CredentialsPort {

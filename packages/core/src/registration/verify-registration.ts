@@ -10,6 +10,7 @@ import type { CeremonyRecord } from '../ceremonies/ceremony-port.ts';
 import { checkAuthenticatorData } from '../ceremonies/check-authenticator-data.ts';
 import { checkClientData } from '../ceremonies/check-client-data.ts';
 import type { CredentialRecord } from '../credentials/credential-port.ts';
+import { prfEnabled } from '../credentials/prf.ts';
 import { type FailureReason, LatchkeyError } from '../errors.ts';
 import { credentialTypeOf, defaultFriendlyName } from '../providers/providers.ts';
 import { newId, type Runtime, toBase64Url } from '../runtime.ts';
@@ -98,6 +99,7 @@ export async function verifyRegistration(
     authData,
     rpId: app.rpId,
     userVerificationRequired: ceremony.userVerificationRequired,
+    conditionalCreate: ceremony.conditional,
     errorCode: 'registration_rejected',
   });
   if (!parsed.flags.at || !parsed.credentialID || !parsed.credentialPublicKey || !parsed.aaguid) {
@@ -140,7 +142,8 @@ export async function verifyRegistration(
       expectedChallenge: ceremony.challenge,
       expectedOrigin: app.origins,
       expectedRPID: app.rpId,
-      requireUserPresence: true,
+      // Security row 4: presence may be missing only from a conditional create, already checked.
+      requireUserPresence: !ceremony.conditional,
       requireUserVerification: ceremony.userVerificationRequired,
       supportedAlgorithmIDs: allowed,
     });
@@ -178,6 +181,8 @@ export async function verifyRegistration(
     updatedAt: now,
     lastUsedAt: null,
     usageCount: 0,
+    createdByUpgrade: ceremony.conditional,
+    prfEnabled: prfEnabled(response.clientExtensionResults),
   };
   // Security row 6: a credential id belongs to one user of one app; the unique index decides races.
   if (!(await runtime.store.credentials.insert(credential))) {
@@ -191,7 +196,14 @@ export async function verifyRegistration(
     appId: app.id,
     userId,
     credentialId: credential.id,
-    data: { aaguid, type, backupEligible: credential.backupEligible, fmt },
+    data: {
+      aaguid,
+      type,
+      backupEligible: credential.backupEligible,
+      fmt,
+      ...(credential.createdByUpgrade ? { upgrade: true } : {}),
+      ...(credential.prfEnabled ? { prfEnabled: true } : {}),
+    },
   });
   return { user, credential };
 }

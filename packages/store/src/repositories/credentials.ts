@@ -25,6 +25,8 @@ function toRecord(row: Selectable<CredentialsTable>): CredentialRecord {
     updatedAt: Number(row.updated_at),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
     usageCount: Number(row.usage_count),
+    createdByUpgrade: fromFlag(row.created_by_upgrade),
+    prfEnabled: fromFlag(row.prf_enabled),
   };
 }
 
@@ -97,6 +99,8 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
           updated_at: credential.updatedAt,
           last_used_at: credential.lastUsedAt,
           usage_count: credential.usageCount,
+          created_by_upgrade: toFlag(credential.createdByUpgrade),
+          prf_enabled: toFlag(credential.prfEnabled),
         })
         .onConflict((oc) => oc.columns(['app_id', 'credential_id']).doNothing())
         .returning('id')

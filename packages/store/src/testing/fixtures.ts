@@ -92,6 +92,8 @@ export function credentialFixture(
     updatedAt: T0,
     lastUsedAt: null,
     usageCount: 0,
+    createdByUpgrade: false,
+    prfEnabled: false,
     ...overrides,
   };
 }
@@ -109,6 +111,7 @@ export function ceremonyFixture(
     userId: null,
     binding: { type: 'none' },
     userVerificationRequired: true,
+    conditional: false,
     expiresAt: T0 + 300_000,
     consumedAt: null,
     createdAt: T0,
@@ -128,6 +131,8 @@ export function transactionFixture(
     kind: 'register',
     userId,
     passkeyDisplayName: null,
+    hints: null,
+    upgrade: false,
     expiresAt: T0 + 300_000,
     consumedAt: null,
     createdAt: T0,
@@ -242,6 +247,7 @@ export function stepUpCeremonyFixture(
       attributesHash: 'ab'.repeat(32),
     },
     userVerificationRequired: true,
+    conditional: false,
     expiresAt: T0 + 300_000,
     consumedAt: null,
     createdAt: T0,

@@ -91,6 +91,8 @@ export function presentPasskey(device: CredentialRecord): Static<typeof Passkey>
     created_at: iso(device.createdAt),
     last_used_at: isoOrNull(device.lastUsedAt),
     usage_count: device.usageCount,
+    prf_enabled: device.prfEnabled,
+    created_by_upgrade: device.createdByUpgrade,
   };
 }
 

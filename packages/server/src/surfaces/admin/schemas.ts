@@ -14,6 +14,7 @@ import {
 } from '@latchkey/core';
 import { type TLiteral, type TSchema, Type } from '@sinclair/typebox';
 import { externalIdSchema } from '../../http/external-id-schema.ts';
+import { hintsSchema } from '../../http/hints-schema.ts';
 
 const oneOf = <T extends string>(values: readonly T[]) =>
   Type.Union(values.map((v): TLiteral<T> => Type.Literal(v)));
@@ -79,6 +80,7 @@ export const PolicyPatch = Type.Object(
     allowRemovingLastPasskey: Type.Optional(Type.Boolean()),
     rateLimits: Type.Optional(RateLimitsSchema),
     onRuleError: Type.Optional(oneOf(RULE_ERROR_OUTCOMES)),
+    hints: Type.Optional(hintsSchema()),
   },
   { additionalProperties: false, description: 'Only the fields given change.' },
 );
@@ -169,6 +171,10 @@ export const Passkey = Type.Object({
   created_at: Time,
   last_used_at: NullableTime,
   usage_count: Type.Integer(),
+  prf_enabled: Type.Boolean({
+    description: 'The browser reported PRF enabled at registration (client-reported)',
+  }),
+  created_by_upgrade: Type.Boolean({ description: 'Made by an automatic passkey upgrade' }),
 });
 export const UserDetail = Type.Object({ user: User, passkeys: Type.Array(Passkey) });
 

@@ -48,6 +48,8 @@ export function presentDevice(device: CredentialRecord): Static<typeof WebAuthnD
     backup_state: device.backupState,
     transports: device.transports,
     authenticator_attachment: device.attachment,
+    prf_enabled: device.prfEnabled,
+    created_by_upgrade: device.createdByUpgrade,
   };
 }
 
