@@ -130,6 +130,8 @@ export function toDevice(value: unknown): WebAuthnDevice {
     backupState: optionalFlag(device, 'backup_state'),
     transports: transports.filter((t): t is string => typeof t === 'string'),
     authenticatorAttachment: optionalText(device, 'authenticator_attachment'),
+    prfEnabled: device.prf_enabled === true,
+    createdByUpgrade: device.created_by_upgrade === true,
   };
 }
 
