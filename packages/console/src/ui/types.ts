@@ -65,6 +65,8 @@ export interface Passkey {
   created_at: string;
   last_used_at: string | null;
   usage_count: number;
+  prf_enabled?: boolean;
+  created_by_upgrade?: boolean;
 }
 
 export type Outcome = 'ALLOW' | 'CHALLENGE' | 'REVIEW' | 'BLOCK';
@@ -136,6 +138,7 @@ export interface Stats {
   failure_reasons: Record<string, number>;
   actions_by_code: Record<string, Record<string, number>>;
   rule_fires: Record<string, number>;
+  passkey_creations?: { created: number; upgrades: number; failed: number };
 }
 
 export interface Vocabulary {

@@ -19,6 +19,11 @@ export interface AppStats {
   actionsByCode: Record<string, Record<string, number>>;
   /** How often each rule fired. */
   ruleFires: Record<string, number>;
+  /**
+   * Passkeys made (every registration that succeeded), how many of those by an automatic upgrade
+   * after a password sign-in, and registrations that failed.
+   */
+  passkeyCreations: { created: number; upgrades: number; failed: number };
 }
 
 /** The most events one stats read looks at; past it the counts cover the newest ones. */
@@ -64,7 +69,13 @@ export async function appStats(
     const day = new Date(since + i * DAY_MS).toISOString().slice(0, 10);
     days.set(day, { day, started: 0, succeeded: 0, failed: 0 });
   }
-  const stats: AppStats = { days: [], failureReasons: {}, actionsByCode: {}, ruleFires: {} };
+  const stats: AppStats = {
+    days: [],
+    failureReasons: {},
+    actionsByCode: {},
+    ruleFires: {},
+    passkeyCreations: { created: 0, upgrades: 0, failed: 0 },
+  };
   for (const event of events) {
     const bucket = days.get(new Date(event.at).toISOString().slice(0, 10));
     const [family, what] = event.type.split('.') as [string, string];
@@ -73,6 +84,12 @@ export async function appStats(
         bucket[what] += 1;
       }
       if (what === 'failed') bump(stats.failureReasons, event.reason ?? 'unknown');
+      if (family === 'ceremony' && event.data?.kind === 'register') {
+        const creations = stats.passkeyCreations;
+        if (what === 'succeeded') creations.created += 1;
+        if (what === 'succeeded' && event.data.upgrade === true) creations.upgrades += 1;
+        if (what === 'failed') creations.failed += 1;
+      }
     } else if (event.type === 'action.tracked') {
       const code = String(event.data?.actionCode ?? 'unknown');
       stats.actionsByCode[code] ??= {};

@@ -21,6 +21,7 @@ export const POLICY_FIELD_FLAGS = {
   'rateLimits.failuresPerIp': '--failures-per-ip',
   'rateLimits.failuresPerApp': '--failures-per-app',
   onRuleError: '--on-rule-error',
+  hints: '--hints',
 } as const;
 
 /** A policy field name, as core's validation messages start with it. */

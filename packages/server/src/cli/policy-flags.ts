@@ -49,6 +49,10 @@ export function addPolicyOptions(command: Command): Command {
         '--on-rule-error <outcome>',
         'the least an action gets when one of its rules cannot be evaluated',
       ).choices(RULE_ERROR_OUTCOMES),
+    )
+    .option(
+      '--hints <list>',
+      'WebAuthn hints every ceremony sends, most preferred first: security-key, client-device, hybrid ("" for none)',
     );
 }
 
@@ -93,6 +97,14 @@ export function policyFromOptions(
       : undefined,
     rateLimits: rateLimitsFrom(options),
     onRuleError: options.onRuleError,
+    // "" clears the list: the browser decides.
+    hints:
+      typeof options.hints === 'string'
+        ? options.hints
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== '')
+        : undefined,
   };
   return Object.fromEntries(
     Object.entries(policy).filter(([, v]) => v !== undefined),

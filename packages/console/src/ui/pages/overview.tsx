@@ -61,6 +61,22 @@ export function OverviewPage(props: { app: App }) {
             </span>
             <span class="tile-label">success rate</span>
           </div>
+          {data?.passkey_creations && (
+            <>
+              <div class="tile tile-ok">
+                <span class="tile-value">{data.passkey_creations.created}</span>
+                <span class="tile-label">passkeys created</span>
+              </div>
+              <div class="tile">
+                <span class="tile-value">{data.passkey_creations.upgrades}</span>
+                <span class="tile-label">by automatic upgrade</span>
+              </div>
+              <div class="tile tile-bad">
+                <span class="tile-value">{data.passkey_creations.failed}</span>
+                <span class="tile-label">registrations failed</span>
+              </div>
+            </>
+          )}
         </div>
       )}
       {charts && data && (

@@ -309,6 +309,11 @@ export const Stats = Type.Object({
   failure_reasons: Type.Record(Type.String(), Type.Integer()),
   actions_by_code: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer())),
   rule_fires: Type.Record(Type.String(), Type.Integer()),
+  passkey_creations: Type.Object({
+    created: Type.Integer({ description: 'Passkeys made (registrations that succeeded)' }),
+    upgrades: Type.Integer({ description: 'Of those, made by an automatic passkey upgrade' }),
+    failed: Type.Integer({ description: 'Registrations that failed' }),
+  }),
 });
 
 export const Vocabulary = Type.Object({
