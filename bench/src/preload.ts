@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { ExportedCredential } from '@latchkey/authenticator';
 import { encodeCOSEPublicKey, generateCredentialKeyPair } from '@latchkey/authenticator';
 import type { CredentialsTable, SqlStore, UsersTable } from '@latchkey/store';
+import type { Insertable } from 'kysely';
 import { BENCH_ORIGIN } from './bench-database.ts';
 
 const KEY_PAIRS = 16;
@@ -47,7 +48,7 @@ export async function preloadUsers(
   const now = Date.now();
   for (let offset = 0; offset < count; offset += BATCH) {
     const users: UsersTable[] = [];
-    const credentials: CredentialsTable[] = [];
+    const credentials: Insertable<CredentialsTable>[] = [];
     for (let i = offset; i < Math.min(count, offset + BATCH); i++) {
       const userId = randomUUID();
       const externalId = `preloaded-${i}`;

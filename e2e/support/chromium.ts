@@ -35,6 +35,8 @@ export interface VirtualAuthenticatorOptions {
   hasUserVerification?: boolean;
   isUserVerified?: boolean;
   transport?: 'internal' | 'usb' | 'nfc' | 'ble' | 'hybrid';
+  /** Whether the authenticator supports the PRF extension (CTAP hmac-secret). */
+  hasPrf?: boolean;
 }
 
 export interface BrowserSession {
@@ -75,6 +77,7 @@ export async function openBrowser(
       hasUserVerification: options.hasUserVerification ?? true,
       isUserVerified: options.isUserVerified ?? true,
       automaticPresenceSimulation: true,
+      ...(options.hasPrf ? { hasPrf: true } : {}),
     },
   });
   return {

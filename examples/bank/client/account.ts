@@ -41,6 +41,27 @@ addButton?.addEventListener('click', async () => {
   }
 });
 
+// After a password sign-in the bank asks for an automatic passkey upgrade: the browser makes a
+// passkey for the password it just filled in, without a prompt, or refuses at once (as it does
+// where no password manager took part). Nobody asked for it, so a refusal is for the console only.
+void (async () => {
+  if (!(await client.passkey.canRegisterPasskey())) return;
+  try {
+    const { transactionId } = await postJson<{ transactionId: string | null }>(
+      '/api/passkeys/upgrade',
+    );
+    if (transactionId === null) return;
+    const nonce = await client.passkey.register(transactionId);
+    const { redirect } = await postJson<{ redirect: string }>('/api/passkeys/verify', {
+      nonce,
+      upgrade: true,
+    });
+    window.location.assign(redirect);
+  } catch (error) {
+    console.info('automatic passkey upgrade not made:', error);
+  }
+})();
+
 // Removing a passkey takes two presses: the first turns the button into "Confirm removal".
 for (const revoke of document.querySelectorAll<HTMLFormElement>('form.revoke')) {
   const button = revoke.querySelector<HTMLButtonElement>('button');

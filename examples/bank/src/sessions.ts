@@ -46,6 +46,30 @@ export function startSession(options: {
 }
 
 /**
+ * The cookie that says "this session began with a password, just now": the one moment a browser
+ * may make a passkey for the password it filled in without asking (an automatic passkey upgrade).
+ * Sent only to the upgrade endpoint, which spends it.
+ */
+export const UPGRADE_COOKIE = 'bank_passkey_upgrade';
+export const UPGRADE_PATH = '/api/passkeys/upgrade';
+
+/**
+ * Marks a password sign-in, so that the account page may ask for an automatic passkey upgrade.
+ *
+ * @example
+ * offerPasskeyUpgrade(reply, false);
+ */
+export function offerPasskeyUpgrade(reply: FastifyReply, secure: boolean): void {
+  reply.setCookie(UPGRADE_COOKIE, '1', {
+    path: UPGRADE_PATH,
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+    maxAge: 300,
+  });
+}
+
+/**
  * The signed-in user, or null.
  *
  * @example

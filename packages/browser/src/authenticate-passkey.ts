@@ -7,7 +7,9 @@ import {
 import { beginCeremony } from './ceremony-gate.ts';
 import type { FlexClient } from './flex-client.ts';
 import { FlexRequestError } from './flex-client.ts';
+import { hintsField, type PasskeyHint } from './hints.ts';
 import { LatchkeyError } from './latchkey-error.ts';
+import { type PasskeyResult, type PrfSalts, takePrfOutput, withPrfSalts } from './prf.ts';
 import { type FinishSignals, signalFinished, signalUnknownCredential } from './signals.ts';
 import { shorterTimeout } from './timeout.ts';
 import { toLatchkeyError } from './webauthn-failure.ts';
@@ -25,6 +27,13 @@ export interface AuthenticateOptions {
    * replaces it (then it rejects with `aborted`).
    */
   isConditionalMediation?: boolean;
+  /** WebAuthn hints for this ceremony, most preferred first, instead of the app's. Advice only. */
+  hints?: readonly PasskeyHint[];
+  /**
+   * Ask the passkey for PRF outputs of these salts (base64url). The salts stay in the page: they
+   * are never sent to the server, and neither are the outputs, which only the caller gets.
+   */
+  prf?: PrfSalts;
 }
 
 interface StartAnswer {
@@ -33,18 +42,21 @@ interface StartAnswer {
 }
 
 /**
- * Signs in with a passkey and returns the nonce the app backend redeems for the user's external id.
+ * Signs in with a passkey and returns the nonce the app backend redeems for the user's external id,
+ * with the PRF output.
  *
  * @example
- * const nonce = await authenticatePasskey(client, { transactionId });
+ * const { nonce } = await authenticatePasskey(client, { transactionId });
  */
 export async function authenticatePasskey(
   client: FlexClient,
   options: AuthenticateOptions = {},
   settings: { timeout?: number } = {},
-): Promise<string> {
+): Promise<PasskeyResult> {
   const transactionId = options.transactionId ? options.transactionId : null;
   const conditional = options.isConditionalMediation === true;
+  const hints = hintsField(options.hints);
+  withPrfSalts({}, options.prf);
   const ceremony = beginCeremony();
   try {
     if (conditional) {
@@ -60,17 +72,20 @@ export async function authenticatePasskey(
     }
     const started = await client.post<StartAnswer>(
       '/authenticate/transactions/webauthn/start',
-      transactionId === null ? {} : { transaction_id: transactionId },
+      { ...(transactionId === null ? {} : { transaction_id: transactionId }), ...hints },
       ceremony.signal,
     );
     ceremony.check();
     const optionsJSON = started.handshake.challenge.publicKey;
     const timeout = shorterTimeout(optionsJSON.timeout, settings.timeout);
     const startedAt = performance.now();
-    let response: AuthenticationResponseJSON;
+    let asserted: AuthenticationResponseJSON;
     try {
-      response = await startAuthentication({
-        optionsJSON: { ...optionsJSON, ...(timeout === undefined ? {} : { timeout }) },
+      asserted = await startAuthentication({
+        optionsJSON: withPrfSalts(
+          { ...optionsJSON, ...(timeout === undefined ? {} : { timeout }) },
+          options.prf,
+        ),
         useBrowserAutofill: conditional,
       });
     } catch (error) {
@@ -83,6 +98,7 @@ export async function authenticatePasskey(
       });
     }
     ceremony.check();
+    const { response, prf } = takePrfOutput(asserted);
     let finished: { nonce: string } & FinishSignals;
     try {
       finished = await client.post(
@@ -101,7 +117,7 @@ export async function authenticatePasskey(
       throw error;
     }
     signalFinished(finished);
-    return finished.nonce;
+    return { nonce: finished.nonce, prf };
   } finally {
     ceremony.end();
   }

@@ -9,6 +9,7 @@ export {
   canUseConditionalMediation,
 } from './capabilities.ts';
 export { cancelCeremony } from './ceremony-gate.ts';
+export { PASSKEY_HINTS, type PasskeyHint } from './hints.ts';
 export {
   isLatchkeyError,
   isLatchkeyErrorCode,
@@ -22,6 +23,7 @@ export {
   type PassageFlexOptions,
   type PasskeyApi,
 } from './passage-flex.ts';
+export type { PasskeyResult, PrfOutput, PrfSalts } from './prf.ts';
 export type { RegisterOptions } from './register-passkey.ts';
 export {
   signalAllAcceptedCredentials,

@@ -6,6 +6,7 @@ import {
 } from './capabilities.ts';
 import { createFlexClient, type FlexClient } from './flex-client.ts';
 import { LatchkeyError } from './latchkey-error.ts';
+import type { PasskeyResult, PrfSalts } from './prf.ts';
 import { type RegisterOptions, registerPasskey } from './register-passkey.ts';
 
 /** Options for {@link PassageFlex}. */
@@ -30,7 +31,18 @@ export interface PasskeyApi {
    * @example
    * const nonce = await flex.passkey.register(transactionId, { authenticatorAttachment: 'platform' });
    */
-  register(transactionId: string, options?: RegisterOptions): Promise<string>;
+  register(transactionId: string, options?: RegisterOptions & { prf?: undefined }): Promise<string>;
+  /**
+   * The same, asking the new passkey for PRF outputs of the page's own salts: resolves to the nonce
+   * and the PRF output, which only the page sees.
+   *
+   * @example
+   * const { nonce, prf } = await flex.passkey.register(transactionId, { prf: { first: salt } });
+   */
+  register(
+    transactionId: string,
+    options: RegisterOptions & { prf: PrfSalts },
+  ): Promise<PasskeyResult>;
   /**
    * Signs in with a passkey. Resolves to a nonce naming the user. Without a transaction id the
    * sign-in is discoverable; with `isConditionalMediation` it waits in the input's autofill.
@@ -38,7 +50,15 @@ export interface PasskeyApi {
    * @example
    * const nonce = await flex.passkey.authenticate({ transactionId });
    */
-  authenticate(options?: AuthenticateOptions): Promise<string>;
+  authenticate(options?: AuthenticateOptions & { prf?: undefined }): Promise<string>;
+  /**
+   * The same, asking the passkey for PRF outputs of the page's own salts: resolves to the nonce and
+   * the PRF output (32 bytes per salt, base64url, the same for the same salt and passkey).
+   *
+   * @example
+   * const { nonce, prf } = await flex.passkey.authenticate({ prf: { first: salt } });
+   */
+  authenticate(options: AuthenticateOptions & { prf: PrfSalts }): Promise<PasskeyResult>;
   /** See {@link canRegisterPasskey}. */
   canRegisterPasskey(): Promise<boolean>;
   /** See {@link canAuthenticateWithPasskey}. */
@@ -67,11 +87,19 @@ export class PassageFlex {
     const baseUrl = options.baseUrl ?? globalThis.location?.origin ?? '';
     const client: FlexClient = createFlexClient({ appId, baseUrl });
     const settings = options.timeout === undefined ? {} : { timeout: options.timeout };
+    // Without salts the answer is the nonce alone, as in passage-flex-js; with them, the PRF output
+    // comes along.
+    const register = async (transactionId: string, registerOptions?: RegisterOptions) => {
+      const result = await registerPasskey(client, transactionId, registerOptions, settings);
+      return registerOptions?.prf === undefined ? result.nonce : result;
+    };
+    const authenticate = async (authenticateOptions?: AuthenticateOptions) => {
+      const result = await authenticatePasskey(client, authenticateOptions, settings);
+      return authenticateOptions?.prf === undefined ? result.nonce : result;
+    };
     this.passkey = {
-      register: (transactionId, registerOptions) =>
-        registerPasskey(client, transactionId, registerOptions, settings),
-      authenticate: (authenticateOptions) =>
-        authenticatePasskey(client, authenticateOptions, settings),
+      register: register as PasskeyApi['register'],
+      authenticate: authenticate as PasskeyApi['authenticate'],
       canRegisterPasskey,
       canAuthenticateWithPasskey,
       canUseConditionalMediation,

@@ -6,7 +6,9 @@ import {
 import { beginCeremony } from './ceremony-gate.ts';
 import type { FlexClient } from './flex-client.ts';
 import { FlexRequestError } from './flex-client.ts';
+import { hintsField, type PasskeyHint } from './hints.ts';
 import { LatchkeyError } from './latchkey-error.ts';
+import { type PasskeyResult, type PrfSalts, takePrfOutput, withPrfSalts } from './prf.ts';
 import { type FinishSignals, signalFinished } from './signals.ts';
 import { shorterTimeout } from './timeout.ts';
 import { toLatchkeyError } from './webauthn-failure.ts';
@@ -15,29 +17,46 @@ import { toLatchkeyError } from './webauthn-failure.ts';
 export interface RegisterOptions {
   /** Which authenticator the browser should offer. Advice only. Default: `any`. */
   authenticatorAttachment?: 'platform' | 'cross-platform' | 'any';
+  /** WebAuthn hints for this ceremony, most preferred first, instead of the app's. Advice only. */
+  hints?: readonly PasskeyHint[];
+  /**
+   * Ask the new passkey for PRF outputs of these salts (base64url). The salts stay in the page:
+   * they are never sent to the server, and neither are the outputs, which only the caller gets.
+   */
+  prf?: PrfSalts;
 }
 
 interface StartAnswer {
-  handshake: { id: string; challenge: { publicKey: PublicKeyCredentialCreationOptionsJSON } };
+  handshake: {
+    id: string;
+    challenge: { publicKey: PublicKeyCredentialCreationOptionsJSON };
+    /** Set for an automatic passkey upgrade: create it without a prompt. */
+    mediation?: 'conditional';
+  };
   transaction_id?: string | null;
 }
 
 /**
  * Registers a passkey for the user the app backend made `transactionId` for, and returns the nonce
- * the app backend redeems. After success the browser is told which passkeys the user now has.
+ * the app backend redeems, with the PRF output. After success the browser is told which passkeys
+ * the user now has. Where the app backend made the transaction an upgrade, the browser creates the
+ * passkey without a prompt (conditional create), or refuses at once.
  *
  * @example
- * const nonce = await registerPasskey(client, transactionId, { authenticatorAttachment: 'platform' });
+ * const { nonce } = await registerPasskey(client, transactionId, { authenticatorAttachment: 'platform' });
  */
 export async function registerPasskey(
   client: FlexClient,
   transactionId: string,
   options: RegisterOptions = {},
   settings: { timeout?: number } = {},
-): Promise<string> {
+): Promise<PasskeyResult> {
   if (typeof transactionId !== 'string' || transactionId.length === 0) {
     throw new LatchkeyError('invalid_request', 'a register transaction id is required');
   }
+  const hints = hintsField(options.hints);
+  // Checked before anything is sent, so that a bad salt costs no transaction.
+  withPrfSalts({}, options.prf);
   const ceremony = beginCeremony();
   try {
     const started = await client.post<StartAnswer>(
@@ -45,6 +64,7 @@ export async function registerPasskey(
       {
         transaction_id: transactionId,
         authenticator_attachment: options.authenticatorAttachment ?? 'any',
+        ...hints,
       },
       ceremony.signal,
     );
@@ -52,10 +72,14 @@ export async function registerPasskey(
     const optionsJSON = started.handshake.challenge.publicKey;
     const timeout = shorterTimeout(optionsJSON.timeout, settings.timeout);
     const startedAt = performance.now();
-    let response: RegistrationResponseJSON;
+    let created: RegistrationResponseJSON;
     try {
-      response = await startRegistration({
-        optionsJSON: { ...optionsJSON, ...(timeout === undefined ? {} : { timeout }) },
+      created = await startRegistration({
+        optionsJSON: withPrfSalts(
+          { ...optionsJSON, ...(timeout === undefined ? {} : { timeout }) },
+          options.prf,
+        ),
+        useAutoRegister: started.handshake.mediation === 'conditional',
       });
     } catch (error) {
       throw toLatchkeyError(error, {
@@ -66,6 +90,7 @@ export async function registerPasskey(
       });
     }
     ceremony.check();
+    const { response, prf } = takePrfOutput(created);
     let finished: { nonce: string } & FinishSignals;
     try {
       finished = await client.post(
@@ -85,7 +110,7 @@ export async function registerPasskey(
       throw error;
     }
     signalFinished(finished);
-    return finished.nonce;
+    return { nonce: finished.nonce, prf };
   } finally {
     ceremony.end();
   }

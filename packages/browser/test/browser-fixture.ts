@@ -21,12 +21,14 @@ export interface LatchkeyServer {
   close(): Promise<void>;
 }
 
-/** Starts latchkey on 127.0.0.1 with a fresh SQLite database. */
-export async function startLatchkey(): Promise<LatchkeyServer> {
+/** Starts latchkey on 127.0.0.1 with a fresh SQLite database; no logs unless a logger is given. */
+export async function startLatchkey(
+  options: { logger?: Parameters<typeof buildServer>[0]['logger'] } = {},
+): Promise<LatchkeyServer> {
   const dir = await mkdtemp(join(tmpdir(), 'latchkey-browser-'));
   const store = await openStore({ url: `sqlite:${join(dir, 'latchkey.db')}` });
   const runtime = createRuntime({ store });
-  const server = await buildServer({ runtime, logger: false });
+  const server = await buildServer({ runtime, logger: options.logger ?? false });
   await server.listen({ host: '127.0.0.1', port: 0 });
   const { port } = server.server.address() as AddressInfo;
   return {
@@ -135,7 +137,8 @@ export async function startPageServer(latchkeyUrl: string): Promise<PageServer> 
 export interface TestApp {
   id: string;
   rpId: string;
-  registerTransaction(externalId: string): Promise<string>;
+  /** `fields` adds to the request body (`hints`, `upgrade`). */
+  registerTransaction(externalId: string, fields?: Record<string, unknown>): Promise<string>;
   authenticateTransaction(externalId: string): Promise<string>;
   /** Redeems a nonce; the external id it names, or the error code. */
   verifyNonce(nonce: string): Promise<{ external_id?: string; code?: string }>;
@@ -180,10 +183,11 @@ export async function createTestApp(
   return {
     id: app.id,
     rpId: app.rpId,
-    async registerTransaction(externalId) {
+    async registerTransaction(externalId, fields = {}) {
       const { status, body } = await call('POST', '/transactions/register', {
         external_id: externalId,
         passkey_display_name: `${externalId}@example.test`,
+        ...fields,
       });
       if (status !== 201) throw new Error(`register transaction: ${status}`);
       return body.transaction_id;

@@ -40,6 +40,11 @@ export const ERROR_CODES = [
   'idempotency_key_reused',
   /** A webhook endpoint or delivery that this app does not have. */
   'webhook_not_found',
+  /**
+   * Revoking the user's last passkey with PRF enabled, without saying that the loss is known: what
+   * the page encrypted with keys from that passkey's PRF could no longer be decrypted.
+   */
+  'prf_loss_unacknowledged',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -3,11 +3,12 @@ export * from './admin/index.ts';
 export * from './apps/api-key-format.ts';
 export { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './apps/api-keys.ts';
 export { type CreateAppOptions, createApp } from './apps/create-app.ts';
+export { effectiveHints } from './apps/effective-hints.ts';
 export { anyAppHasOrigin, findApp, listApps } from './apps/find-apps.ts';
 export { getApp } from './apps/get-app.ts';
 export * from './apps/origins.ts';
 export * from './apps/policy.ts';
-export { resolvePolicy } from './apps/resolve-policy.ts';
+export { resolveHints, resolvePolicy } from './apps/resolve-policy.ts';
 export { type UpdateAppOptions, updateApp } from './apps/update-app.ts';
 export * from './audit/audit-events.ts';
 export {
@@ -26,6 +27,7 @@ export {
   startAuthentication,
 } from './authentication/start-authentication.ts';
 export * from './authenticators/index.ts';
+export { prfEnabled, withoutPrfResults } from './credentials/prf.ts';
 export * from './errors.ts';
 export { mintNonce, type RedeemedNonce, redeemNonce } from './nonces/nonces.ts';
 export * from './ports.ts';

@@ -1,5 +1,6 @@
 /** `passage.auth`: transactions for the browser's ceremonies, and redeeming their nonces. */
 import type { HttpClient } from './http-client.ts';
+import type { AuthenticateTransactionOptions, RegisterTransactionOptions } from './models.ts';
 import { requireExternalId, requireText } from './require-text.ts';
 import { object, optionalText, text } from './wire.ts';
 
@@ -37,8 +38,14 @@ export class Auth {
    *
    * @example
    * const transactionId = await passage.auth.createRegisterTransaction('user-42', 'ada@example.com');
+   * // After a password sign-in: an automatic passkey upgrade.
+   * const upgradeId = await passage.auth.createRegisterTransaction('user-42', 'ada@example.com', { upgrade: true });
    */
-  async createRegisterTransaction(externalId: string, passkeyDisplayName: string): Promise<string> {
+  async createRegisterTransaction(
+    externalId: string,
+    passkeyDisplayName: string,
+    options: RegisterTransactionOptions = {},
+  ): Promise<string> {
     return this.#http.send(
       {
         method: 'POST',
@@ -46,6 +53,8 @@ export class Auth {
         body: {
           external_id: requireExternalId(externalId, 'externalId'),
           passkey_display_name: requireText(passkeyDisplayName, 'passkeyDisplayName'),
+          ...(options.hints === undefined ? {} : { hints: options.hints }),
+          ...(options.upgrade === true ? { upgrade: true } : {}),
         },
         action: 'create a register transaction',
       },
@@ -61,12 +70,18 @@ export class Auth {
    * @example
    * const transactionId = await passage.auth.createAuthenticateTransaction('user-42');
    */
-  async createAuthenticateTransaction(externalId: string): Promise<string> {
+  async createAuthenticateTransaction(
+    externalId: string,
+    options: AuthenticateTransactionOptions = {},
+  ): Promise<string> {
     return this.#http.send(
       {
         method: 'POST',
         path: '/transactions/authenticate',
-        body: { external_id: requireExternalId(externalId, 'externalId') },
+        body: {
+          external_id: requireExternalId(externalId, 'externalId'),
+          ...(options.hints === undefined ? {} : { hints: options.hints }),
+        },
         action: 'create an authenticate transaction',
       },
       (body) => text(object(body), 'transaction_id'),

@@ -24,8 +24,13 @@ export {
 } from './errors.ts';
 export {
   type AppInfo,
+  type AuthenticateTransactionOptions,
   isNever,
+  PASSKEY_HINTS,
   type PassageUser,
+  type PasskeyHint,
+  type RegisterTransactionOptions,
+  type RevokeDeviceOptions,
   USER_STATUSES,
   type UserInfo,
   type UserStatus,

@@ -72,6 +72,64 @@ export interface WebAuthnDevice {
    * only the authenticator's own claim (false); null from a server that does not say.
    */
   aaguidAttested: boolean | null;
+  /**
+   * latchkey: the browser reported the PRF extension enabled when the passkey was made. Reported
+   * by the client, not attested. Revoking a user's last such passkey needs `acknowledgePrfLoss`.
+   */
+  prfEnabled: boolean;
+  /** latchkey: made by an automatic passkey upgrade (a conditional create after a password sign-in). */
+  createdByUpgrade: boolean;
+}
+
+/**
+ * latchkey: WebAuthn hints, which kind of authenticator the browser should offer first. Advice to
+ * the browser only.
+ *
+ * @example
+ * const hints: PasskeyHint[] = ['security-key'];
+ */
+export const PASSKEY_HINTS = ['security-key', 'client-device', 'hybrid'] as const;
+export type PasskeyHint = (typeof PASSKEY_HINTS)[number];
+
+/**
+ * latchkey: options of a register transaction.
+ *
+ * @example
+ * await passage.auth.createRegisterTransaction('user-42', 'ada@example.com', { upgrade: true });
+ */
+export interface RegisterTransactionOptions {
+  /** WebAuthn hints for this ceremony instead of the app's, most preferred first. */
+  hints?: PasskeyHint[];
+  /**
+   * An automatic passkey upgrade for a user who just signed in with a password: the browser makes
+   * the passkey without a prompt (conditional create), or refuses at once.
+   */
+  upgrade?: boolean;
+}
+
+/**
+ * latchkey: options of an authenticate transaction.
+ *
+ * @example
+ * await passage.auth.createAuthenticateTransaction('user-42', { hints: ['security-key'] });
+ */
+export interface AuthenticateTransactionOptions {
+  /** WebAuthn hints for this ceremony instead of the app's, most preferred first. */
+  hints?: PasskeyHint[];
+}
+
+/**
+ * latchkey: options of a revocation.
+ *
+ * @example
+ * await passage.user.revokeDevice('user-42', device.id, { acknowledgePrfLoss: true });
+ */
+export interface RevokeDeviceOptions {
+  /**
+   * Revoke even the user's last passkey with PRF enabled. Without it such a revocation rejects with
+   * `operation_not_allowed` (409): what the app encrypted with keys from that passkey would be lost.
+   */
+  acknowledgePrfLoss?: boolean;
 }
 
 /**

@@ -1,7 +1,14 @@
 /** The client: one instance per app, with both of passage-flex-node's call styles. */
 import { Auth } from './auth.ts';
 import { HttpClient } from './http-client.ts';
-import type { AppInfo, PassageUser, WebAuthnDevice } from './models.ts';
+import type {
+  AppInfo,
+  AuthenticateTransactionOptions,
+  PassageUser,
+  RegisterTransactionOptions,
+  RevokeDeviceOptions,
+  WebAuthnDevice,
+} from './models.ts';
 import { type PassageFlexOptions, resolveOptions } from './options.ts';
 import { SessionTokens } from './session-tokens.ts';
 import { User } from './user.ts';
@@ -13,7 +20,7 @@ import { object, toApp } from './wire.ts';
  * @example
  * const args: RegisterTransactionArgs = { externalId: 'user-42', passkeyDisplayName: 'ada@example.com' };
  */
-export interface RegisterTransactionArgs {
+export interface RegisterTransactionArgs extends RegisterTransactionOptions {
   externalId: string;
   passkeyDisplayName: string;
 }
@@ -24,7 +31,7 @@ export interface RegisterTransactionArgs {
  * @example
  * const args: AuthenticateTransactionArgs = { externalId: 'user-42' };
  */
-export interface AuthenticateTransactionArgs {
+export interface AuthenticateTransactionArgs extends AuthenticateTransactionOptions {
   externalId: string;
 }
 
@@ -84,7 +91,12 @@ export class PassageFlex {
    * });
    */
   createRegisterTransaction(args: RegisterTransactionArgs): Promise<string> {
-    return this.auth.createRegisterTransaction(args?.externalId, args?.passkeyDisplayName);
+    const { externalId, passkeyDisplayName, ...options } = args ?? {};
+    return this.auth.createRegisterTransaction(
+      externalId as string,
+      passkeyDisplayName as string,
+      options,
+    );
   }
 
   /**
@@ -94,7 +106,8 @@ export class PassageFlex {
    * const transactionId = await passage.createAuthenticateTransaction({ externalId: 'user-42' });
    */
   createAuthenticateTransaction(args: AuthenticateTransactionArgs): Promise<string> {
-    return this.auth.createAuthenticateTransaction(args?.externalId);
+    const { externalId, ...options } = args ?? {};
+    return this.auth.createAuthenticateTransaction(externalId as string, options);
   }
 
   /**
@@ -133,8 +146,12 @@ export class PassageFlex {
    * @example
    * const revoked = await passage.revokeDevice('user-42', device.id); // true
    */
-  async revokeDevice(externalId: string, deviceId: string): Promise<boolean> {
-    await this.user.revokeDevice(externalId, deviceId);
+  async revokeDevice(
+    externalId: string,
+    deviceId: string,
+    options: RevokeDeviceOptions = {},
+  ): Promise<boolean> {
+    await this.user.revokeDevice(externalId, deviceId, options);
     return true;
   }
 }

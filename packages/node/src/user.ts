@@ -1,7 +1,7 @@
 /** `passage.user`: a user and their passkeys, found by your external id. */
 import { PassageError } from './errors.ts';
 import type { HttpClient } from './http-client.ts';
-import type { PassageUser, WebAuthnDevice } from './models.ts';
+import type { PassageUser, RevokeDeviceOptions, WebAuthnDevice } from './models.ts';
 import { requireExternalId, requireText } from './require-text.ts';
 import { array, object, text, toDevice, toUser } from './wire.ts';
 
@@ -60,18 +60,24 @@ export class User {
   /**
    * Revokes one passkey of the user with this external id; `deviceId` is a device's `id` (not
    * its `credId`). Rejects with `device_not_found` (404) when the user has no such device, and
-   * `operation_not_allowed` (403) when it is their last and the app forbids removing that.
+   * `operation_not_allowed` (403) when it is their last and the app forbids removing that, or
+   * (409) when it is their last passkey with PRF enabled and `acknowledgePrfLoss` is not set.
    *
    * @example
    * await passage.user.revokeDevice('user-42', device.id);
    */
-  async revokeDevice(externalId: string, deviceId: string): Promise<void> {
+  async revokeDevice(
+    externalId: string,
+    deviceId: string,
+    options: RevokeDeviceOptions = {},
+  ): Promise<void> {
     const device = requireText(deviceId, 'deviceId');
     const userId = await this.#resolve(externalId);
     await this.#http.send(
       {
         method: 'DELETE',
         path: `/users/${encodeURIComponent(userId)}/devices/${encodeURIComponent(device)}`,
+        ...(options.acknowledgePrfLoss === true ? { query: { acknowledge_prf_loss: 'true' } } : {}),
         doneWhenRetryAnswers: 'device_not_found',
         action: 'revoke a device',
       },

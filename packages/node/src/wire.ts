@@ -137,6 +137,8 @@ export function toDevice(value: unknown): WebAuthnDevice {
     transports: transports.filter((t): t is string => typeof t === 'string'),
     authenticatorAttachment: optionalText(device, 'authenticator_attachment'),
     aaguidAttested: optionalFlag(device, 'aaguid_attested'),
+    prfEnabled: device.prf_enabled === true,
+    createdByUpgrade: device.created_by_upgrade === true,
   };
 }
 

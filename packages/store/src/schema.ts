@@ -14,6 +14,7 @@ import type {
   WebhookDeliveryState,
   WebhookEventType,
 } from '@latchkey/core';
+import type { Generated } from 'kysely';
 
 /** `apps`: one relying party. */
 export interface AppsTable {
@@ -77,6 +78,10 @@ export interface CredentialsTable {
   usage_count: number;
   /** 0/1: whether the AAGUID was attested against FIDO metadata (else self-reported). */
   aaguid_attested: number;
+  /** 0/1, default 0. */
+  created_by_upgrade: Generated<number>;
+  /** 0/1, default 0: client-reported at registration. */
+  prf_enabled: Generated<number>;
 }
 
 /**
@@ -100,6 +105,8 @@ export interface CeremoniesTable {
   expires_at: number;
   consumed_at: number | null;
   created_at: number;
+  /** 0/1, default 0: a conditional create (automatic passkey upgrade). */
+  conditional: Generated<number>;
 }
 
 /** `transactions`: server-to-server grants to run one ceremony for one user. */
@@ -112,6 +119,10 @@ export interface TransactionsTable {
   expires_at: number;
   consumed_at: number | null;
   created_at: number;
+  /** JSON array of WebAuthn hints, or null for the app's. */
+  hints: string | null;
+  /** 0/1, default 0: an automatic passkey upgrade. */
+  upgrade: Generated<number>;
 }
 
 /** `nonces`: single-use proofs of a finished ceremony, stored by hash. */

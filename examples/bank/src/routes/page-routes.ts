@@ -8,7 +8,13 @@ import type { BankContext } from '../bank-context.ts';
 import type { User } from '../bank-store.ts';
 import { formatCents, OPENING_BALANCE_CENTS } from '../money.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
-import { endSession, SESSION_COOKIE, sessionUser, startSession } from '../sessions.ts';
+import {
+  endSession,
+  offerPasskeyUpgrade,
+  SESSION_COOKIE,
+  sessionUser,
+  startSession,
+} from '../sessions.ts';
 import { accountPage, type PasskeyList, type PasskeyRow } from '../views/account-page.ts';
 import { signInPage, signUpPage } from '../views/auth-pages.ts';
 import type { Html } from '../views/html.ts';
@@ -18,6 +24,8 @@ const ACCOUNT_NOTICES = {
   welcome: 'Your account is open. Add a passkey below to sign in without a password next time.',
   passkey_added: 'Passkey added. Next time, sign in with it instead of your password.',
   passkey_removed: 'Passkey removed. It can no longer be used to sign in to your account.',
+  passkey_upgraded:
+    'Your browser saved a passkey for your password. Next time, sign in with it instead.',
 } as const;
 
 /** Errors the account page shows after a redirect, by the `error` query value. */
@@ -142,6 +150,8 @@ export function pageRoutes(app: FastifyInstance, ctx: BankContext): void {
       now: ctx.now(),
       secure: ctx.secureCookies,
     });
+    // Right after a password was used, the browser may add a passkey without a prompt.
+    offerPasskeyUpgrade(reply, ctx.secureCookies);
     return reply.redirect('/account', 303);
   });
 

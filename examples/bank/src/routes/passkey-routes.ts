@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { BankContext } from '../bank-context.ts';
 import { BankError } from '../bank-errors.ts';
 import { bankErrorFrom } from '../latchkey-errors.ts';
-import { startSession } from '../sessions.ts';
+import { startSession, UPGRADE_COOKIE, UPGRADE_PATH } from '../sessions.ts';
 import { requireUser, stringField } from './require-user.ts';
 
 /**
@@ -52,6 +52,24 @@ export function passkeyRoutes(app: FastifyInstance, ctx: BankContext): void {
     }
   });
 
+  // An automatic passkey upgrade, only just after a password sign-in (its cookie is spent here):
+  // latchkey accepts the browser's prompt-less passkey only for a transaction made as an upgrade.
+  app.post(UPGRADE_PATH, async (request, reply) => {
+    const user = requireUser(ctx, request);
+    if (request.cookies[UPGRADE_COOKIE] === undefined) return { transactionId: null };
+    reply.clearCookie(UPGRADE_COOKIE, { path: UPGRADE_PATH });
+    try {
+      const transactionId = await ctx.latchkey.createRegisterTransaction({
+        externalId: user.id,
+        passkeyDisplayName: user.email,
+        upgrade: true,
+      });
+      return { transactionId };
+    } catch (error) {
+      throw bankErrorFrom(error);
+    }
+  });
+
   // The register ceremony's nonce proves the new passkey belongs to this signed-in user.
   app.post('/api/passkeys/verify', async (request) => {
     const user = requireUser(ctx, request);
@@ -63,6 +81,7 @@ export function passkeyRoutes(app: FastifyInstance, ctx: BankContext): void {
       throw bankErrorFrom(error, { invalid_nonce: 'passkey_not_verified' });
     }
     if (externalId !== user.id) throw new BankError('wrong_user');
-    return { redirect: '/account?notice=passkey_added' };
+    const upgraded = (request.body as { upgrade?: unknown } | null)?.upgrade === true;
+    return { redirect: `/account?notice=${upgraded ? 'passkey_upgraded' : 'passkey_added'}` };
   });
 }

@@ -67,6 +67,8 @@ export interface Passkey {
   usage_count: number;
   /** Whether the AAGUID was attested against FIDO metadata at registration (else self-reported). */
   aaguid_attested?: boolean;
+  prf_enabled?: boolean;
+  created_by_upgrade?: boolean;
 }
 
 export type Outcome = 'ALLOW' | 'CHALLENGE' | 'REVIEW' | 'BLOCK';
@@ -163,6 +165,7 @@ export interface Stats {
   failure_reasons: Record<string, number>;
   actions_by_code: Record<string, Record<string, number>>;
   rule_fires: Record<string, number>;
+  passkey_creations?: { created: number; upgrades: number; failed: number };
 }
 
 export interface Vocabulary {

@@ -75,14 +75,24 @@ export async function deleteActionsUser(
 /** Removes one of a user's passkeys by its device id (the SDKs' `userAuthenticatorId`); audited. */
 export async function removeActionsAuthenticator(
   runtime: Runtime,
-  options: { appId: string; externalId: string; userAuthenticatorId: string },
+  options: {
+    appId: string;
+    externalId: string;
+    userAuthenticatorId: string;
+    acknowledgePrfLoss?: boolean;
+  },
   context?: RequestContext,
 ): Promise<void> {
   const found = await findActionsUser(runtime, options);
   if (!found) throw new LatchkeyError('device_not_found', 'device not found');
   await revokeDevice(
     runtime,
-    { appId: found.user.appId, userId: found.user.id, deviceId: options.userAuthenticatorId },
+    {
+      appId: found.user.appId,
+      userId: found.user.id,
+      deviceId: options.userAuthenticatorId,
+      acknowledgePrfLoss: options.acknowledgePrfLoss === true,
+    },
     context,
   );
 }

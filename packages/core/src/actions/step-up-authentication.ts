@@ -3,7 +3,9 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import type { AppRecord } from '../apps/app-port.ts';
+import { effectiveHints } from '../apps/effective-hints.ts';
 import { getApp } from '../apps/get-app.ts';
+import type { Hint } from '../apps/policy.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { verifyAuthentication } from '../authentication/verify-authentication.ts';
@@ -33,6 +35,7 @@ function requestOptions(
   app: AppRecord,
   challenge: string,
   credentials: CredentialRecord[] | null,
+  hints: readonly Hint[] | undefined,
 ): PublicKeyCredentialRequestOptionsJSON {
   return {
     challenge,
@@ -49,6 +52,7 @@ function requestOptions(
           })),
         }
       : {}),
+    ...effectiveHints(app.policy, hints),
   };
 }
 
@@ -92,9 +96,13 @@ export async function createSignInChallenge(
  */
 export async function startStepUpAuthentication(
   runtime: Runtime,
-  options: { token: string } | { app: AppRecord; challengeId?: string | null },
+  options: ({ token: string } | { app: AppRecord; challengeId?: string | null }) & {
+    /** Hints for this ceremony instead of the app's. Advice only. */
+    hints?: readonly Hint[];
+  },
   context?: RequestContext,
 ): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+  const { hints } = options;
   if (!('token' in options)) {
     const { app } = options;
     if (options.challengeId) {
@@ -107,12 +115,15 @@ export async function startStepUpAuthentication(
           { reason: 'ceremony_unknown' },
         );
       }
-      return { challengeId: pending.id, options: requestOptions(app, pending.challenge, null) };
+      return {
+        challengeId: pending.id,
+        options: requestOptions(app, pending.challenge, null, hints),
+      };
     }
     const created = await createSignInChallenge(runtime, { app }, context);
     return {
       challengeId: created.challengeId,
-      options: requestOptions(app, created.challenge, null),
+      options: requestOptions(app, created.challenge, null, hints),
     };
   }
   const { action } = await resolveToken(runtime, { token: options.token }, context);
@@ -144,7 +155,7 @@ export async function startStepUpAuthentication(
   );
   return {
     challengeId: ceremony.id,
-    options: requestOptions(app, ceremony.challenge, credentials),
+    options: requestOptions(app, ceremony.challenge, credentials, hints),
   };
 }
 

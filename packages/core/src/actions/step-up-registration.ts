@@ -2,8 +2,9 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   RegistrationResponseJSON,
 } from '@simplewebauthn/server';
+import { effectiveHints } from '../apps/effective-hints.ts';
 import { getApp } from '../apps/get-app.ts';
-import { ALGORITHMS } from '../apps/policy.ts';
+import { ALGORITHMS, type Hint } from '../apps/policy.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { burnCeremony } from '../ceremonies/burn-ceremony.ts';
@@ -54,6 +55,8 @@ export async function startStepUpRegistration(
     username?: string | null;
     displayName?: string | null;
     authenticatorAttachment?: string | null;
+    /** Hints for this ceremony instead of the app's. Advice only. */
+    hints?: readonly Hint[];
   },
   context?: RequestContext,
 ): Promise<{ challengeId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
@@ -92,6 +95,7 @@ export async function startStepUpRegistration(
       ...attachment,
     },
     attestation: policy.attestation,
+    ...effectiveHints(policy, options.hints),
     extensions: { credProps: true },
   };
   const ceremony = await issueCeremony(

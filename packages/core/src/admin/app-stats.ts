@@ -52,6 +52,11 @@ export interface AppStats {
   actionsByCode: Record<string, Record<string, number>>;
   /** How often each rule fired. */
   ruleFires: Record<string, number>;
+  /**
+   * Passkeys made (every registration that succeeded), how many of those by an automatic upgrade
+   * after a password sign-in, and registrations that failed.
+   */
+  passkeyCreations: { created: number; upgrades: number; failed: number };
 }
 
 /** The most events one stats read looks at; past it the counts cover the newest ones. */
@@ -140,6 +145,7 @@ export async function appStats(
     failureReasons: {},
     actionsByCode: {},
     ruleFires: {},
+    passkeyCreations: { created: 0, upgrades: 0, failed: 0 },
   };
   const startedAt = new Map<string, number>();
   const finished = new Set<string>();
@@ -148,6 +154,12 @@ export async function appStats(
     if (family === 'ceremony' || family === 'step_up') {
       if (what === 'started' || what === 'succeeded' || what === 'failed') tally(event.at, what);
       if (what === 'failed') bump(stats.failureReasons, event.reason ?? 'unknown');
+      if (family === 'ceremony' && event.data?.kind === 'register') {
+        const creations = stats.passkeyCreations;
+        if (what === 'succeeded') creations.created += 1;
+        if (what === 'succeeded' && event.data.upgrade === true) creations.upgrades += 1;
+        if (what === 'failed') creations.failed += 1;
+      }
       const ceremonyId = family === 'ceremony' ? ceremonyIdOf(event.data) : null;
       if (ceremonyId === null) continue;
       if (what === 'started') startedAt.set(ceremonyId, event.at);

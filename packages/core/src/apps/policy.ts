@@ -34,6 +34,13 @@ export const ALGORITHMS = { ES256: -7, EdDSA: -8, RS256: -257 } as const;
 export type AlgorithmName = keyof typeof ALGORITHMS;
 export const ALGORITHM_NAMES = Object.keys(ALGORITHMS) as AlgorithmName[];
 
+/**
+ * WebAuthn L3 `hints` (§5.8.7): which kind of authenticator the browser should offer first. Advice
+ * to the browser's UI only; the server never trusts them (security row 5).
+ */
+export const HINTS = ['security-key', 'client-device', 'hybrid'] as const;
+export type Hint = (typeof HINTS)[number];
+
 export interface AppPolicy {
   userVerification: UserVerification;
   attestation: Attestation;
@@ -69,6 +76,11 @@ export interface AppPolicy {
    * (`latchkey mds load`), so that its AAGUID is attested rather than self-reported.
    */
   requireAttestedAuthenticator: boolean;
+  /**
+   * The `hints` every ceremony's options carry unless a transaction or a start asks for others, in
+   * order of preference. Empty: none sent, the browser decides.
+   */
+  hints: Hint[];
 }
 
 /**
@@ -123,6 +135,7 @@ export const DEFAULT_POLICY: AppPolicy = Object.freeze({
   aaguidDenyList: [],
   deviceBinding: 'synced-allowed',
   requireAttestedAuthenticator: false,
+  hints: [],
 }) as AppPolicy;
 
 /** The most AAGUIDs one allow or deny list may hold. */

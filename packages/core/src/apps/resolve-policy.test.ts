@@ -35,6 +35,9 @@ describe('resolvePolicy', () => {
       { counterPolicy: 'ignore' },
       { allowCrossOrigin: 'yes' },
       { colour: 'blue' },
+      { hints: ['usb'] },
+      { hints: ['hybrid', 'hybrid'] },
+      { hints: 'hybrid' },
     ]) {
       assert.throws(
         () => resolvePolicy(partial as never),
@@ -42,5 +45,14 @@ describe('resolvePolicy', () => {
         JSON.stringify(partial),
       );
     }
+  });
+
+  it('keeps hints in their order, and gives a policy from before hints none', () => {
+    assert.deepEqual(resolvePolicy({ hints: ['hybrid', 'security-key'] }).hints, [
+      'hybrid',
+      'security-key',
+    ]);
+    const { hints: _, ...older } = resolvePolicy();
+    assert.deepEqual(resolvePolicy({}, older as never).hints, []);
   });
 });

@@ -8,6 +8,8 @@ import {
   COUNTER_POLICY,
   DEFAULT_POLICY,
   DEVICE_BINDING,
+  HINTS,
+  type Hint,
   RATE_LIMIT_MAX,
   RATE_LIMIT_NAMES,
   type RateLimits,
@@ -134,6 +136,24 @@ function aaguids(value: unknown, field: string): string[] {
 }
 
 /**
+ * A list of WebAuthn hints: each one of {@link HINTS}, none repeated (their order is the
+ * preference, so a repeat means a mistake). Also checks the hints of a transaction or a start.
+ *
+ * @example
+ * resolveHints(['security-key'], 'hints') // ['security-key']
+ */
+export function resolveHints(value: unknown, field: string): Hint[] {
+  if (!Array.isArray(value) || value.length > HINTS.length) {
+    throw new LatchkeyError('invalid_request', `${field} must be a list of ${HINTS.join(', ')}`);
+  }
+  const hints = value.map((v) => oneOf(HINTS, v, field));
+  if (new Set(hints).size !== hints.length) {
+    throw new LatchkeyError('invalid_request', `${field} must not repeat`);
+  }
+  return hints;
+}
+
+/**
  * Merges a partial policy over `base` (the defaults unless given) and validates every field, so a
  * stored policy is always complete and well-formed.
  *
@@ -195,5 +215,7 @@ export function resolvePolicy(
       merged.requireAttestedAuthenticator ?? false,
       'requireAttestedAuthenticator',
     ),
+    // Likewise for policies from before hints existed: none.
+    hints: resolveHints(merged.hints ?? [], 'hints'),
   };
 }

@@ -1,5 +1,7 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { effectiveHints } from '../apps/effective-hints.ts';
 import { getApp } from '../apps/get-app.ts';
+import type { Hint } from '../apps/policy.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { issueCeremony } from '../ceremonies/issue-ceremony.ts';
 import { LatchkeyError } from '../errors.ts';
@@ -10,6 +12,8 @@ export interface StartAuthenticationOptions {
   appId: string;
   /** The app backend's authenticate transaction; null for a discoverable or autofill sign-in. */
   transactionId: string | null;
+  /** Hints for this ceremony instead of the transaction's or the app's. Advice only. */
+  hints?: readonly Hint[];
 }
 
 /**
@@ -32,6 +36,7 @@ export async function startAuthentication(
   const app = await getApp(runtime, options.appId);
   const now = runtime.now();
   let userId: string | null = null;
+  let transactionHints: readonly Hint[] | null = null;
   let allowCredentials: PublicKeyCredentialRequestOptionsJSON['allowCredentials'];
   if (options.transactionId !== null) {
     const transaction = await runtime.store.transactions.consume(
@@ -47,6 +52,7 @@ export async function startAuthentication(
       );
     }
     userId = transaction.userId;
+    transactionHints = transaction.hints;
     const credentials = await runtime.store.credentials.listByUser(app.id, userId);
     if (credentials.length === 0) {
       throw new LatchkeyError('user_has_no_passkeys', 'user has no passkeys');
@@ -64,6 +70,7 @@ export async function startAuthentication(
     rpId: app.rpId,
     userVerification: app.policy.userVerification,
     ...(allowCredentials ? { allowCredentials } : {}),
+    ...effectiveHints(app.policy, options.hints, transactionHints),
   };
   const ceremony = await issueCeremony(
     runtime,

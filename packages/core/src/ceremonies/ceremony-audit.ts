@@ -26,6 +26,8 @@ export interface CeremonyFacts {
   credentialId?: string;
   /** The ceremony's own binding, once it is burnt (until then, what the request claimed). */
   binding?: CeremonyBinding;
+  /** Whether the ceremony was an automatic passkey upgrade (a conditional create). */
+  upgrade?: boolean;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function auditFailures<T>(
           ceremonyId: facts.ceremonyId,
           code: error.code,
           ...bindingFacts(known.binding ?? facts.binding),
+          ...(known.upgrade ? { upgrade: true } : {}),
         },
       });
     }
@@ -73,6 +76,7 @@ export async function recordCeremonySucceeded(
     userId: string;
     credentialId: string;
     userVerified?: boolean;
+    upgrade?: boolean;
   },
 ): Promise<void> {
   await recordEvent(runtime, context, {
@@ -85,6 +89,7 @@ export async function recordCeremonySucceeded(
       ceremonyId: succeeded.ceremonyId,
       ...bindingFacts(succeeded.binding),
       ...(succeeded.userVerified === undefined ? {} : { userVerified: succeeded.userVerified }),
+      ...(succeeded.upgrade ? { upgrade: true } : {}),
     },
   });
 }

@@ -38,6 +38,11 @@ export interface CeremonyRecord {
   binding: CeremonyBinding;
   /** Whether user verification is required for this ceremony's response. */
   userVerificationRequired: boolean;
+  /**
+   * Whether this is a conditional create (an automatic passkey upgrade the app's backend asked
+   * for): the one ceremony whose response may come without user presence (WebAuthn L3 §5.1.3).
+   */
+  conditional: boolean;
   expiresAt: number;
   consumedAt: number | null;
   createdAt: number;

@@ -13,6 +13,11 @@ export function checkAuthenticatorData(options: {
   authData: Uint8Array<ArrayBuffer>;
   rpId: string;
   userVerificationRequired: boolean;
+  /**
+   * A conditional create (automatic passkey upgrade): the browser makes the passkey without asking
+   * the person, so UP may be 0. Only a ceremony the app's backend created as an upgrade is one.
+   */
+  conditionalCreate?: boolean;
   errorCode: 'registration_rejected' | 'authentication_rejected';
 }): ParsedAuthenticatorData {
   const fail = (reason: FailureReason, message: string): never => {
@@ -28,8 +33,9 @@ export function checkAuthenticatorData(options: {
   if (!expectedHash.equals(Buffer.from(parsed.rpIdHash))) {
     return fail('rp_id_mismatch', 'authenticator data is for another RP ID');
   }
-  // Step 15 / 16: user presence, always (latchkey offers no conditional create).
-  if (!parsed.flags.up) {
+  // Step 15 / 16: user presence, always, except in a conditional create (§7.1 step 15 lets the
+  // Relying Party skip it only where options.mediation was "conditional").
+  if (!parsed.flags.up && options.conditionalCreate !== true) {
     return fail('user_not_present', 'the user was not present');
   }
   // Step 16 / 17: user verification where the policy or the ceremony requires it.

@@ -16,6 +16,8 @@ export interface IssueCeremonyOptions {
   userId: string | null;
   binding: CeremonyBinding;
   userVerificationRequired: boolean;
+  /** A conditional create (automatic passkey upgrade); only a register ceremony can be one. */
+  conditional?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function issueCeremony(
     userId: options.userId,
     binding: options.binding,
     userVerificationRequired: options.userVerificationRequired,
+    conditional: options.kind === 'register' && options.conditional === true,
     expiresAt: now + (app.policy.ceremonyTtlSeconds + CEREMONY_MARGIN_SECONDS) * 1000,
     consumedAt: null,
     createdAt: now,
@@ -54,6 +57,7 @@ export async function issueCeremony(
       ceremonyId: ceremony.id,
       ...bindingFacts(options.binding),
       ...(options.kind === 'authenticate' ? { discoverable: options.userId === null } : {}),
+      ...(ceremony.conditional ? { upgrade: true } : {}),
     },
   });
   return ceremony;

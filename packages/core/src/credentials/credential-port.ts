@@ -33,6 +33,13 @@ export interface CredentialRecord {
    * authenticator's FIDO metadata statement); false (or absent) when it is only self-reported.
    */
   aaguidAttested?: boolean;
+  /** Made by an automatic passkey upgrade (a conditional create after a password sign-in). */
+  createdByUpgrade: boolean;
+  /**
+   * The browser reported the PRF extension enabled at registration (`prf.enabled` in the
+   * client's extension results). Client-reported: a statement of the browser, not attested.
+   */
+  prfEnabled: boolean;
 }
 
 export interface CredentialsPort {

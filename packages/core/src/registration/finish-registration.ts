@@ -64,7 +64,7 @@ export async function finishRegistration(
       kind: 'register',
       expected: { type: 'transaction', transactionId: options.transactionId },
     });
-    note({ binding: ceremony.binding });
+    note({ binding: ceremony.binding, upgrade: ceremony.conditional });
     const { user, credential } = await verifyRegistration(
       runtime,
       { app, ceremony, response: options.response, note },
@@ -83,6 +83,7 @@ export async function finishRegistration(
       binding: ceremony.binding,
       userId: user.id,
       credentialId: credential.id,
+      upgrade: ceremony.conditional,
     });
     const held = await runtime.store.credentials.listByUser(app.id, user.id);
     return {

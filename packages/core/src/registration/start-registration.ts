@@ -1,6 +1,7 @@
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import { effectiveHints } from '../apps/effective-hints.ts';
 import { getApp } from '../apps/get-app.ts';
-import { ALGORITHMS } from '../apps/policy.ts';
+import { ALGORITHMS, type Hint } from '../apps/policy.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { issueCeremony } from '../ceremonies/issue-ceremony.ts';
 import { LatchkeyError } from '../errors.ts';
@@ -12,6 +13,8 @@ export interface StartRegistrationOptions {
   transactionId: string;
   /** Advice for the browser's authenticator choice; it constrains nothing on the server. */
   authenticatorAttachment?: 'platform' | 'cross-platform' | 'any';
+  /** Hints for this ceremony instead of the transaction's or the app's. Advice only. */
+  hints?: readonly Hint[];
 }
 
 /**
@@ -29,6 +32,8 @@ export async function startRegistration(
   ceremonyId: string;
   transactionId: string;
   options: PublicKeyCredentialCreationOptionsJSON;
+  /** An automatic passkey upgrade: the browser should create it with `mediation: 'conditional'`. */
+  upgrade: boolean;
 }> {
   const app = await getApp(runtime, options.appId);
   const now = runtime.now();
@@ -75,6 +80,7 @@ export async function startRegistration(
       ...attachment,
     },
     attestation: policy.attestation,
+    ...effectiveHints(policy, options.hints, transaction.hints),
     // credProps tells whether the credential is discoverable, which the policy may require.
     extensions: { credProps: true },
   };
@@ -87,10 +93,16 @@ export async function startRegistration(
       userId: user.id,
       binding: { type: 'transaction', transactionId: transaction.id },
       userVerificationRequired: policy.userVerification === 'required',
+      conditional: transaction.upgrade,
     },
     context,
   );
-  return { ceremonyId: ceremony.id, transactionId: transaction.id, options: creationOptions };
+  return {
+    ceremonyId: ceremony.id,
+    transactionId: transaction.id,
+    options: creationOptions,
+    upgrade: ceremony.conditional,
+  };
 }
 
 type AuthenticatorTransport = NonNullable<

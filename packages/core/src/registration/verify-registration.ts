@@ -11,6 +11,7 @@ import type { CeremonyRecord } from '../ceremonies/ceremony-port.ts';
 import { checkAuthenticatorData } from '../ceremonies/check-authenticator-data.ts';
 import { checkClientData } from '../ceremonies/check-client-data.ts';
 import type { CredentialRecord } from '../credentials/credential-port.ts';
+import { prfEnabled } from '../credentials/prf.ts';
 import { type FailureReason, LatchkeyError } from '../errors.ts';
 import { credentialTypeOf, defaultFriendlyName } from '../providers/providers.ts';
 import { newId, type Runtime, toBase64Url } from '../runtime.ts';
@@ -99,6 +100,7 @@ export async function verifyRegistration(
     authData,
     rpId: app.rpId,
     userVerificationRequired: ceremony.userVerificationRequired,
+    conditionalCreate: ceremony.conditional,
     errorCode: 'registration_rejected',
   });
   if (!parsed.flags.at || !parsed.credentialID || !parsed.credentialPublicKey || !parsed.aaguid) {
@@ -141,7 +143,8 @@ export async function verifyRegistration(
       expectedChallenge: ceremony.challenge,
       expectedOrigin: app.origins,
       expectedRPID: app.rpId,
-      requireUserPresence: true,
+      // Security row 4: presence may be missing only from a conditional create, already checked.
+      requireUserPresence: !ceremony.conditional,
       requireUserVerification: ceremony.userVerificationRequired,
       supportedAlgorithmIDs: allowed,
     });
@@ -186,6 +189,8 @@ export async function verifyRegistration(
     lastUsedAt: null,
     usageCount: 0,
     aaguidAttested,
+    createdByUpgrade: ceremony.conditional,
+    prfEnabled: prfEnabled(response.clientExtensionResults),
   };
   // Security row 6: a credential id belongs to one user of one app; the unique index decides races.
   if (!(await runtime.store.credentials.insert(credential))) {
@@ -199,7 +204,15 @@ export async function verifyRegistration(
     appId: app.id,
     userId,
     credentialId: credential.id,
-    data: { aaguid, type, backupEligible: credential.backupEligible, fmt, aaguidAttested },
+    data: {
+      aaguid,
+      type,
+      backupEligible: credential.backupEligible,
+      fmt,
+      aaguidAttested,
+      ...(credential.createdByUpgrade ? { upgrade: true } : {}),
+      ...(credential.prfEnabled ? { prfEnabled: true } : {}),
+    },
   });
   return { user, credential };
 }

@@ -1,4 +1,6 @@
 import { getApp } from '../apps/get-app.ts';
+import type { Hint } from '../apps/policy.ts';
+import { resolveHints } from '../apps/resolve-policy.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import type { CeremonyKind } from '../ceremonies/ceremony-port.ts';
@@ -16,6 +18,14 @@ export interface CreateTransactionOptions {
   externalId: string;
   /** Register only: the name the passkey manager shows for this account. */
   passkeyDisplayName?: string;
+  /** The WebAuthn hints for this ceremony instead of the app's default. */
+  hints?: readonly Hint[];
+  /**
+   * Register only: an automatic passkey upgrade, for a user who just signed in with a password.
+   * The browser creates the passkey without a prompt (conditional create), so the response may
+   * come without user presence; only a transaction made so by the app's backend allows that.
+   */
+  upgrade?: boolean;
 }
 
 /**
@@ -34,6 +44,10 @@ export async function createTransaction(
 ): Promise<TransactionRecord> {
   const app = await getApp(runtime, options.appId);
   assertExternalId(options.externalId, 'external_id');
+  const hints = options.hints === undefined ? null : resolveHints(options.hints, 'hints');
+  if (options.upgrade === true && options.kind !== 'register') {
+    throw new LatchkeyError('invalid_request', 'only a register transaction can be an upgrade');
+  }
   const now = runtime.now();
   let user: UserRecord | null;
   if (options.kind === 'register') {
@@ -67,6 +81,8 @@ export async function createTransaction(
     kind: options.kind,
     userId: user.id,
     passkeyDisplayName: options.passkeyDisplayName ?? null,
+    hints,
+    upgrade: options.upgrade === true,
     expiresAt: now + app.policy.transactionTtlSeconds * 1000,
     consumedAt: null,
     createdAt: now,
@@ -76,7 +92,11 @@ export async function createTransaction(
     type: 'transaction.created',
     appId: app.id,
     userId: user.id,
-    data: { kind: options.kind, transactionId: transaction.id },
+    data: {
+      kind: options.kind,
+      transactionId: transaction.id,
+      ...(transaction.upgrade ? { upgrade: true } : {}),
+    },
   });
   return transaction;
 }

@@ -1,4 +1,5 @@
 /** Transactions, the app backend's grants for one flex ceremony: the record and port. See `store-port.ts` for what every port promises. */
+import type { Hint } from '../apps/policy.ts';
 import type { CeremonyKind } from '../ceremonies/ceremony-port.ts';
 
 export interface TransactionRecord {
@@ -7,6 +8,10 @@ export interface TransactionRecord {
   kind: CeremonyKind;
   userId: string;
   passkeyDisplayName: string | null;
+  /** The hints this transaction's ceremony offers instead of the app's; null: the app's. */
+  hints: Hint[] | null;
+  /** Register only: an automatic passkey upgrade, run as a conditional create. */
+  upgrade: boolean;
   expiresAt: number;
   consumedAt: number | null;
   createdAt: number;

@@ -58,7 +58,17 @@ export async function listDevices(
  */
 export async function revokeDevice(
   runtime: Runtime,
-  options: { appId: string; userId: string; deviceId: string },
+  options: {
+    appId: string;
+    userId: string;
+    deviceId: string;
+    /**
+     * The caller knows that this is the user's last passkey with PRF enabled, and that whatever the
+     * app encrypted with keys derived from it is lost with it. Without it, such a revocation is
+     * refused with `prf_loss_unacknowledged`.
+     */
+    acknowledgePrfLoss?: boolean;
+  },
   context?: RequestContext,
 ): Promise<CredentialRecord> {
   const app = await getApp(runtime, options.appId);
@@ -76,6 +86,15 @@ export async function revokeDevice(
       );
     }
   }
+  if (device.prfEnabled && options.acknowledgePrfLoss !== true) {
+    const held = await runtime.store.credentials.listByUser(app.id, user.id);
+    if (!held.some((c) => c.id !== device.id && c.prfEnabled)) {
+      throw new LatchkeyError(
+        'prf_loss_unacknowledged',
+        "this is the user's last passkey with PRF: data encrypted with its keys would be lost; pass acknowledge_prf_loss to revoke it anyway",
+      );
+    }
+  }
   if (!(await runtime.store.credentials.delete(app.id, user.id, device.id))) {
     throw new LatchkeyError('device_not_found', 'device not found');
   }
@@ -84,7 +103,11 @@ export async function revokeDevice(
     appId: app.id,
     userId: user.id,
     credentialId: device.id,
-    data: { credentialId: device.credentialId, friendlyName: device.friendlyName },
+    data: {
+      credentialId: device.credentialId,
+      friendlyName: device.friendlyName,
+      ...(device.prfEnabled ? { prfEnabled: true } : {}),
+    },
   });
   return device;
 }

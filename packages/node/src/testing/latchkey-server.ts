@@ -68,6 +68,7 @@ export async function browserRegister(
   transactionId: string,
   authenticator: SoftwareAuthenticator,
   appId = server.harness.app.id,
+  overrides?: Parameters<SoftwareAuthenticator['createCredential']>[0]['overrides'],
 ): Promise<{ nonce: string; credentialId: string }> {
   const started = await post(server, appId, '/register/transactions/webauthn/start', {
     transaction_id: transactionId,
@@ -75,6 +76,7 @@ export async function browserRegister(
   const response = await authenticator.createCredential({
     options: started.handshake.challenge.publicKey,
     origin: ORIGIN,
+    ...(overrides ? { overrides } : {}),
   });
   const finished = await post(server, appId, '/register/transactions/webauthn/finish', {
     transaction_id: transactionId,

@@ -27,6 +27,7 @@ export const POLICY_FIELD_FLAGS = {
   aaguidDenyList: '--aaguid-deny',
   deviceBinding: '--device-binding',
   requireAttestedAuthenticator: '--require-attested-authenticator',
+  hints: '--hints',
 } as const;
 
 /** A policy field name, as core's validation messages start with it. */

@@ -64,7 +64,11 @@ export function addPolicyOptions(command: Command): Command {
       '--require-attested-authenticator',
       'accept only authenticators whose attestation verifies against the loaded FIDO metadata',
     )
-    .option('--no-require-attested-authenticator', 'accept self-reported AAGUIDs too');
+    .option('--no-require-attested-authenticator', 'accept self-reported AAGUIDs too')
+    .option(
+      '--hints <list>',
+      'WebAuthn hints every ceremony sends, most preferred first: security-key, client-device, hybrid ("" for none)',
+    );
 }
 
 /** The session-token flags that were given, as a partial `sessionTokens`; undefined when none was. */
@@ -138,6 +142,14 @@ export function policyFromOptions(
     requireAttestedAuthenticator: given('requireAttestedAuthenticator')
       ? options.requireAttestedAuthenticator
       : undefined,
+    // "" clears the list: the browser decides.
+    hints:
+      typeof options.hints === 'string'
+        ? options.hints
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== '')
+        : undefined,
   };
   return Object.fromEntries(
     Object.entries(policy).filter(([, v]) => v !== undefined),

@@ -35,6 +35,9 @@ export const PUBLIC_MESSAGES: Readonly<Record<ErrorCode, string | null>> = {
   idempotency_key_reused:
     'this idempotency key was already used for an action with other attributes',
   webhook_not_found: 'webhook endpoint or delivery not found',
+  // Names the flag that confirms the loss; the status and code alone would not tell it.
+  prf_loss_unacknowledged:
+    "this is the user's last passkey with PRF; revoking it loses what was encrypted with its keys: pass acknowledge_prf_loss=true to revoke it anyway",
 };
 
 /**

@@ -182,6 +182,8 @@ for (const name of databases) {
           attributesHash: action.attributesHash,
         },
         userVerificationRequired: true,
+        // Added by 0007: a ceremony from before it is no conditional create.
+        conditional: false,
         expiresAt: T0 + 300_000,
         consumedAt: null,
         createdAt: T0,

@@ -17,6 +17,7 @@ import * as rateLimits from './0003-rate-limits.ts';
 import * as admin from './0004-admin.ts';
 import * as sessionBinding from './0005-session-binding.ts';
 import * as oneCeremonyTable from './0006-one-ceremony-table.ts';
+import * as ceremonyOptions from './0007-ceremony-options.ts';
 import * as authenticatorPolicy from './0008-authenticator-policy.ts';
 import * as webhooks from './0009-webhooks.ts';
 import * as sessionTokens from './0012-session-tokens.ts';
@@ -29,6 +30,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0004_admin': admin,
   '0005_session_binding': sessionBinding,
   '0006_one_ceremony_table': oneCeremonyTable,
+  '0007_ceremony_options': ceremonyOptions,
   '0008_authenticator_policy': authenticatorPolicy,
   '0009_webhooks': webhooks,
   '0012_session_tokens': sessionTokens,

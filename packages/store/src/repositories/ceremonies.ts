@@ -34,6 +34,7 @@ function toRecord(row: Selectable<CeremoniesTable>): CeremonyRecord {
     userId: row.user_id,
     binding: toBinding(row),
     userVerificationRequired: fromFlag(row.user_verification_required),
+    conditional: fromFlag(row.conditional),
     expiresAt: Number(row.expires_at),
     consumedAt: row.consumed_at === null ? null : Number(row.consumed_at),
     createdAt: Number(row.created_at),
@@ -57,6 +58,7 @@ function toRow(ceremony: CeremonyRecord): Selectable<CeremoniesTable> {
     expires_at: ceremony.expiresAt,
     consumed_at: ceremony.consumedAt,
     created_at: ceremony.createdAt,
+    conditional: toFlag(ceremony.conditional),
   };
 }
 
@@ -80,6 +82,7 @@ export function createCeremoniesRepository(db: Kysely<Database>): CeremoniesPort
       expires_at: c.expires_at,
       consumed_at: c.consumed_at,
       created_at: c.created_at,
+      conditional: c.conditional,
     }),
   );
   const findUnconsumed = prepare(db, (a: { appId: string; id: string }) =>

@@ -26,6 +26,8 @@ function toRecord(row: Selectable<CredentialsTable>): CredentialRecord {
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
     usageCount: Number(row.usage_count),
     aaguidAttested: fromFlag(row.aaguid_attested),
+    createdByUpgrade: fromFlag(row.created_by_upgrade),
+    prfEnabled: fromFlag(row.prf_enabled),
   };
 }
 
@@ -99,6 +101,8 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
           last_used_at: credential.lastUsedAt,
           usage_count: credential.usageCount,
           aaguid_attested: toFlag(credential.aaguidAttested ?? false),
+          created_by_upgrade: toFlag(credential.createdByUpgrade),
+          prf_enabled: toFlag(credential.prfEnabled),
         })
         .onConflict((oc) => oc.columns(['app_id', 'credential_id']).doNothing())
         .returning('id')

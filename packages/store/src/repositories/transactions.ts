@@ -1,7 +1,8 @@
 /** The `transactions` table behind `TransactionsPort`. */
-import type { TransactionRecord, TransactionsPort } from '@latchkey/core';
+import type { Hint, TransactionRecord, TransactionsPort } from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, TransactionsTable } from '../schema.ts';
+import { fromFlag, fromJson, toFlag, toJson } from './codec.ts';
 import { prepare } from './prepared.ts';
 
 function toRecord(row: Selectable<TransactionsTable>): TransactionRecord {
@@ -11,6 +12,8 @@ function toRecord(row: Selectable<TransactionsTable>): TransactionRecord {
     kind: row.kind,
     userId: row.user_id,
     passkeyDisplayName: row.passkey_display_name,
+    hints: row.hints === null ? null : fromJson<Hint[]>(row.hints),
+    upgrade: fromFlag(row.upgrade),
     expiresAt: Number(row.expires_at),
     consumedAt: row.consumed_at === null ? null : Number(row.consumed_at),
     createdAt: Number(row.created_at),
@@ -29,6 +32,8 @@ export function createTransactionsRepository(db: Kysely<Database>): Transactions
       expires_at: t.expires_at,
       consumed_at: t.consumed_at,
       created_at: t.created_at,
+      hints: t.hints,
+      upgrade: t.upgrade,
     }),
   );
   // Single statement: the conditions and the write cannot be separated by a concurrent caller.
@@ -56,6 +61,8 @@ export function createTransactionsRepository(db: Kysely<Database>): Transactions
         expires_at: transaction.expiresAt,
         consumed_at: transaction.consumedAt,
         created_at: transaction.createdAt,
+        hints: transaction.hints === null ? null : toJson(transaction.hints),
+        upgrade: toFlag(transaction.upgrade),
       });
     },
 

@@ -93,6 +93,8 @@ export function credentialFixture(
     lastUsedAt: null,
     usageCount: 0,
     aaguidAttested: false,
+    createdByUpgrade: false,
+    prfEnabled: false,
     ...overrides,
   };
 }
@@ -110,6 +112,7 @@ export function ceremonyFixture(
     userId: null,
     binding: { type: 'none' },
     userVerificationRequired: true,
+    conditional: false,
     expiresAt: T0 + 300_000,
     consumedAt: null,
     createdAt: T0,
@@ -129,6 +132,8 @@ export function transactionFixture(
     kind: 'register',
     userId,
     passkeyDisplayName: null,
+    hints: null,
+    upgrade: false,
     expiresAt: T0 + 300_000,
     consumedAt: null,
     createdAt: T0,
@@ -246,6 +251,7 @@ export function stepUpCeremonyFixture(
       attributesHash: 'ab'.repeat(32),
     },
     userVerificationRequired: true,
+    conditional: false,
     expiresAt: T0 + 300_000,
     consumedAt: null,
     createdAt: T0,

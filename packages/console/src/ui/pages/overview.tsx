@@ -44,6 +44,10 @@ const TILE_HELP = {
   abandoned:
     'Started in this period, never succeeded nor failed, and past their lifetime: the user gave up, closed the dialog, or their browser never answered.',
   rate: 'Succeeded out of succeeded and failed (ceremonies still open or abandoned are left out).',
+  created: 'Passkeys registered in this period, whether the user was asked or upgraded silently.',
+  upgrades:
+    'Passkeys the browser created on its own after a password sign-in (automatic passkey upgrade).',
+  registrationsFailed: 'Registrations refused by a check in this period.',
 } as const;
 
 function total(counts: Record<string, number>): number {
@@ -122,6 +126,28 @@ export function OverviewPage(props: { app: App }) {
             help={TILE_HELP.rate}
             tone="info"
           />
+          {data?.passkey_creations && (
+            <>
+              <Tile
+                value={data.passkey_creations.created}
+                label="passkeys created"
+                help={TILE_HELP.created}
+                tone="ok"
+              />
+              <Tile
+                value={data.passkey_creations.upgrades}
+                label="by automatic upgrade"
+                help={TILE_HELP.upgrades}
+                tone="info"
+              />
+              <Tile
+                value={data.passkey_creations.failed}
+                label="registrations failed"
+                help={TILE_HELP.registrationsFailed}
+                tone="bad"
+              />
+            </>
+          )}
         </div>
       )}
       {charts && data && (

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, apiPath } from '../api.ts';
+import { ApiError, api, apiPath } from '../api.ts';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { Badge, Notice } from '../components/notice.tsx';
 import { ago, when } from '../format.ts';
@@ -177,6 +177,22 @@ export function UserPage(props: { app: App; userId: string }) {
               {p.transports.map((t) => (
                 <Badge tone="info">{t}</Badge>
               ))}
+              {p.prf_enabled && (
+                <Badge
+                  tone="info"
+                  title="The browser reported the PRF extension enabled (client-reported)"
+                >
+                  PRF
+                </Badge>
+              )}
+              {p.created_by_upgrade && (
+                <Badge
+                  tone="info"
+                  title="Made by an automatic passkey upgrade after a password sign-in"
+                >
+                  upgrade
+                </Badge>
+              )}
             </div>
             <dl class="facts">
               <dt>Created</dt>
@@ -199,18 +215,26 @@ export function UserPage(props: { app: App; userId: string }) {
                 label="Revoke passkey"
                 confirmLabel="Confirm revoke"
                 onConfirm={async () => {
+                  const segments = [
+                    'apps',
+                    props.app.app_id,
+                    'users',
+                    props.userId,
+                    'passkeys',
+                    p.device_id,
+                  ];
                   try {
-                    await api(
-                      'DELETE',
-                      apiPath([
-                        'apps',
-                        props.app.app_id,
-                        'users',
-                        props.userId,
-                        'passkeys',
-                        p.device_id,
-                      ]),
-                    );
+                    try {
+                      await api('DELETE', apiPath(segments));
+                    } catch (e) {
+                      // The server refuses to drop the user's last PRF passkey unasked: ask.
+                      if (!(e instanceof ApiError) || e.code !== 'prf_loss_unacknowledged') throw e;
+                      const lose = window.confirm(
+                        `“${p.friendly_name}” is this user's last passkey with PRF. Data the app encrypted with keys from it can no longer be decrypted once it is revoked. Revoke it anyway?`,
+                      );
+                      if (!lose) return;
+                      await api('DELETE', apiPath(segments, { acknowledge_prf_loss: 'true' }));
+                    }
                     setMessage({ kind: 'success', text: `Passkey “${p.friendly_name}” revoked.` });
                     await reload();
                   } catch (e) {

@@ -33,6 +33,7 @@ export const SERVER_ERRORS: Record<ErrorCode, ActionsError> = {
   invalid_state_transition: { status: 409, error: 'invalid_state_transition' },
   idempotency_key_reused: { status: 409, error: 'idempotency_key_reused' },
   webhook_not_found: { status: 404, error: 'not_found' },
+  prf_loss_unacknowledged: { status: 409, error: 'prf_loss_unacknowledged' },
 };
 
 /** The error codes the browser SDK's contract names; client errors use only these. */
@@ -73,6 +74,7 @@ export const CLIENT_ERRORS: Record<ErrorCode, { status: number; error: ClientErr
   invalid_state_transition: { status: 409, error: 'invalid_request' },
   idempotency_key_reused: { status: 409, error: 'invalid_request' },
   webhook_not_found: { status: 404, error: 'invalid_request' },
+  prf_loss_unacknowledged: { status: 409, error: 'invalid_request' },
 };
 
 /** The wire body of every actions error, server and client alike. */

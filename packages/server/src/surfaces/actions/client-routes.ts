@@ -79,6 +79,7 @@ export function registerClientRoutes(app: FastifyInstance, runtime: Runtime): vo
           username: request.body.username ?? null,
           displayName: request.body.displayName ?? null,
           authenticatorAttachment: request.body.authenticatorAttachment ?? null,
+          ...(request.body.hints ? { hints: request.body.hints } : {}),
         },
         requestContext(request),
       );
@@ -159,11 +160,12 @@ export function registerClientRoutes(app: FastifyInstance, runtime: Runtime): vo
     },
     async (request) => {
       const found = await caller(runtime, request);
+      const hints = request.body.hints ? { hints: request.body.hints } : {};
       return startStepUpAuthentication(
         runtime,
         'token' in found
-          ? { token: found.token }
-          : { app: found.app, challengeId: request.body.challengeId ?? null },
+          ? { token: found.token, ...hints }
+          : { app: found.app, challengeId: request.body.challengeId ?? null, ...hints },
         requestContext(request),
       );
     },

@@ -7,6 +7,7 @@ import {
   updateActionsUser,
 } from '@latchkey/core';
 import type { FastifyInstance } from 'fastify';
+import { acknowledgesPrfLoss, RevokeQuery } from '../../http/prf-loss-query.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { authenticatorJson, methodsJson } from './presenters.ts';
 import { Authenticators, ACTIONS_ERROR_RESPONSES as errors, Success } from './schemas/common.ts';
@@ -127,6 +128,7 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
         security,
         summary: "Remove one of a user's passkeys (audited)",
         params: AuthenticatorParams,
+        querystring: RevokeQuery,
         response: { 200: Success, ...errors },
       },
     },
@@ -138,6 +140,7 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
           appId,
           externalId: request.params.userId,
           userAuthenticatorId: request.params.authenticatorId,
+          acknowledgePrfLoss: acknowledgesPrfLoss(request.query),
         },
         requestContext(request),
       );

@@ -40,6 +40,7 @@ export const ADMIN_ERROR_STATUS: Record<ErrorCode, number> = {
   invalid_state_transition: 409,
   idempotency_key_reused: 409,
   webhook_not_found: 404,
+  prf_loss_unacknowledged: 409,
 };
 
 /** The admin error body: `{"error": {"code", "message"}, "request_id"}`. */

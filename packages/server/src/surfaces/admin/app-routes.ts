@@ -209,6 +209,7 @@ export function registerAppRoutes(app: FastifyInstance, runtime: Runtime): void 
         failure_reasons: stats.failureReasons,
         actions_by_code: stats.actionsByCode,
         rule_fires: stats.ruleFires,
+        passkey_creations: stats.passkeyCreations,
       };
     },
   );

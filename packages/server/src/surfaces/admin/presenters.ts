@@ -93,6 +93,8 @@ export function presentPasskey(device: CredentialRecord): Static<typeof Passkey>
     last_used_at: isoOrNull(device.lastUsedAt),
     usage_count: device.usageCount,
     aaguid_attested: device.aaguidAttested === true,
+    prf_enabled: device.prfEnabled,
+    created_by_upgrade: device.createdByUpgrade,
   };
 }
 

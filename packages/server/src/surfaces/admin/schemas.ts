@@ -17,6 +17,7 @@ import {
 } from '@latchkey/core';
 import { type TLiteral, type TSchema, Type } from '@sinclair/typebox';
 import { externalIdSchema } from '../../http/external-id-schema.ts';
+import { hintsSchema } from '../../http/hints-schema.ts';
 
 export const oneOf = <T extends string>(values: readonly T[]) =>
   Type.Union(values.map((v): TLiteral<T> => Type.Literal(v)));
@@ -99,6 +100,7 @@ export const PolicyPatch = Type.Object(
     aaguidDenyList: Type.Optional(Aaguids),
     deviceBinding: Type.Optional(oneOf(DEVICE_BINDING)),
     requireAttestedAuthenticator: Type.Optional(Type.Boolean()),
+    hints: Type.Optional(hintsSchema()),
   },
   { additionalProperties: false, description: 'Only the fields given change.' },
 );
@@ -208,6 +210,10 @@ export const Passkey = Type.Object({
     description:
       "true when the AAGUID was attested against FIDO metadata at registration; false when it is only the authenticator's own claim",
   }),
+  prf_enabled: Type.Boolean({
+    description: 'The browser reported PRF enabled at registration (client-reported)',
+  }),
+  created_by_upgrade: Type.Boolean({ description: 'Made by an automatic passkey upgrade' }),
 });
 export const UserDetail = Type.Object({ user: User, passkeys: Type.Array(Passkey) });
 
@@ -358,6 +364,11 @@ export const Stats = Type.Object({
   failure_reasons: Type.Record(Type.String(), Type.Integer()),
   actions_by_code: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer())),
   rule_fires: Type.Record(Type.String(), Type.Integer()),
+  passkey_creations: Type.Object({
+    created: Type.Integer({ description: 'Passkeys made (registrations that succeeded)' }),
+    upgrades: Type.Integer({ description: 'Of those, made by an automatic passkey upgrade' }),
+    failed: Type.Integer({ description: 'Registrations that failed' }),
+  }),
 });
 
 export const Vocabulary = Type.Object({

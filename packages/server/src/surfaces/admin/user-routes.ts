@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { getUser, listDevices, type Runtime, revokeDevice, searchUsers } from '@latchkey/core';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { acknowledgesPrfLoss, RevokeQuery } from '../../http/prf-loss-query.ts';
 import { asOperator } from './operator-request.ts';
 import { presentPasskey, presentUser } from './presenters.ts';
 import {
@@ -73,6 +74,7 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
         security,
         summary: 'Revoke one of a user’s passkeys',
         params: PasskeyParams,
+        querystring: RevokeQuery,
         response: { 204: Type.Null(), ...errors },
       },
     },
@@ -84,6 +86,7 @@ export function registerUserRoutes(app: FastifyInstance, runtime: Runtime): void
           appId: request.params.app_id,
           userId: request.params.user_id,
           deviceId: request.params.device_id,
+          acknowledgePrfLoss: acknowledgesPrfLoss(request.query),
         },
         context,
       );

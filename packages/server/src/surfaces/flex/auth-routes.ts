@@ -57,17 +57,23 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
         throw new LatchkeyError('invalid_request', 'transaction_id is required');
       }
       const attachment = request.body.authenticator_attachment ?? undefined;
+      const { hints } = request.body;
       const started = await startRegistration(
         runtime,
         {
           appId: request.params.app_id,
           transactionId,
           ...(attachment ? { authenticatorAttachment: attachment } : {}),
+          ...(hints ? { hints } : {}),
         },
         requestContext(request),
       );
       return {
-        handshake: { id: started.ceremonyId, challenge: { publicKey: started.options } },
+        handshake: {
+          id: started.ceremonyId,
+          challenge: { publicKey: started.options },
+          ...(started.upgrade ? { mediation: 'conditional' as const } : {}),
+        },
         transaction_id: started.transactionId,
       };
     },
@@ -116,6 +122,7 @@ export function registerAuthRoutes(app: FastifyInstance, runtime: Runtime): void
         {
           appId: request.params.app_id,
           transactionId: optionalTransactionId(request.body?.transaction_id),
+          ...(request.body?.hints ? { hints: request.body.hints } : {}),
         },
         requestContext(request),
       );

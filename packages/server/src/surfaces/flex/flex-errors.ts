@@ -53,6 +53,8 @@ export const FLEX_ERRORS: Record<ErrorCode, FlexError> = {
   invalid_state_transition: { status: 409, code: 'operation_not_allowed' },
   idempotency_key_reused: { status: 409, code: 'invalid_request' },
   webhook_not_found: { status: 404, code: 'invalid_request' },
+  // No code of its own in the contract: 409 tells it from the policy's 403.
+  prf_loss_unacknowledged: { status: 409, code: 'operation_not_allowed' },
 };
 
 /** The flex error body: `{"code", "error"}`. */

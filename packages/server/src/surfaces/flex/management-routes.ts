@@ -12,6 +12,7 @@ import {
 } from '@latchkey/core';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { acknowledgesPrfLoss, RevokeQuery } from '../../http/prf-loss-query.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { presentApp, presentDevice, presentUser, presentUserInfo } from './presenters.ts';
 import {
@@ -77,6 +78,8 @@ export function registerManagementRoutes(app: FastifyInstance, runtime: Runtime)
           kind: 'register',
           externalId: request.body.external_id,
           passkeyDisplayName: request.body.passkey_display_name,
+          ...(request.body.hints ? { hints: request.body.hints } : {}),
+          ...(request.body.upgrade ? { upgrade: true } : {}),
         },
         requestContext(request),
       );
@@ -104,6 +107,7 @@ export function registerManagementRoutes(app: FastifyInstance, runtime: Runtime)
           appId: request.params.app_id,
           kind: 'authenticate',
           externalId: request.body.external_id,
+          ...(request.body.hints ? { hints: request.body.hints } : {}),
         },
         requestContext(request),
       );
@@ -237,6 +241,7 @@ export function registerManagementRoutes(app: FastifyInstance, runtime: Runtime)
         security,
         summary: 'Revoke one of a user’s passkeys by device id',
         params: DeviceParams,
+        querystring: RevokeQuery,
         response: { 200: Type.Object({}), ...errors, 403: ErrorBody },
       },
       onRequest: authorize,
@@ -248,6 +253,7 @@ export function registerManagementRoutes(app: FastifyInstance, runtime: Runtime)
           appId: request.params.app_id,
           userId: request.params.user_id,
           deviceId: request.params.device_id,
+          acknowledgePrfLoss: acknowledgesPrfLoss(request.query),
         },
         requestContext(request),
       );

@@ -3,6 +3,7 @@
  * (web SDK) or inside `response` (Android), `userHandle` in any form, nulls for absent fields. The
  * result is standard WebAuthn JSON for the core.
  */
+import { withoutPrfResults } from '@latchkey/core';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { AuthenticationResponse, RegistrationResponse } from './schemas.ts';
 
@@ -29,8 +30,10 @@ export function normalizeRegistrationResponse(
       attestationObject: unpad(body.response.attestationObject),
       transports: [...new Set(transports)] as RegistrationResponseJSON['response']['transports'],
     },
-    clientExtensionResults: (body.clientExtensionResults ??
-      {}) as RegistrationResponseJSON['clientExtensionResults'],
+    // PRF outputs are the page's secrets: whatever a client sends of them goes no further.
+    clientExtensionResults: withoutPrfResults(
+      body.clientExtensionResults ?? {},
+    ) as RegistrationResponseJSON['clientExtensionResults'],
     ...attachment(body.authenticatorAttachment),
   };
 }
@@ -48,8 +51,9 @@ export function normalizeAuthenticationResponse(
       signature: unpad(body.response.signature),
       // The user is found by credential id; the handle is not needed and not trusted.
     },
-    clientExtensionResults: (body.clientExtensionResults ??
-      {}) as AuthenticationResponseJSON['clientExtensionResults'],
+    clientExtensionResults: withoutPrfResults(
+      body.clientExtensionResults ?? {},
+    ) as AuthenticationResponseJSON['clientExtensionResults'],
     ...attachment(body.authenticatorAttachment),
   };
 }

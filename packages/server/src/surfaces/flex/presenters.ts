@@ -49,6 +49,8 @@ export function presentDevice(device: CredentialRecord): Static<typeof WebAuthnD
     transports: device.transports,
     authenticator_attachment: device.attachment,
     aaguid_attested: device.aaguidAttested === true,
+    prf_enabled: device.prfEnabled,
+    created_by_upgrade: device.createdByUpgrade,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { externalIdSchema } from '../../http/external-id-schema.ts';
+import { hintsSchema } from '../../http/hints-schema.ts';
 
 /** base64url, tolerating the `=` padding some native clients add. No `+` or `/`. */
 const B64URL = '^[A-Za-z0-9_-]*={0,2}$';
@@ -34,8 +35,18 @@ const OptionalTransactionId = Type.Optional(
 export const CreateRegisterTransactionBody = Type.Object({
   external_id: ExternalId,
   passkey_display_name: Type.String({ minLength: 1, maxLength: 256 }),
+  hints: Type.Optional(hintsSchema()),
+  upgrade: Type.Optional(
+    Type.Boolean({
+      description:
+        'An automatic passkey upgrade after a password sign-in: the browser creates the passkey without a prompt (conditional create), and only this transaction’s response may lack user presence',
+    }),
+  ),
 });
-export const CreateAuthenticateTransactionBody = Type.Object({ external_id: ExternalId });
+export const CreateAuthenticateTransactionBody = Type.Object({
+  external_id: ExternalId,
+  hints: Type.Optional(hintsSchema()),
+});
 export const TransactionCreated = Type.Object({ transaction_id: Type.String() });
 
 export const VerifyNonceBody = Type.Object({
@@ -112,7 +123,12 @@ export const WebAuthnDevice = Type.Object({
     description:
       "true when the AAGUID was attested against FIDO metadata at registration; false when it is only the authenticator's own claim",
   }),
+  prf_enabled: Type.Boolean({
+    description: 'The browser reported PRF enabled at registration (client-reported)',
+  }),
+  created_by_upgrade: Type.Boolean({ description: 'Made by an automatic passkey upgrade' }),
 });
+
 export const UserInfo = Type.Composite([
   UserItem,
   Type.Object({
@@ -189,13 +205,17 @@ export const RegisterStartBody = Type.Object({
       Type.Null(),
     ]),
   ),
+  hints: Type.Optional(hintsSchema()),
 });
 export const RegisterFinishBody = Type.Object({
   transaction_id: OptionalTransactionId,
   handshake_id: Type.String({ minLength: 1, maxLength: 64 }),
   handshake_response: RegistrationResponse,
 });
-export const AuthenticateStartBody = Type.Object({ transaction_id: OptionalTransactionId });
+export const AuthenticateStartBody = Type.Object({
+  transaction_id: OptionalTransactionId,
+  hints: Type.Optional(hintsSchema()),
+});
 export const AuthenticateFinishBody = Type.Object({
   transaction_id: OptionalTransactionId,
   handshake_id: Type.String({ minLength: 1, maxLength: 64 }),
@@ -207,6 +227,12 @@ export const HandshakeResponse = Type.Object({
   handshake: Type.Object({
     id: Type.String(),
     challenge: Type.Object({ publicKey: PublicKeyOptions }),
+    mediation: Type.Optional(
+      Type.Literal('conditional', {
+        description:
+          'Create the passkey with mediation "conditional" (an automatic passkey upgrade)',
+      }),
+    ),
   }),
   transaction_id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });

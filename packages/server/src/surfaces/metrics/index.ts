@@ -55,6 +55,14 @@ export function metricsSurface(
     labelNames: ['type'] as const,
     registers: [registry],
   });
+  // Adoption of passkeys: how many are made, how many of them by an automatic upgrade after a
+  // password sign-in, and how many attempts of each fail.
+  const creations = new Counter({
+    name: 'latchkey_passkey_creations_total',
+    help: 'Passkey registrations by mode (prompt, or upgrade: a conditional create after a password sign-in) and outcome (started, succeeded, failed)',
+    labelNames: ['mode', 'outcome'] as const,
+    registers: [registry],
+  });
   const limited = new Counter({
     name: 'latchkey_rate_limited_total',
     help: 'Requests refused by a rate limit, by surface and limit',
@@ -96,6 +104,9 @@ export function metricsSurface(
     const outcome = OUTCOMES[facts.type];
     if (outcome) {
       const kind = typeof facts.data?.kind === 'string' ? facts.data.kind : 'unknown';
+      if (kind === 'register') {
+        creations.inc({ mode: facts.data?.upgrade === true ? 'upgrade' : 'prompt', outcome });
+      }
       ceremonies.inc({
         kind,
         outcome,

@@ -4,6 +4,7 @@
  * add; those are ignored.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { hintsSchema } from '../../../http/hints-schema.ts';
 import { AuthenticationResponse, RegistrationResponse } from '../../flex/schemas.ts';
 import { Authenticator } from './common.ts';
 
@@ -20,6 +21,8 @@ export const RegistrationOptionsBody = Type.Object(
     authenticatorAttachment: Type.Optional(
       Type.Union([Type.Literal('platform'), Type.Literal('cross-platform'), Type.Null()]),
     ),
+    // latchkey's addition: the ceremony's own hints instead of the app's.
+    hints: Type.Optional(hintsSchema()),
   },
   { additionalProperties: true },
 );
@@ -54,7 +57,10 @@ export const ChallengeBody = Type.Object(
 export const ChallengeCreated = Type.Object({ challengeId: Type.String() });
 
 export const AuthenticationOptionsBody = Type.Object(
-  { challengeId: Type.Optional(Type.Union([ChallengeId, Type.Null()])) },
+  {
+    challengeId: Type.Optional(Type.Union([ChallengeId, Type.Null()])),
+    hints: Type.Optional(hintsSchema()),
+  },
   { additionalProperties: true },
 );
 
