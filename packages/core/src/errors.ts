@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'invalid_state_transition',
   /** An idempotency key used again with different attributes. */
   'idempotency_key_reused',
+  /** An RP ID change that would strand the app's passkeys, asked for without forcing it. */
+  'rp_id_change_refused',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

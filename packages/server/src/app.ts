@@ -20,6 +20,7 @@ import { errorShapeForUrl, SYSTEM_ERROR_SHAPE } from './surfaces/error-shapes.ts
 import { flexSurface } from './surfaces/flex/index.ts';
 import { metricsSurface } from './surfaces/metrics/index.ts';
 import { systemSurface } from './surfaces/system/index.ts';
+import { wellKnownSurface } from './surfaces/well-known/index.ts';
 
 /** Largest request body accepted. Attestations with certificate chains fit in a few kilobytes. */
 export const BODY_LIMIT_BYTES = 128 * 1024;
@@ -163,6 +164,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     envToken: options.adminToken ?? (process.env.LATCHKEY_ADMIN_TOKEN || undefined),
   });
   await app.register(consoleSurface);
+  await app.register(wellKnownSurface, { runtime: options.runtime });
 
   // The admin API has its own; every other unknown route answers in its surface's shape.
   app.setNotFoundHandler((request, reply) =>

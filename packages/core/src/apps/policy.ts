@@ -1,6 +1,7 @@
 /**
  * Per-app WebAuthn policy. Defaults are the safe choice; every field can be changed per app.
  */
+import type { AndroidApp } from './native-apps.ts';
 
 export const USER_VERIFICATION = ['required', 'preferred', 'discouraged'] as const;
 export type UserVerification = (typeof USER_VERIFICATION)[number];
@@ -49,6 +50,15 @@ export interface AppPolicy {
   rateLimits: RateLimits;
   /** The least an action gets when one of its rules cannot be evaluated. */
   onRuleError: RuleErrorOutcome;
+  /**
+   * Web origins outside the RP ID that may use it (WebAuthn L3 §5.11), listed in the RP ID's
+   * `/.well-known/webauthn` and accepted in this app's ceremonies.
+   */
+  relatedOrigins: string[];
+  /** Android apps that share the passkeys (assetlinks.json; their apk-key-hash origins are accepted). */
+  androidApps: AndroidApp[];
+  /** Apple apps that share the passkeys, as `TEAMID.bundle.id` (apple-app-site-association). */
+  appleAppIds: string[];
 }
 
 /** Per-minute limits on ceremony starts and failed finishes (see {@link AppPolicy.rateLimits}). */
@@ -85,6 +95,9 @@ export const DEFAULT_POLICY: AppPolicy = Object.freeze({
   rateLimits: { startsPerIp: 120, startsPerApp: 6000, failuresPerIp: 30, failuresPerApp: 1200 },
   // A step-up is what a rule that cannot be read most likely meant to ask for.
   onRuleError: 'CHALLENGE',
+  relatedOrigins: [],
+  androidApps: [],
+  appleAppIds: [],
 }) as AppPolicy;
 
 /** Bounds on lifetimes, so a typo cannot make a nonce live for a year. */

@@ -34,6 +34,9 @@ export const PUBLIC_MESSAGES: Readonly<Record<ErrorCode, string | null>> = {
   invalid_state_transition: 'the action is not in a state that allows this',
   idempotency_key_reused:
     'this idempotency key was already used for an action with other attributes',
+  // Fixed words, yet they say what to do: the operator is the only one who can meet this.
+  rp_id_change_refused:
+    'the app has passkeys bound to its RP ID, which a new RP ID would make unusable: keep the RP ID and add the new site as a related origin, or force the change',
 };
 
 /**

@@ -32,6 +32,7 @@ export const SERVER_ERRORS: Record<ErrorCode, ActionsError> = {
   token_scope_missing: { status: 403, error: 'forbidden' },
   invalid_state_transition: { status: 409, error: 'invalid_state_transition' },
   idempotency_key_reused: { status: 409, error: 'idempotency_key_reused' },
+  rp_id_change_refused: { status: 409, error: 'invalid_request' },
 };
 
 /** The error codes the browser SDK's contract names; client errors use only these. */
@@ -71,6 +72,7 @@ export const CLIENT_ERRORS: Record<ErrorCode, { status: number; error: ClientErr
   token_scope_missing: { status: 403, error: 'invalid_token' },
   invalid_state_transition: { status: 409, error: 'invalid_request' },
   idempotency_key_reused: { status: 409, error: 'invalid_request' },
+  rp_id_change_refused: { status: 409, error: 'invalid_request' },
 };
 
 /** The wire body of every actions error, server and client alike. */

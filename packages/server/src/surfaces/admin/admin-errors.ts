@@ -39,6 +39,7 @@ export const ADMIN_ERROR_STATUS: Record<ErrorCode, number> = {
   token_scope_missing: 403,
   invalid_state_transition: 409,
   idempotency_key_reused: 409,
+  rp_id_change_refused: 409,
 };
 
 /** The admin error body: `{"error": {"code", "message"}, "request_id"}`. */

@@ -52,6 +52,8 @@ export const FLEX_ERRORS: Record<ErrorCode, FlexError> = {
   token_scope_missing: { status: 403, code: 'operation_not_allowed' },
   invalid_state_transition: { status: 409, code: 'operation_not_allowed' },
   idempotency_key_reused: { status: 409, code: 'invalid_request' },
+  // An admin operation; no flex route raises it.
+  rp_id_change_refused: { status: 409, code: 'invalid_request' },
 };
 
 /** The flex error body: `{"code", "error"}`. */
