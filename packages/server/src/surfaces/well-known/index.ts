@@ -9,7 +9,7 @@ import {
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { sendHttpFailure, sendSurfaceError } from '../../http/surface-error-handler.ts';
-import { errorShapeForUrl } from '../error-shapes.ts';
+import { SYSTEM_ERROR_SHAPE } from '../error-shapes.ts';
 
 const tags = ['well-known documents'];
 const AppParams = Type.Object({ app_id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -32,13 +32,7 @@ const CACHE_CONTROL = 'public, max-age=300';
 function send(reply: FastifyReply, file: WellKnownFile, document: unknown): FastifyReply {
   if (document === null) {
     const message = `this app has no settings for ${file}`;
-    return sendHttpFailure(
-      errorShapeForUrl(reply.request.url),
-      'not_found',
-      message,
-      reply.request,
-      reply,
-    );
+    return sendHttpFailure(SYSTEM_ERROR_SHAPE, 'not_found', message, reply.request, reply);
   }
   // Apple's fetcher needs application/json, with no redirect, whatever the file's name.
   return reply
@@ -58,8 +52,9 @@ export async function wellKnownSurface(
 ): Promise<void> {
   const { runtime } = options;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  // Documents, not an API: their errors are the system shape's `{"code", "error"}`, per app too.
   app.setErrorHandler((error: FastifyError, request, reply) =>
-    sendSurfaceError(errorShapeForUrl(request.url), error, request, reply),
+    sendSurfaceError(SYSTEM_ERROR_SHAPE, error, request, reply),
   );
   for (const file of WELL_KNOWN_FILES) {
     r.get(
