@@ -47,7 +47,10 @@ describe('updateApp and the RP ID', () => {
       type: 'app.updated',
       limit: 1,
     });
-    assert.equal((event?.data as { previousRpId?: string }).previousRpId, 'bank.example');
+    assert.equal(
+      (event?.data as { previousRpId?: string } | undefined)?.previousRpId,
+      'bank.example',
+    );
   });
 
   it('changes it freely while the app has no passkey, and lets other fields change with passkeys', async () => {

@@ -50,12 +50,14 @@ for (const db of databases()) {
     let token: string;
     const client = (origin: string, app = h.app) =>
       new FlexClient({ appId: app.id, apiKey: app.apiKey, origin });
-    const admin = (method: string, path: string, body?: unknown) =>
-      fetch(`${base}/admin/v1${path}`, {
+    const admin = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${base}/admin/v1${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
+      return { status: res.status, json: async (): Promise<any> => res.json() };
+    };
 
     before(async () => {
       h = await openHarness(db, {
@@ -187,10 +189,10 @@ for (const db of databases()) {
       const bare = await h.newApp({ origins: ['https://shop.example'] });
       const none = await fetch(`${base}/v1/apps/${bare.id}/.well-known/webauthn`);
       assert.equal(none.status, 404);
-      assert.equal((await none.json()).code, 'not_found');
+      assert.equal(((await none.json()) as { code: string }).code, 'not_found');
       const unknown = await fetch(`${base}/v1/apps/nope/.well-known/assetlinks.json`);
       assert.equal(unknown.status, 404);
-      assert.equal((await unknown.json()).code, 'app_not_found');
+      assert.equal(((await unknown.json()) as { code: string }).code, 'app_not_found');
       const host = await getWithHost(base, '/.well-known/webauthn', 'nobody.example');
       assert.equal(host.status, 404);
     });
