@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { AndroidApp, Policy } from '../types.ts';
 
@@ -22,6 +23,32 @@ function parseAndroidLine(line: string, handleAllUrls: boolean): AndroidApp {
     sha256CertFingerprints: at < 0 ? [] : lines(line.slice(at + 1).replaceAll(',', '\n')),
     handleAllUrls,
   };
+}
+
+/** One textarea of a list, one entry a line, with its hint. */
+function ListField(props: {
+  label: string;
+  hintId: string;
+  value: string;
+  onInput: (value: string) => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <>
+      <label>
+        {props.label}
+        <textarea
+          rows={2}
+          value={props.value}
+          aria-describedby={props.hintId}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+        />
+      </label>
+      <small id={props.hintId} class="hint">
+        {props.children}
+      </small>
+    </>
+  );
 }
 
 /**
@@ -56,41 +83,33 @@ export function NativeAppsFields(props: {
       <header>
         <h2>Related origins and native apps</h2>
       </header>
-      <label>
-        Related origins
-        <textarea
-          rows={2}
-          value={related}
-          aria-describedby="hint-related-origins"
-          onInput={(e) => {
-            setRelated(e.currentTarget.value);
-            emit({ related: e.currentTarget.value });
-          }}
-        />
-      </label>
-      <small id="hint-related-origins" class="hint">
+      <ListField
+        label="Related origins"
+        hintId="hint-related-origins"
+        value={related}
+        onInput={(value) => {
+          setRelated(value);
+          emit({ related: value });
+        }}
+      >
         One per line: sites outside {props.rpId} whose pages may use its passkeys (at most 5
         different domain names). Host <a href={wellKnown('webauthn')}>this document</a> at https://
         {props.rpId}/.well-known/webauthn.
-      </small>
-      <label>
-        Android apps
-        <textarea
-          rows={2}
-          value={android}
-          aria-describedby="hint-android-apps"
-          onInput={(e) => {
-            setAndroid(e.currentTarget.value);
-            emit({ android: e.currentTarget.value });
-          }}
-        />
-      </label>
-      <small id="hint-android-apps" class="hint">
+      </ListField>
+      <ListField
+        label="Android apps"
+        hintId="hint-android-apps"
+        value={android}
+        onInput={(value) => {
+          setAndroid(value);
+          emit({ android: value });
+        }}
+      >
         One per line: package=SHA-256 signing-certificate fingerprints, comma-separated. Their
         android:apk-key-hash origins are accepted. Host{' '}
         <a href={wellKnown('assetlinks.json')}>assetlinks.json</a> at https://{props.rpId}
         /.well-known/assetlinks.json.
-      </small>
+      </ListField>
       <label>
         <input
           type="checkbox"
@@ -104,23 +123,19 @@ export function NativeAppsFields(props: {
         />
         Also let these Android apps open the site’s links (App Links)
       </label>
-      <label>
-        Apple apps
-        <textarea
-          rows={2}
-          value={apple}
-          aria-describedby="hint-apple-apps"
-          onInput={(e) => {
-            setApple(e.currentTarget.value);
-            emit({ apple: e.currentTarget.value });
-          }}
-        />
-      </label>
-      <small id="hint-apple-apps" class="hint">
+      <ListField
+        label="Apple apps"
+        hintId="hint-apple-apps"
+        value={apple}
+        onInput={(value) => {
+          setApple(value);
+          emit({ apple: value });
+        }}
+      >
         One per line: TEAMID.bundle.id. Host{' '}
         <a href={wellKnown('apple-app-site-association')}>apple-app-site-association</a> at https://
         {props.rpId}/.well-known/apple-app-site-association.
-      </small>
+      </ListField>
     </article>
   );
 }
