@@ -35,6 +35,8 @@ export interface VirtualAuthenticatorOptions {
   hasUserVerification?: boolean;
   isUserVerified?: boolean;
   transport?: 'internal' | 'usb' | 'nfc' | 'ble' | 'hybrid';
+  /** More Chromium flags, after the quiet ones (a proxy, a test certificate's key pin). */
+  args?: string[];
 }
 
 export interface BrowserSession {
@@ -62,7 +64,7 @@ export async function openBrowser(
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...(options.args ?? [])],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const cdp = await context.newCDPSession(page);
