@@ -37,6 +37,8 @@ export interface VirtualAuthenticatorOptions {
   transport?: 'internal' | 'usb' | 'nfc' | 'ble' | 'hybrid';
   /** Whether the authenticator supports the PRF extension (CTAP hmac-secret). */
   hasPrf?: boolean;
+  /** More Chromium flags, after the quiet ones (a proxy, a test certificate's key pin). */
+  args?: string[];
 }
 
 export interface BrowserSession {
@@ -64,7 +66,7 @@ export async function openBrowser(
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...(options.args ?? [])],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const cdp = await context.newCDPSession(page);

@@ -45,6 +45,8 @@ export const ERROR_CODES = [
    * the page encrypted with keys from that passkey's PRF could no longer be decrypted.
    */
   'prf_loss_unacknowledged',
+  /** An RP ID change that would strand the app's passkeys, asked for without forcing it. */
+  'rp_id_change_refused',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

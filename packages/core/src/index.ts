@@ -2,14 +2,18 @@ export * from './actions/index.ts';
 export * from './admin/index.ts';
 export * from './apps/api-key-format.ts';
 export { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './apps/api-keys.ts';
+export { ceremonyOrigins } from './apps/ceremony-origins.ts';
 export { type CreateAppOptions, createApp } from './apps/create-app.ts';
 export { effectiveHints } from './apps/effective-hints.ts';
 export { anyAppHasOrigin, findApp, listApps } from './apps/find-apps.ts';
 export { getApp } from './apps/get-app.ts';
+export * from './apps/native-apps.ts';
 export * from './apps/origins.ts';
 export * from './apps/policy.ts';
+export * from './apps/related-origins.ts';
 export { resolveHints, resolvePolicy } from './apps/resolve-policy.ts';
 export { type UpdateAppOptions, updateApp } from './apps/update-app.ts';
+export * from './apps/well-known.ts';
 export * from './audit/audit-events.ts';
 export {
   AUDIT_CONTEXT_LIMITS,

@@ -27,6 +27,11 @@ export interface RequestSpec {
   doneWhenRetryAnswers?: ServerErrorCode;
   /** Words for error messages: "create a register transaction". */
   action: string;
+  /**
+   * Read a 404 `not_found` (a route's "there is nothing here", not an unknown app) as an answer:
+   * `send` then resolves with null.
+   */
+  nullWhenNotFound?: boolean;
 }
 
 type Attempt =
@@ -177,6 +182,7 @@ export class HttpClient {
       return parsed.value;
     }
     const code = parsed.ok ? errorCodeOf(parsed.value) : undefined;
+    if (spec.nullWhenNotFound && attempt.status === 404 && code === 'not_found') return null;
     if (!isServerErrorCode(code)) {
       throw new PassageError({
         errorCode: 'unexpected_response',

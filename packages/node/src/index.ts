@@ -35,10 +35,12 @@ export {
   type UserInfo,
   type UserStatus,
   WEBAUTHN_TYPES,
+  WELL_KNOWN_FILES,
   type WebAuthnDevice,
   type WebAuthnDevices,
   type WebAuthnIcons,
   type WebAuthnType,
+  type WellKnownFile,
 } from './models.ts';
 export {
   DEFAULT_RETRIES,

@@ -174,6 +174,14 @@ export interface PassageUser {
  */
 export type UserInfo = PassageUser;
 
+/** The well-known documents `getWellKnownDocument` reads, by their name under `/.well-known/`. */
+export const WELL_KNOWN_FILES = [
+  'webauthn',
+  'assetlinks.json',
+  'apple-app-site-association',
+] as const;
+export type WellKnownFile = (typeof WELL_KNOWN_FILES)[number];
+
 /**
  * The app, as `getApp()` returns it.
  *

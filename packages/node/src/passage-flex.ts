@@ -1,13 +1,16 @@
 /** The client: one instance per app, with both of passage-flex-node's call styles. */
 import { Auth } from './auth.ts';
+import { PassageError } from './errors.ts';
 import { HttpClient } from './http-client.ts';
-import type {
-  AppInfo,
-  AuthenticateTransactionOptions,
-  PassageUser,
-  RegisterTransactionOptions,
-  RevokeDeviceOptions,
-  WebAuthnDevice,
+import {
+  type AppInfo,
+  type AuthenticateTransactionOptions,
+  type PassageUser,
+  type RegisterTransactionOptions,
+  type RevokeDeviceOptions,
+  WELL_KNOWN_FILES,
+  type WebAuthnDevice,
+  type WellKnownFile,
 } from './models.ts';
 import { type PassageFlexOptions, resolveOptions } from './options.ts';
 import { SessionTokens } from './session-tokens.ts';
@@ -78,6 +81,36 @@ export class PassageFlex {
   async getApp(): Promise<AppInfo> {
     return this.#http.send({ method: 'GET', path: '', action: 'get the app' }, (body) =>
       toApp(object(body, 'app')),
+    );
+  }
+
+  /**
+   * One of the app's well-known documents, made from its related origins, Android apps or Apple
+   * apps, or null when the app has nothing to put in it. For a backend at the RP ID's domain
+   * that serves them itself (see docs/native-apps-and-related-origins.md). A latchkey addition.
+   *
+   * @example
+   * // Express, at https://bank.example
+   * app.get('/.well-known/webauthn', async (_req, res) => {
+   *   const document = await passage.getWellKnownDocument('webauthn');
+   *   document ? res.json(document) : res.sendStatus(404);
+   * });
+   */
+  async getWellKnownDocument(file: WellKnownFile): Promise<unknown> {
+    if (!(WELL_KNOWN_FILES as readonly string[]).includes(file)) {
+      throw new PassageError({
+        errorCode: 'invalid_argument',
+        message: `file must be one of ${WELL_KNOWN_FILES.join(', ')}`,
+      });
+    }
+    return this.#http.send(
+      {
+        method: 'GET',
+        path: `/.well-known/${file}`,
+        action: `get ${file}`,
+        nullWhenNotFound: true,
+      },
+      (body) => body,
     );
   }
 

@@ -26,6 +26,7 @@ import { errorShapeForUrl, SYSTEM_ERROR_SHAPE } from './surfaces/error-shapes.ts
 import { flexSurface } from './surfaces/flex/index.ts';
 import { metricsSurface } from './surfaces/metrics/index.ts';
 import { systemSurface } from './surfaces/system/index.ts';
+import { wellKnownSurface } from './surfaces/well-known/index.ts';
 import { SERVER_VERSION } from './version.ts';
 import { webhookNetworkPolicy } from './webhooks/webhook-sender.ts';
 
@@ -178,6 +179,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       options.webhookNetwork ?? webhookNetworkPolicy(webhookSettings().allowPrivateNetworks),
   });
   await app.register(consoleSurface);
+  await app.register(wellKnownSurface, { runtime: options.runtime });
 
   // The admin API has its own; every other unknown route answers in its surface's shape.
   app.setNotFoundHandler((request, reply) =>

@@ -21,6 +21,18 @@ export interface Policy {
   rateLimits: RateLimits;
   /** The least an action gets when one of its rules cannot be evaluated. */
   onRuleError?: 'CHALLENGE' | 'REVIEW' | 'BLOCK';
+  /** Web origins outside the RP ID that may use it (served as /.well-known/webauthn). */
+  relatedOrigins?: string[];
+  androidApps?: AndroidApp[];
+  /** `TEAMID.bundle.id` of each Apple app sharing the passkeys. */
+  appleAppIds?: string[];
+}
+
+/** An Android app sharing an app's passkeys (assetlinks.json). */
+export interface AndroidApp {
+  packageName: string;
+  sha256CertFingerprints: string[];
+  handleAllUrls: boolean;
 }
 
 export interface App {

@@ -1,5 +1,6 @@
 import type { AppRecord } from '../ports.ts';
 import type { Runtime } from '../runtime.ts';
+import { ceremonyOrigins } from './ceremony-origins.ts';
 
 /** App ids are UUIDs; anything longer is no app and never reaches the database. */
 const MAX_APP_ID_LENGTH = 64;
@@ -18,7 +19,7 @@ export async function listApps(runtime: Runtime): Promise<AppRecord[]> {
   return runtime.store.apps.list();
 }
 
-/** Whether any app lists this exact origin among its own. */
+/** Whether any app accepts this exact origin, as its own or as a related origin. */
 export async function anyAppHasOrigin(runtime: Runtime, origin: string): Promise<boolean> {
-  return (await runtime.store.apps.list()).some((a) => a.origins.includes(origin));
+  return (await runtime.store.apps.list()).some((a) => ceremonyOrigins(a).includes(origin));
 }

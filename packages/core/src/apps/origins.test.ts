@@ -9,8 +9,8 @@ describe('origins', () => {
     assert.equal(normalizeOrigin('https://bank.example/'), 'https://bank.example');
     assert.equal(normalizeOrigin('http://localhost:3000'), 'http://localhost:3000');
     assert.equal(
-      normalizeOrigin('android:apk-key-hash:abcdefghijklmnopqrstuvwxyz0123456789_-AB'),
-      'android:apk-key-hash:abcdefghijklmnopqrstuvwxyz0123456789_-AB',
+      normalizeOrigin('android:apk-key-hash:POIplOLeHuvl-XAQckH0DwY4Yb1ydnnKcmhn-jibZYk'),
+      'android:apk-key-hash:POIplOLeHuvl-XAQckH0DwY4Yb1ydnnKcmhn-jibZYk',
     );
   });
 
@@ -21,6 +21,15 @@ describe('origins', () => {
       'ftp://bank.example',
       'bank.example',
       'android:apk-key-hash:!!',
+      // Not a SHA-256 in unpadded base64url: too short, too long, padded, a non-canonical last
+      // character (the same 32 bytes spelt another way), standard base64, another scheme.
+      'android:apk-key-hash:abcdefghijklmnopqrstuvwxyz0123456789_-AB',
+      'android:apk-key-hash:POIplOLeHuvl-XAQckH0DwY4Yb1ydnnKcmhn-jibZY',
+      'android:apk-key-hash:POIplOLeHuvl-XAQckH0DwY4Yb1ydnnKcmhn-jibZYkA',
+      'android:apk-key-hash:POIplOLeHuvl-XAQckH0DwY4Yb1ydnnKcmhn-jibZYk=',
+      'android:apk-key-hash:POIplOLeHuvl-XAQckH0DwY4Yb1ydnnKcmhn-jibZYl',
+      'android:apk-key-hash:POIplOLeHuvl+XAQckH0DwY4Yb1ydnnKcmhn/jibZYk',
+      'android:facet:POIplOLeHuvl-XAQckH0DwY4Yb1ydnnKcmhn-jibZYk',
       'https://user@bank.example',
     ]) {
       assert.throws(

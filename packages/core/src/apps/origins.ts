@@ -1,7 +1,9 @@
 import { parse } from 'tldts';
 import { LatchkeyError } from '../errors.ts';
 
-const ANDROID_ORIGIN = /^android:apk-key-hash:[A-Za-z0-9_-]{20,128}$/;
+/** The one Android origin form: `android:apk-key-hash:` and a base64url SHA-256 (32 bytes, unpadded). */
+const ANDROID_PREFIX = 'android:apk-key-hash:';
+const SHA256_BASE64URL = /^[A-Za-z0-9_-]{43}$/;
 /** The one single-label name that may be an RP ID: browsers treat it as a secure context. */
 const LOCALHOST = 'localhost';
 const IP_ADVICE = 'an IP address can never hold a passkey: use http://localhost:PORT instead';
@@ -9,6 +11,30 @@ const IP_ADVICE = 'an IP address can never hold a passkey: use http://localhost:
 /** Whether an origin is a native Android app's (`android:apk-key-hash:…`) rather than a web origin. */
 export function isAndroidOrigin(origin: string): boolean {
   return origin.startsWith('android:');
+}
+
+/**
+ * Whether an origin is `android:apk-key-hash:` followed by exactly a SHA-256 digest in unpadded
+ * base64url: what Android's Credential Manager puts in clientDataJSON for a native app. The digest
+ * must decode to 32 bytes and encode back to the same text, so each digest has one spelling and
+ * the exact comparison of WebAuthn L3 §7.1 step 9 cannot be dodged by a variant.
+ */
+function isAndroidKeyHashOrigin(origin: string): boolean {
+  if (!origin.startsWith(ANDROID_PREFIX)) return false;
+  const digest = origin.slice(ANDROID_PREFIX.length);
+  if (!SHA256_BASE64URL.test(digest)) return false;
+  const bytes = Buffer.from(digest, 'base64url');
+  return bytes.length === 32 && bytes.toString('base64url') === digest;
+}
+
+/**
+ * The Android origin of an app signed with the certificate of this SHA-256 digest.
+ *
+ * @example
+ * androidOriginFromDigest(digestBytes) // 'android:apk-key-hash:POIplOLeHuvl-XAQckH0DwY4Yb1ydnnKcmhn-jibZYk'
+ */
+export function androidOriginFromDigest(digest: Uint8Array): string {
+  return `${ANDROID_PREFIX}${Buffer.from(digest).toString('base64url')}`;
 }
 
 function isLoopback(hostname: string): boolean {
@@ -30,8 +56,11 @@ export function isIpAddress(hostname: string): boolean {
  */
 export function normalizeOrigin(origin: string): string {
   if (isAndroidOrigin(origin)) {
-    if (!ANDROID_ORIGIN.test(origin)) {
-      throw new LatchkeyError('invalid_request', `invalid Android origin: ${origin}`);
+    if (!isAndroidKeyHashOrigin(origin)) {
+      throw new LatchkeyError(
+        'invalid_request',
+        `invalid Android origin: ${origin} (expected ${ANDROID_PREFIX} and the base64url SHA-256 of the app's signing certificate, 43 characters)`,
+      );
     }
     return origin;
   }

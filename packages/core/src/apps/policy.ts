@@ -1,6 +1,7 @@
 /**
  * Per-app WebAuthn policy. Defaults are the safe choice; every field can be changed per app.
  */
+import type { AndroidApp } from './native-apps.ts';
 
 export const USER_VERIFICATION = ['required', 'preferred', 'discouraged'] as const;
 export type UserVerification = (typeof USER_VERIFICATION)[number];
@@ -81,6 +82,15 @@ export interface AppPolicy {
    * order of preference. Empty: none sent, the browser decides.
    */
   hints: Hint[];
+  /**
+   * Web origins outside the RP ID that may use it (WebAuthn L3 §5.11), listed in the RP ID's
+   * `/.well-known/webauthn` and accepted in this app's ceremonies.
+   */
+  relatedOrigins: string[];
+  /** Android apps that share the passkeys (assetlinks.json; their apk-key-hash origins are accepted). */
+  androidApps: AndroidApp[];
+  /** Apple apps that share the passkeys, as `TEAMID.bundle.id` (apple-app-site-association). */
+  appleAppIds: string[];
 }
 
 /**
@@ -136,6 +146,9 @@ export const DEFAULT_POLICY: AppPolicy = Object.freeze({
   deviceBinding: 'synced-allowed',
   requireAttestedAuthenticator: false,
   hints: [],
+  relatedOrigins: [],
+  androidApps: [],
+  appleAppIds: [],
 }) as AppPolicy;
 
 /** The most AAGUIDs one allow or deny list may hold. */

@@ -1,4 +1,5 @@
 import { LatchkeyError } from '../errors.ts';
+import { resolveAndroidApps, resolveAppleAppIds } from './native-apps.ts';
 import {
   AAGUID_LIST_MAX,
   ALGORITHM_NAMES,
@@ -20,6 +21,7 @@ import {
   TTL_BOUNDS,
   USER_VERIFICATION,
 } from './policy.ts';
+import { resolveRelatedOrigins } from './related-origins.ts';
 
 function oneOf<T extends string>(list: readonly T[], value: unknown, field: string): T {
   if (typeof value === 'string' && (list as readonly string[]).includes(value)) return value as T;
@@ -217,5 +219,9 @@ export function resolvePolicy(
     ),
     // Likewise for policies from before hints existed: none.
     hints: resolveHints(merged.hints ?? [], 'hints'),
+    // Likewise for policies from before related origins and native apps existed.
+    relatedOrigins: resolveRelatedOrigins(merged.relatedOrigins ?? []),
+    androidApps: resolveAndroidApps(merged.androidApps ?? []),
+    appleAppIds: resolveAppleAppIds(merged.appleAppIds ?? []),
   };
 }

@@ -1,6 +1,7 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { AppRecord } from '../apps/app-port.ts';
+import { ceremonyOrigins } from '../apps/ceremony-origins.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import type { CeremonyFacts } from '../ceremonies/ceremony-audit.ts';
@@ -75,7 +76,7 @@ export async function verifyAuthentication(
     clientDataJSON: response.response.clientDataJSON,
     expectedType: 'webauthn.get',
     challenge: ceremony.challenge,
-    origins: app.origins,
+    origins: ceremonyOrigins(app),
     allowCrossOrigin: app.policy.allowCrossOrigin,
     errorCode: 'authentication_rejected',
   });
@@ -101,7 +102,7 @@ export async function verifyAuthentication(
     verified = await verifyAssertion({
       response,
       challenge: ceremony.challenge,
-      origins: app.origins,
+      origins: ceremonyOrigins(app),
       rpId: app.rpId,
       publicKey: credential.publicKey,
       requireUserVerification: ceremony.userVerificationRequired,

@@ -61,4 +61,6 @@ export interface CredentialsPort {
   ): Promise<boolean>;
   /** Deletes a user's credential. Returns whether a row of that app and user was deleted. */
   delete(appId: string, userId: string, id: string): Promise<boolean>;
+  /** How many credentials the app holds, over all its users. */
+  countByApp(appId: string): Promise<number>;
 }

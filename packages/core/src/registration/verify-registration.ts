@@ -2,6 +2,7 @@ import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { cose, decodeCredentialPublicKey, isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { AppRecord } from '../apps/app-port.ts';
+import { ceremonyOrigins } from '../apps/ceremony-origins.ts';
 import { ALGORITHMS } from '../apps/policy.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
@@ -79,7 +80,7 @@ export async function verifyRegistration(
     clientDataJSON: response.response.clientDataJSON,
     expectedType: 'webauthn.create',
     challenge: ceremony.challenge,
-    origins: app.origins,
+    origins: ceremonyOrigins(app),
     allowCrossOrigin: policy.allowCrossOrigin,
     errorCode: 'registration_rejected',
   });
@@ -141,7 +142,7 @@ export async function verifyRegistration(
     verification = await verifyRegistrationResponse({
       response,
       expectedChallenge: ceremony.challenge,
-      expectedOrigin: app.origins,
+      expectedOrigin: ceremonyOrigins(app),
       expectedRPID: app.rpId,
       // Security row 4: presence may be missing only from a conditional create, already checked.
       requireUserPresence: !ceremony.conditional,

@@ -1,11 +1,14 @@
 import {
   type AppRecord,
+  appWellKnownDocument,
   createApp,
   createRuntime,
   getApp,
+  isLatchkeyError,
   listApps,
   type Runtime,
   updateApp,
+  WELL_KNOWN_FILES,
 } from '@latchkey/core';
 import { migrateToLatest, type OpenStoreOptions, openStore, type SqlStore } from '@latchkey/store';
 import { Command, Option } from 'commander';
@@ -27,7 +30,13 @@ import { serve } from '../serve.ts';
 import { SERVER_VERSION } from '../version.ts';
 import { addActionsCommands } from './actions-commands.ts';
 import { addAdminCommands } from './admin-commands.ts';
-import { databaseFailure, describeFailure, listenFailure, UsageFailure } from './cli-errors.ts';
+import {
+  CliFailure,
+  databaseFailure,
+  describeFailure,
+  listenFailure,
+  UsageFailure,
+} from './cli-errors.ts';
 import { addKeysCommands } from './keys-commands.ts';
 import { addMdsCommands } from './mds-commands.ts';
 import { addPolicyOptions, policyFromOptions } from './policy-flags.ts';
@@ -35,6 +44,13 @@ import { addSessionTokenCommands } from './session-token-commands.ts';
 import { addWebhooksCommands } from './webhooks-commands.ts';
 
 const cliContext = { ip: null, userAgent: 'latchkey-cli', requestId: null };
+
+/** The `apps update` flag that gives each well-known document something to say. */
+const WELL_KNOWN_FLAGS = {
+  webauthn: '--related-origin',
+  'assetlinks.json': '--android-app',
+  'apple-app-site-association': '--apple-app',
+} as const;
 
 /** Opens the database, reporting one that cannot be reached or opened as such. */
 async function openDatabase(options: OpenStoreOptions): Promise<SqlStore> {
@@ -219,6 +235,7 @@ addPolicyOptions(
       (v: string, all: string[] = []) => [...all, v],
     )
     .option('--rp-id <id>', 'RP ID (existing passkeys stop working when it changes)')
+    .option('--force', 'change the RP ID even though the app has passkeys, which stop working')
     .option('--db <url>', 'database URL')
     .option('--json', 'print JSON'),
 ).action(async (options, command: Command) => {
@@ -231,9 +248,13 @@ addPolicyOptions(
         ...(options.origin ? { origins: options.origin } : {}),
         ...(options.rpId ? { rpId: options.rpId } : {}),
         policy: policyFromOptions(options, (n) => command.getOptionValueSource(n) === 'cli'),
+        ...(options.force ? { forceRpIdChange: true } : {}),
       },
       cliContext,
-    );
+    ).catch((error: unknown) => {
+      if (!isLatchkeyError(error, 'rp_id_change_refused')) throw error;
+      throw new CliFailure(error.code, `${error.message} with --force`);
+    });
     print(options.json, appJson(app), `updated ${app.id}\n${JSON.stringify(app.policy, null, 2)}`);
   });
 });
@@ -266,6 +287,32 @@ apps
           ? list.map((a) => `${a.id}  ${a.name}  ${a.rpId}  ${a.origins.join(',')}`).join('\n')
           : 'no apps yet: latchkey apps create --name NAME --origin ORIGIN',
       );
+    });
+  });
+
+apps
+  .command('well-known')
+  .description(
+    "print one of an app's well-known documents, to host at https://RP_ID/.well-known/FILE",
+  )
+  .requiredOption('--app <id>', 'app id')
+  .addOption(
+    new Option('--file <file>', 'which document').choices(WELL_KNOWN_FILES).makeOptionMandatory(),
+  )
+  .option('--db <url>', 'database URL')
+  .action(async (options) => {
+    await withRuntime(options.db, async (runtime) => {
+      const document = await appWellKnownDocument(runtime, {
+        appId: options.app,
+        file: options.file,
+      });
+      if (document === null) {
+        throw new CliFailure(
+          'not_found',
+          `app ${options.app} has no settings for ${options.file}: set ${WELL_KNOWN_FLAGS[options.file as keyof typeof WELL_KNOWN_FLAGS]} with latchkey apps update`,
+        );
+      }
+      process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     });
   });
 

@@ -28,6 +28,9 @@ export const POLICY_FIELD_FLAGS = {
   deviceBinding: '--device-binding',
   requireAttestedAuthenticator: '--require-attested-authenticator',
   hints: '--hints',
+  relatedOrigins: '--related-origin',
+  androidApps: '--android-app',
+  appleAppIds: '--apple-app',
 } as const;
 
 /** A policy field name, as core's validation messages start with it. */
@@ -42,7 +45,7 @@ export type PolicyField = keyof typeof POLICY_FIELD_FLAGS;
  * // '--ceremony-ttl must be a whole number of seconds from 10 to 3600'
  */
 export function withPolicyFlagNames(message: string): string {
-  const field = /^([A-Za-z]+(?:\.[A-Za-z]+)?) /.exec(message)?.[1];
+  const field = /^([A-Za-z]+(?:\.[A-Za-z]+)?)[ :]/.exec(message)?.[1];
   if (field === undefined || !Object.hasOwn(POLICY_FIELD_FLAGS, field)) return message;
   return `${POLICY_FIELD_FLAGS[field as PolicyField]}${message.slice(field.length)}`;
 }

@@ -68,6 +68,25 @@ export function addPolicyOptions(command: Command): Command {
     .option(
       '--hints <list>',
       'WebAuthn hints every ceremony sends, most preferred first: security-key, client-device, hybrid ("" for none)',
+    )
+    .option(
+      '--related-origin <origin>',
+      'a related origin outside the RP ID that may use it (repeatable; replaces the list; none clears it)',
+      repeat,
+    )
+    .option(
+      '--android-app <package=fingerprint,…>',
+      'an Android app sharing the passkeys: its package name and SHA-256 signing-certificate fingerprints (repeatable; replaces the list; none clears it)',
+      repeat,
+    )
+    .option(
+      '--android-app-links',
+      'also grant handle_all_urls (App Links) to the --android-app apps given',
+    )
+    .option(
+      '--apple-app <TEAMID.bundle.id>',
+      'an Apple app sharing the passkeys (repeatable; replaces the list; none clears it)',
+      repeat,
     );
 }
 
@@ -92,6 +111,35 @@ function list(value: unknown): string[] | undefined {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+function repeat(value: string, all: string[] = []): string[] {
+  return [...all, value];
+}
+
+/** A repeated list flag's values: `none` alone clears the list; not given leaves it. */
+function listFlag(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.length === 1 && value[0] === 'none' ? [] : (value as string[]);
+}
+
+/**
+ * `--android-app com.example.bank=AB:CD:…,12:34:…` as an Android app. Core validates the parts;
+ * a value without `=` is passed on with no fingerprints, so core names what is missing.
+ */
+function androidApps(value: unknown, links: boolean): unknown[] | undefined {
+  return listFlag(value)?.map((entry) => {
+    const at = entry.indexOf('=');
+    const packageName = at < 0 ? entry : entry.slice(0, at);
+    const fingerprints =
+      at < 0
+        ? []
+        : entry
+            .slice(at + 1)
+            .split(',')
+            .map((s) => s.trim());
+    return { packageName, sha256CertFingerprints: fingerprints, handleAllUrls: links };
+  });
 }
 
 /** The rate-limit flags that were given, as a partial `rateLimits`; undefined when none was. */
@@ -150,6 +198,9 @@ export function policyFromOptions(
             .map((s) => s.trim())
             .filter((s) => s !== '')
         : undefined,
+    relatedOrigins: listFlag(options.relatedOrigin),
+    androidApps: androidApps(options.androidApp, options.androidAppLinks === true),
+    appleAppIds: listFlag(options.appleApp),
   };
   return Object.fromEntries(
     Object.entries(policy).filter(([, v]) => v !== undefined),

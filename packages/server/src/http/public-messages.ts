@@ -38,6 +38,9 @@ export const PUBLIC_MESSAGES: Readonly<Record<ErrorCode, string | null>> = {
   // Names the flag that confirms the loss; the status and code alone would not tell it.
   prf_loss_unacknowledged:
     "this is the user's last passkey with PRF; revoking it loses what was encrypted with its keys: pass acknowledge_prf_loss=true to revoke it anyway",
+  // Fixed words, yet they say what to do: the operator is the only one who can meet this.
+  rp_id_change_refused:
+    'the app has passkeys bound to its RP ID, which a new RP ID would make unusable: keep the RP ID and add the new site as a related origin, or force the change',
 };
 
 /**

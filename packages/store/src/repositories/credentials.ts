@@ -56,6 +56,12 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
       .where('app_id', '=', a.appId)
       .where('user_id', '=', a.userId),
   );
+  const countByApp = prepare(db, (a: { appId: string }) =>
+    db
+      .selectFrom('credentials')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .where('app_id', '=', a.appId),
+  );
   type Use = { appId: string; id: string; counter: number; backupState: number; at: number };
   const recordUse = (a: Use) =>
     db
@@ -131,6 +137,11 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
 
     async countByUser(appId, userId) {
       const [row] = (await countByUser({ appId, userId })).rows;
+      return Number(row?.total ?? 0);
+    },
+
+    async countByApp(appId) {
+      const [row] = (await countByApp({ appId })).rows;
       return Number(row?.total ?? 0);
     },
 

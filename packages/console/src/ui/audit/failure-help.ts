@@ -53,6 +53,8 @@ export const FAILURE_HELP: Record<string, string> = {
   user_not_found: 'no such user in this app',
   device_not_found: 'no such passkey for this user',
   webhook_not_found: 'no such webhook endpoint or delivery in this app',
+  rp_id_change_refused:
+    'the RP ID change was refused because the app has passkeys, which are bound to the old RP ID',
   prf_loss_unacknowledged:
     'a revocation of the user’s last passkey with PRF was refused until the loss is acknowledged',
   user_has_no_passkeys: 'the user has no passkey to sign in with',

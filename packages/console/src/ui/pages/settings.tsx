@@ -1,5 +1,7 @@
 import { useState } from 'preact/hooks';
-import { api, apiPath } from '../api.ts';
+import { ApiError, api, apiPath } from '../api.ts';
+import { ConfirmButton } from '../components/confirm-button.tsx';
+import { NativeAppsFields } from '../components/native-apps-fields.tsx';
 import { Notice } from '../components/notice.tsx';
 import type { App, Policy } from '../types.ts';
 
@@ -32,8 +34,31 @@ export function SettingsPage(props: { app: App; onSaved: (app: App) => void }) {
   const [policy, setPolicy] = useState<Policy>(props.app.policy);
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  // The server's refusal of an RP ID change that would strand passkeys, until forced or left.
+  const [stranding, setStranding] = useState<string | null>(null);
   const set = <K extends keyof Policy>(key: K, value: Policy[K]) =>
     setPolicy({ ...policy, [key]: value });
+  const save = async (forceRpIdChange: boolean) => {
+    setBusy(true);
+    setMessage(null);
+    setStranding(null);
+    try {
+      const saved = await api<App>('PATCH', apiPath(['apps', props.app.app_id]), {
+        name,
+        origins: origins.split(/\s+/).filter(Boolean),
+        rp_id: rpId,
+        policy,
+        ...(forceRpIdChange ? { force_rp_id_change: true } : {}),
+      });
+      props.onSaved(saved);
+      setMessage({ kind: 'success', text: 'Settings saved.' });
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'rp_id_change_refused') setStranding(e.message);
+      else setMessage({ kind: 'error', text: (e as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
 
   return (
     <section>
@@ -45,22 +70,7 @@ export function SettingsPage(props: { app: App; onSaved: (app: App) => void }) {
       <form
         onSubmit={async (event) => {
           event.preventDefault();
-          setBusy(true);
-          setMessage(null);
-          try {
-            const saved = await api<App>('PATCH', apiPath(['apps', props.app.app_id]), {
-              name,
-              origins: origins.split(/\s+/).filter(Boolean),
-              rp_id: rpId,
-              policy,
-            });
-            props.onSaved(saved);
-            setMessage({ kind: 'success', text: 'Settings saved.' });
-          } catch (e) {
-            setMessage({ kind: 'error', text: (e as Error).message });
-          } finally {
-            setBusy(false);
-          }
+          await save(false);
         }}
       >
         <article>
@@ -96,6 +106,12 @@ export function SettingsPage(props: { app: App; onSaved: (app: App) => void }) {
             Changing it makes every existing passkey of this app unusable.
           </small>
         </article>
+        <NativeAppsFields
+          appId={props.app.app_id}
+          rpId={props.app.rp_id}
+          policy={policy}
+          onChange={(fields) => setPolicy({ ...policy, ...fields })}
+        />
         <article>
           <header>
             <h2>WebAuthn policy</h2>
@@ -208,6 +224,17 @@ export function SettingsPage(props: { app: App; onSaved: (app: App) => void }) {
             ))}
           </article>
         </div>
+        {/* Beside the button that was pressed, where the operator is looking. */}
+        {stranding && (
+          <Notice kind="error">
+            <p>{stranding}</p>
+            <ConfirmButton
+              label="Change the RP ID anyway"
+              confirmLabel="Confirm: existing passkeys stop working"
+              onConfirm={() => save(true)}
+            />
+          </Notice>
+        )}
         <button type="submit" aria-busy={busy}>
           Save settings
         </button>

@@ -34,6 +34,7 @@ export const SERVER_ERRORS: Record<ErrorCode, ActionsError> = {
   idempotency_key_reused: { status: 409, error: 'idempotency_key_reused' },
   webhook_not_found: { status: 404, error: 'not_found' },
   prf_loss_unacknowledged: { status: 409, error: 'prf_loss_unacknowledged' },
+  rp_id_change_refused: { status: 409, error: 'invalid_request' },
 };
 
 /** The error codes the browser SDK's contract names; client errors use only these. */
@@ -75,6 +76,7 @@ export const CLIENT_ERRORS: Record<ErrorCode, { status: number; error: ClientErr
   idempotency_key_reused: { status: 409, error: 'invalid_request' },
   webhook_not_found: { status: 404, error: 'invalid_request' },
   prf_loss_unacknowledged: { status: 409, error: 'invalid_request' },
+  rp_id_change_refused: { status: 409, error: 'invalid_request' },
 };
 
 /** The wire body of every actions error, server and client alike. */

@@ -1,6 +1,7 @@
 import {
   type AppRecord,
   anyAppHasOrigin,
+  ceremonyOrigins,
   findApp,
   findTokenApp,
   type Runtime,
@@ -39,7 +40,7 @@ export function registerClientCors(app: FastifyInstance, runtime: Runtime): void
     if (request.method === 'OPTIONS' || typeof origin !== 'string') return;
     if (!request.url.startsWith('/v1/client/')) return;
     const record = await requestApp(request);
-    const allowed = record ? record.origins.includes(origin) : await anyAppHas(origin);
+    const allowed = record ? ceremonyOrigins(record).includes(origin) : await anyAppHas(origin);
     allow(reply, allowed ? origin : null);
   });
 

@@ -41,6 +41,7 @@ export const ADMIN_ERROR_STATUS: Record<ErrorCode, number> = {
   idempotency_key_reused: 409,
   webhook_not_found: 404,
   prf_loss_unacknowledged: 409,
+  rp_id_change_refused: 409,
 };
 
 /** The admin error body: `{"error": {"code", "message"}, "request_id"}`. */

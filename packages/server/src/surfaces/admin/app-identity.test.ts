@@ -41,7 +41,7 @@ for (const db of databases()) {
       refused(
         await admin('POST', '/apps', {
           name: 'x',
-          origins: ['android:apk-key-hash:abcdefghijklmnopqrstuvwxyz0123456789_-AB'],
+          origins: ['android:apk-key-hash:POIplOLeHuvl-XAQckH0DwY4Yb1ydnnKcmhn-jibZYk'],
           rp_id: '192.0.2.1',
         }),
         /localhost:PORT/,

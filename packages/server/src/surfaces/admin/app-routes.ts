@@ -113,6 +113,7 @@ export function registerAppRoutes(app: FastifyInstance, runtime: Runtime): void 
           ...(body.origins ? { origins: body.origins } : {}),
           ...(body.rp_id ? { rpId: body.rp_id } : {}),
           ...(body.policy ? { policy: body.policy as Partial<AppPolicy> } : {}),
+          ...(body.force_rp_id_change ? { forceRpIdChange: true } : {}),
         },
         context,
       );

@@ -101,6 +101,40 @@ export const PolicyPatch = Type.Object(
     deviceBinding: Type.Optional(oneOf(DEVICE_BINDING)),
     requireAttestedAuthenticator: Type.Optional(Type.Boolean()),
     hints: Type.Optional(hintsSchema()),
+    relatedOrigins: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 512 }), {
+        maxItems: 50,
+        description:
+          'Web origins outside the RP ID that may use it (WebAuthn related origins): https, at most 5 registrable-domain labels. Served as /.well-known/webauthn.',
+      }),
+    ),
+    androidApps: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            packageName: Type.String({ minLength: 1, maxLength: 150 }),
+            sha256CertFingerprints: Type.Array(Type.String({ minLength: 1, maxLength: 95 }), {
+              minItems: 1,
+              maxItems: 10,
+            }),
+            handleAllUrls: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 20,
+          description:
+            'Android apps that share the passkeys: assetlinks.json, and the android:apk-key-hash origin of each fingerprint is accepted.',
+        },
+      ),
+    ),
+    appleAppIds: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 165 }), {
+        maxItems: 20,
+        description:
+          'Apple apps that share the passkeys, as TEAMID.bundle.id (apple-app-site-association).',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'Only the fields given change.' },
 );
@@ -123,6 +157,12 @@ export const UpdateAppBody = Type.Object(
     origins: Type.Optional(Origins),
     rp_id: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
     policy: Type.Optional(PolicyPatch),
+    force_rp_id_change: Type.Optional(
+      Type.Boolean({
+        description:
+          'Change rp_id although the app has passkeys, which then stop working. Without it such a change gets 409 rp_id_change_refused.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,4 @@
-import { findApp, type Runtime } from '@latchkey/core';
+import { ceremonyOrigins, findApp, type Runtime } from '@latchkey/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Headers the browser SDKs send: passage-flex-js adds `Passage-Flex-Version` to every call. */
@@ -7,7 +7,7 @@ const ALLOWED_METHODS = 'GET, POST, OPTIONS';
 
 /**
  * CORS for the auth API, per app: a browser may call an app's routes only from one of that app's
- * own origins. Credentials (cookies) are never needed, so they are never allowed.
+ * own or related origins. Credentials (cookies) are never needed, so they are never allowed.
  */
 export function registerFlexCors(app: FastifyInstance, runtime: Runtime): void {
   async function allowedOrigin(request: FastifyRequest): Promise<string | null> {
@@ -15,7 +15,8 @@ export function registerFlexCors(app: FastifyInstance, runtime: Runtime): void {
     const appId = (request.params as { app_id?: string } | undefined)?.app_id;
     if (typeof origin !== 'string' || !appId || appId.length > 64) return null;
     const record = await findApp(runtime, appId);
-    return record?.origins.includes(origin) ? origin : null;
+    // Its related origins' pages call it too: they run the app's ceremonies.
+    return record && ceremonyOrigins(record).includes(origin) ? origin : null;
   }
 
   function allow(reply: FastifyReply, origin: string | null): void {

@@ -55,6 +55,8 @@ export const FLEX_ERRORS: Record<ErrorCode, FlexError> = {
   webhook_not_found: { status: 404, code: 'invalid_request' },
   // No code of its own in the contract: 409 tells it from the policy's 403.
   prf_loss_unacknowledged: { status: 409, code: 'operation_not_allowed' },
+  // An admin operation; no flex route raises it.
+  rp_id_change_refused: { status: 409, code: 'invalid_request' },
 };
 
 /** The flex error body: `{"code", "error"}`. */

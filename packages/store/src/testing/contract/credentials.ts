@@ -61,7 +61,7 @@ export function credentialsContract(ctx: ContractContext): void {
       assert.equal(await ctx.store().credentials.insert(again), true);
     });
 
-    it('lists and counts a user’s credentials', async () => {
+    it('lists and counts a user’s credentials, and the app’s', async () => {
       const { app, user } = await appWithUser();
       const other = await ctx.store().users.upsertByExternalId(userFixture(app.id));
       const c1 = credentialFixture(app.id, user.id, { createdAt: T0 });
@@ -72,6 +72,7 @@ export function credentialsContract(ctx: ContractContext): void {
       assert.deepEqual(await ctx.store().credentials.listByUser(app.id, user.id), [c1, c2]);
       assert.equal(await ctx.store().credentials.countByUser(app.id, user.id), 2);
       assert.equal(await ctx.store().credentials.countByUser(app.id, 'nobody'), 0);
+      assert.equal(await ctx.store().credentials.countByApp(app.id), 3);
     });
 
     it('hides a credential from another app', async () => {
@@ -84,6 +85,7 @@ export function credentialsContract(ctx: ContractContext): void {
       assert.equal(await credentials.findById(b.id, credential.id), null);
       assert.deepEqual(await credentials.listByUser(b.id, user.id), []);
       assert.equal(await credentials.countByUser(b.id, user.id), 0);
+      assert.equal(await credentials.countByApp(b.id), 0);
       assert.equal(await credentials.delete(b.id, user.id, credential.id), false);
       const use = { counter: 0, backupState: true, at: T0, enforceIncrease: false };
       assert.equal(await credentials.recordUse(b.id, credential.id, use), false);
