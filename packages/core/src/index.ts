@@ -27,6 +27,7 @@ export {
 } from './authentication/start-authentication.ts';
 export * from './errors.ts';
 export { mintNonce, redeemNonce } from './nonces/nonces.ts';
+export * from './portability/index.ts';
 export * from './ports.ts';
 export {
   credentialTypeOf,

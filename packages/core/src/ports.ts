@@ -13,6 +13,7 @@ export * from './audit/audit-port.ts';
 export * from './ceremonies/ceremony-port.ts';
 export * from './credentials/credential-port.ts';
 export * from './nonces/nonce-port.ts';
+export * from './portability/portability-port.ts';
 export * from './store-port.ts';
 export * from './transactions/transaction-port.ts';
 export * from './users/user-port.ts';

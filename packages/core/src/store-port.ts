@@ -15,6 +15,7 @@ import type { AuditPort } from './audit/audit-port.ts';
 import type { CeremoniesPort } from './ceremonies/ceremony-port.ts';
 import type { CredentialsPort } from './credentials/credential-port.ts';
 import type { NoncesPort } from './nonces/nonce-port.ts';
+import type { PortabilityPort } from './portability/portability-port.ts';
 import type { TransactionsPort } from './transactions/transaction-port.ts';
 import type { UsersPort } from './users/user-port.ts';
 
@@ -34,6 +35,7 @@ export interface Store {
   operatorTokens: OperatorTokensPort;
   operatorSessions: OperatorSessionsPort;
   adminQueries: AdminQueriesPort;
+  portability: PortabilityPort;
   /** Whether the database answers; used by readiness checks. */
   ping(): Promise<boolean>;
   /**

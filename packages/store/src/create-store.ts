@@ -15,6 +15,7 @@ import {
   createOperatorSessionsRepository,
   createOperatorTokensRepository,
 } from './repositories/operator-tokens.ts';
+import { createPortabilityRepository } from './repositories/portability.ts';
 import { createStepUpTokensRepository } from './repositories/step-up.ts';
 import { createTransactionsRepository } from './repositories/transactions.ts';
 import { createUsersRepository } from './repositories/users.ts';
@@ -53,6 +54,7 @@ export function createStore(
     operatorTokens: createOperatorTokensRepository(db),
     operatorSessions: createOperatorSessionsRepository(db),
     adminQueries: createAdminQueriesRepository(db),
+    portability: createPortabilityRepository(db),
     ping: () => ping(db),
     flush,
     // Idempotent: shutdown paths and test cleanups may both close the same store.

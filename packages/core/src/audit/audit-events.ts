@@ -35,6 +35,8 @@ export const AUDIT_EVENT_TYPES = [
   'operator.rejected',
   'operator_session.started',
   'operator_session.ended',
+  'passkeys.exported',
+  'passkeys.imported',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

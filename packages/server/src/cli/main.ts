@@ -30,6 +30,7 @@ import { addAdminCommands } from './admin-commands.ts';
 import { databaseFailure, describeFailure, listenFailure, UsageFailure } from './cli-errors.ts';
 import { addKeysCommands } from './keys-commands.ts';
 import { addPolicyOptions, policyFromOptions } from './policy-flags.ts';
+import { addPortabilityCommands } from './portability-commands.ts';
 
 const cliContext = { ip: null, userAgent: 'latchkey-cli', requestId: null };
 
@@ -269,6 +270,7 @@ apps
 addKeysCommands(program, withRuntime, cliContext);
 addActionsCommands(program, withRuntime, cliContext);
 addAdminCommands(program, withRuntime, cliContext);
+addPortabilityCommands(program, withRuntime, cliContext);
 
 /**
  * Every command reports a command line it cannot read as one line plus where its help is, rather

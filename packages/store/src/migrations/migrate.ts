@@ -17,6 +17,7 @@ import * as rateLimits from './0003-rate-limits.ts';
 import * as admin from './0004-admin.ts';
 import * as sessionBinding from './0005-session-binding.ts';
 import * as oneCeremonyTable from './0006-one-ceremony-table.ts';
+import * as portability from './0011-portability.ts';
 
 /** Every migration, keyed by name; names sort in the order they apply. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -26,6 +27,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0004_admin': admin,
   '0005_session_binding': sessionBinding,
   '0006_one_ceremony_table': oneCeremonyTable,
+  '0011_portability': portability,
 });
 
 const provider: MigrationProvider = {

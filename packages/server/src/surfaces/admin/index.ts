@@ -6,6 +6,7 @@ import { ADMIN_ERROR_SHAPE } from './admin-errors.ts';
 import { registerAppRoutes } from './app-routes.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import { bearer } from './operator-request.ts';
+import { registerPortabilityRoutes } from './portability-routes.ts';
 import { registerRulesRoutes } from './rules-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerUserRoutes } from './user-routes.ts';
@@ -65,4 +66,5 @@ export async function adminSurface(
   registerUserRoutes(app, runtime);
   registerRulesRoutes(app, runtime);
   registerAuditRoutes(app, runtime);
+  registerPortabilityRoutes(app, runtime);
 }
