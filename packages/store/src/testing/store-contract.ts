@@ -9,6 +9,7 @@ import { auditContract } from './contract/audit.ts';
 import { openForSuite } from './contract/context.ts';
 import { credentialsContract } from './contract/credentials.ts';
 import { operatorsContract } from './contract/operators.ts';
+import { portabilityContract } from './contract/portability.ts';
 import { singleUseContract } from './contract/single-use.ts';
 import { usersContract } from './contract/users.ts';
 import type { TestDatabase } from './test-databases.ts';
@@ -24,5 +25,6 @@ export function storeContract(database: TestDatabase): void {
     auditContract(ctx);
     actionsContract(ctx);
     operatorsContract(ctx);
+    portabilityContract(ctx);
   });
 }
