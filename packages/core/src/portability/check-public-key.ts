@@ -4,7 +4,7 @@
  * and curve that algorithm needs, and import as a real public key (`node:crypto` refuses, among
  * others, an EC point that is not on its curve). Nothing from a file reaches a sign-in unchecked.
  */
-import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import { createPublicKey, ECDH, type JsonWebKey } from 'node:crypto';
 import { cose, decodeCredentialPublicKey, isoBase64URL } from '@simplewebauthn/server/helpers';
 import { ALGORITHMS } from '../apps/policy.ts';
 import type { ImportProblem } from './import-problems.ts';
@@ -58,7 +58,19 @@ export function checkPublicKey(
   const jwk = toJwk(key, alg);
   if (jwk === null) return { problem: 'public_key_malformed' };
   try {
-    createPublicKey({ key: jwk, format: 'jwk' });
+    if (jwk.kty === 'EC') {
+      // The same on-curve check as a JWK import, several times faster: imports run by the million.
+      const point = [
+        Buffer.from([4]),
+        Buffer.from(jwk.x ?? '', 'base64url'),
+        Buffer.from(jwk.y ?? '', 'base64url'),
+      ];
+      if (point[1]?.length !== 32 || point[2]?.length !== 32)
+        return { problem: 'public_key_malformed' };
+      ECDH.convertKey(Buffer.concat(point), 'prime256v1');
+    } else {
+      createPublicKey({ key: jwk, format: 'jwk' });
+    }
   } catch {
     return { problem: 'public_key_malformed' };
   }
