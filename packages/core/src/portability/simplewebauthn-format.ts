@@ -5,7 +5,8 @@
  * (or base64), `deviceType` `singleDevice` or `multiDevice` (backup eligibility) and `user` the
  * app's id for the user (a string, or an object with an `id`). Optional `createdAt`, `lastUsed`,
  * `aaguid`, `name` and `displayName` are kept when present; `transports` may be a list or
- * comma-separated text. Records are grouped into one entry per user.
+ * comma-separated text. Better Auth's passkey rows (`credentialID`, `userId`, base64 `publicKey`)
+ * read the same way. Records are grouped into one entry per user.
  */
 import { toBase64UrlText } from './base64.ts';
 import type { RawEntry, RawPasskey, UnreadableEntry } from './import-entry.ts';
@@ -46,7 +47,8 @@ export function readSimpleWebAuthnRecords(records: unknown): (RawEntry | Unreada
         : record.transports;
     const deviceType = record.deviceType;
     const passkey: RawPasskey = {
-      credentialId: record.id,
+      // Better Auth's passkey table names it `credentialID` and keeps its own row id in `id`.
+      credentialId: record.credentialID ?? record.id,
       publicKey: toBase64UrlText(record.publicKey),
       counter: record.counter,
       backupEligible: typeof deviceType === 'string' ? DEVICE_TYPES[deviceType] : undefined,

@@ -74,16 +74,21 @@ export function entriesFromText(format: ImportFormat, text: string): Entries {
  * const entries = await entriesFromFile('latchkey', 'export.ndjson');
  */
 export async function entriesFromFile(format: ImportFormat, path: string): Promise<Entries> {
-  if (format === 'latchkey') {
-    const stream = createReadStream(path, { encoding: 'utf8' });
-    // Opening errors (no such file) surface here rather than in the middle of the import.
-    await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', reject);
-    });
-    return readLatchkeyExport(
-      createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }),
-    );
+  try {
+    if (format === 'latchkey') {
+      const stream = createReadStream(path, { encoding: 'utf8' });
+      // Opening errors (no such file) surface here rather than in the middle of the import.
+      await new Promise<void>((resolve, reject) => {
+        stream.once('open', () => resolve());
+        stream.once('error', reject);
+      });
+      const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+      return readLatchkeyExport(lines);
+    }
+    return entriesFromText(format, await readFile(path, 'utf8'));
+  } catch (error) {
+    if (error instanceof LatchkeyError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new LatchkeyError('invalid_request', `cannot read ${path}: ${code}`, { cause: error });
   }
-  return entriesFromText(format, await readFile(path, 'utf8'));
 }
