@@ -46,18 +46,16 @@ export function portabilityContract(ctx: ContractContext): void {
         await ctx.store().credentials.findByCredentialId(app.id, credential.credentialId),
         credential,
       );
-      const again = await ctx
-        .store()
-        .portability.importBatch(
-          app.id,
-          [
-            {
-              user: userFixture(app.id, { externalId: user.externalId }),
-              credentials: [credential],
-            },
-          ],
-          { dryRun: false },
-        );
+      const again = await ctx.store().portability.importBatch(
+        app.id,
+        [
+          {
+            user: userFixture(app.id, { externalId: user.externalId }),
+            credentials: [credential],
+          },
+        ],
+        { dryRun: false },
+      );
       assert.deepEqual(again, [{ user: 'existing', credentials: ['already_present'] }]);
     });
 
