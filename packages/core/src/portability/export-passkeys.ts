@@ -21,7 +21,8 @@ export interface ExportPasskeysOptions {
 
 /**
  * Yields the header, then one line per user in a stable order. The app is looked up before the
- * first line (throwing `app_not_found`); the export is audited once the last line is out.
+ * first line (throwing `app_not_found`). The export is audited as it starts, so one that a reader
+ * abandons halfway is on record too.
  *
  * @example
  * for await (const line of exportPasskeys(runtime, { appId })) out.write(`${JSON.stringify(line)}\n`);
@@ -33,23 +34,13 @@ export async function* exportPasskeys(
 ): AsyncGenerator<ExportHeader | ExportedUser> {
   const app = await getApp(runtime, options.appId);
   const pageSize = Math.max(1, options.pageSize ?? 500);
+  await recordEvent(runtime, context, { type: 'passkeys.exported', appId: app.id });
   yield exportHeader(app, runtime.now());
   let after: string | null = null;
-  let users = 0;
-  let passkeys = 0;
   for (;;) {
     const page = await runtime.store.portability.exportPage(app.id, after, pageSize);
-    for (const row of page) {
-      users += 1;
-      passkeys += row.credentials.length;
-      yield exportedUser(row.user, row.credentials);
-    }
+    for (const row of page) yield exportedUser(row.user, row.credentials);
     if (page.length < pageSize) break;
     after = page[page.length - 1]!.user.id;
   }
-  await recordEvent(runtime, context, {
-    type: 'passkeys.exported',
-    appId: app.id,
-    data: { users, passkeys },
-  });
 }

@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { encodeCOSEPublicKey, generateCredentialKeyPair } from '@latchkey/authenticator';
-import { LATCHKEY_BIN, runCli } from '../testing/cli-process.ts';
+import { LATCHKEY_BIN } from '../testing/cli-process.ts';
 
 const run = promisify(execFile);
 
-/** `latchkey <args>`: its stdout and stderr. */
+/** `latchkey <args>`: its stdout and stderr. Generous: a loaded CI machine starts node slowly. */
 async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, [LATCHKEY_BIN, ...args], { timeout: 30_000 });
+  return run(process.execPath, [LATCHKEY_BIN, ...args], { timeout: 120_000 });
 }
 
 function record(user: string, edit: Record<string, unknown> = {}): Record<string, unknown> {
@@ -44,20 +44,7 @@ describe('latchkey export and import', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'latchkey-portability-'));
     db = `sqlite:${join(dir, 'latchkey.db')}`;
-    const created = JSON.parse(
-      await runCli(
-        'apps',
-        'create',
-        '--name',
-        'Moved',
-        '--origin',
-        'https://bank.example',
-        '--json',
-        '--db',
-        db,
-      ),
-    );
-    appId = created.app_id;
+    appId = await createApp('Moved');
     file = join(dir, 'records.json');
     writeFileSync(
       file,
@@ -65,6 +52,21 @@ describe('latchkey export and import', () => {
     );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function createApp(name: string): Promise<string> {
+    const created = await cli(
+      'apps',
+      'create',
+      '--name',
+      name,
+      '--origin',
+      'https://bank.example',
+      '--json',
+      '--db',
+      db,
+    );
+    return JSON.parse(created.stdout).app_id;
+  }
 
   const importFile = (path: string, app: string, ...flags: string[]) =>
     cli('import', path, '--app', app, '--db', db, ...flags);
@@ -116,20 +118,8 @@ describe('latchkey export and import', () => {
     writeFileSync(exported, stdout);
     const same = await importFile(exported, appId);
     assert.match(same.stdout, /nothing changed/);
-    const other = JSON.parse(
-      await runCli(
-        'apps',
-        'create',
-        '--name',
-        'Other',
-        '--origin',
-        'https://bank.example',
-        '--json',
-        '--db',
-        db,
-      ),
-    );
-    const across = await importFile(exported, other.app_id, '--json');
+    const other = await createApp('Other');
+    const across = await importFile(exported, other, '--json');
     assert.deepEqual(JSON.parse(across.stdout).skipped_by_reason, { credential_in_other_app: 2 });
     assert.match(across.stderr, /credential_in_other_app/);
   });
