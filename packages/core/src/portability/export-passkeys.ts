@@ -41,6 +41,6 @@ export async function* exportPasskeys(
     const page = await runtime.store.portability.exportPage(app.id, after, pageSize);
     for (const row of page) yield exportedUser(row.user, row.credentials);
     if (page.length < pageSize) break;
-    after = page[page.length - 1]!.user.id;
+    after = page[page.length - 1]!.user.externalId;
   }
 }

@@ -47,10 +47,12 @@ export interface ImportBatchOutcome {
 
 export interface PortabilityPort {
   /**
-   * One page of an app's users in a stable order (by id) with their passkeys: the users whose id
-   * sorts after `afterUserId` (from the start when null), at most `limit` of them.
+   * One page of an app's users in order of external id, with their passkeys: the users whose
+   * external id sorts after `afterExternalId` (from the start when null), at most `limit` of them.
+   * Paging by external id walks the (app, external id) index, so each page costs the same however
+   * far into an app of millions it is.
    */
-  exportPage(appId: string, afterUserId: string | null, limit: number): Promise<ExportedRow[]>;
+  exportPage(appId: string, afterExternalId: string | null, limit: number): Promise<ExportedRow[]>;
   /**
    * Writes one batch atomically: each item's user is created unless the app has one with its
    * external id (`existing`: that user is kept as it is) or another user of the app holds its

@@ -118,10 +118,10 @@ async function writeBatch(
 /** Export pages and import batches over one Kysely handle. */
 export function createPortabilityRepository(db: Kysely<Database>): PortabilityPort {
   return {
-    async exportPage(appId, afterUserId, limit) {
+    async exportPage(appId, afterExternalId, limit) {
       let query = db.selectFrom('users').selectAll().where('app_id', '=', appId);
-      if (afterUserId !== null) query = query.where('id', '>', afterUserId);
-      const users = (await query.orderBy('id').limit(limit).execute()).map(toUserRecord);
+      if (afterExternalId !== null) query = query.where('external_id', '>', afterExternalId);
+      const users = (await query.orderBy('external_id').limit(limit).execute()).map(toUserRecord);
       if (users.length === 0) return [];
       const byUser = new Map<string, CredentialRecord[]>(users.map((u) => [u.id, []]));
       for (const part of chunks(users.map((u) => u.id))) {
