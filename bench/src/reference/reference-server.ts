@@ -1,7 +1,9 @@
 /**
  * The naive reference server: what a developer writes from the SimpleWebAuthn example. Fastify,
  * `@simplewebauthn/server` generating options and verifying every response, users, credentials
- * and challenges in memory. It also serves `POST /trivial`, the floor's trivial route.
+ * and challenges in memory. It also serves `POST /trivial`, the floor's trivial route, and
+ * `GET /export`: its passkeys as the records the SimpleWebAuthn documentation's `Passkey` model
+ * keeps (what a database dump of such an app holds), to move them to latchkey.
  */
 import {
   type AuthenticationResponseJSON,
@@ -27,6 +29,12 @@ export function buildReferenceServer(): FastifyInstance {
   const app = Fastify({ logger: false });
   const users = new Map<string, { credentials: WebAuthnCredential[] }>();
   const credentialOwners = new Map<string, string>();
+  // What the documentation's model keeps beside the library's credential.
+  const facts = new Map<
+    string,
+    { webauthnUserID: string; deviceType: string; backedUp: boolean }
+  >();
+  const userIds = new Map<string, string>();
   const challenges = new Map<string, string>();
   let sessions = 0;
 
@@ -47,6 +55,7 @@ export function buildReferenceServer(): FastifyInstance {
       supportedAlgorithmIDs: [-7, -8, -257],
     });
     challenges.set(`register:${username}`, options.challenge);
+    userIds.set(username, options.user.id);
     return options;
   });
 
@@ -68,6 +77,11 @@ export function buildReferenceServer(): FastifyInstance {
       if (!result.verified) return reply.code(400).send({ verified: false });
       user.credentials.push(result.registrationInfo.credential);
       credentialOwners.set(result.registrationInfo.credential.id, username);
+      facts.set(result.registrationInfo.credential.id, {
+        webauthnUserID: userIds.get(username) ?? '',
+        deviceType: result.registrationInfo.credentialDeviceType,
+        backedUp: result.registrationInfo.credentialBackedUp,
+      });
       return { verified: true };
     },
   );
@@ -108,6 +122,18 @@ export function buildReferenceServer(): FastifyInstance {
       credential.counter = result.authenticationInfo.newCounter;
       return { verified: true, username: owner };
     },
+  );
+  app.get('/export', async () =>
+    [...users.entries()].flatMap(([username, user]) =>
+      user.credentials.map((credential) => ({
+        id: credential.id,
+        publicKey: Buffer.from(credential.publicKey).toString('base64url'),
+        user: username,
+        counter: credential.counter,
+        transports: credential.transports ?? [],
+        ...facts.get(credential.id),
+      })),
+    ),
   );
   return app;
 }

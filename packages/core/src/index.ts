@@ -34,6 +34,7 @@ export * from './authenticators/index.ts';
 export { prfEnabled, withoutPrfResults } from './credentials/prf.ts';
 export * from './errors.ts';
 export { mintNonce, type RedeemedNonce, redeemNonce } from './nonces/nonces.ts';
+export * from './portability/index.ts';
 export * from './ports.ts';
 export {
   credentialTypeOf,

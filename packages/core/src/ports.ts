@@ -14,6 +14,7 @@ export * from './authenticators/metadata-port.ts';
 export * from './ceremonies/ceremony-port.ts';
 export * from './credentials/credential-port.ts';
 export * from './nonces/nonce-port.ts';
+export * from './portability/portability-port.ts';
 export * from './session-tokens/signing-key-port.ts';
 export * from './store-port.ts';
 export * from './transactions/transaction-port.ts';

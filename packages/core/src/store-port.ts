@@ -16,6 +16,7 @@ import type { AuthenticatorMetadataPort } from './authenticators/metadata-port.t
 import type { CeremoniesPort } from './ceremonies/ceremony-port.ts';
 import type { CredentialsPort } from './credentials/credential-port.ts';
 import type { NoncesPort } from './nonces/nonce-port.ts';
+import type { PortabilityPort } from './portability/portability-port.ts';
 import type { SigningKeysPort } from './session-tokens/signing-key-port.ts';
 import type { TransactionsPort } from './transactions/transaction-port.ts';
 import type { UsersPort } from './users/user-port.ts';
@@ -40,6 +41,7 @@ export interface Store {
   signingKeys: SigningKeysPort;
   webhooks: WebhooksPort;
   authenticatorMetadata: AuthenticatorMetadataPort;
+  portability: PortabilityPort;
   /** Whether the database answers; used by readiness checks. */
   ping(): Promise<boolean>;
   /**

@@ -16,6 +16,7 @@ import {
   createOperatorSessionsRepository,
   createOperatorTokensRepository,
 } from './repositories/operator-tokens.ts';
+import { createPortabilityRepository } from './repositories/portability.ts';
 import { createSigningKeysRepository } from './repositories/signing-keys.ts';
 import { createStepUpTokensRepository } from './repositories/step-up.ts';
 import { createTransactionsRepository } from './repositories/transactions.ts';
@@ -59,6 +60,7 @@ export function createStore(
     signingKeys: createSigningKeysRepository(db),
     webhooks: createWebhooksRepository(db, dialect),
     authenticatorMetadata: createAuthenticatorMetadataRepository(db),
+    portability: createPortabilityRepository(db),
     ping: () => ping(db),
     flush,
     // Idempotent: shutdown paths and test cleanups may both close the same store.

@@ -42,6 +42,8 @@ export const AUDIT_EVENT_TYPES = [
   'webhook_secret.rotated',
   'webhook.redelivered',
   'authenticator_metadata.loaded',
+  'passkeys.exported',
+  'passkeys.imported',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

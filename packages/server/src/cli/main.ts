@@ -40,6 +40,7 @@ import {
 import { addKeysCommands } from './keys-commands.ts';
 import { addMdsCommands } from './mds-commands.ts';
 import { addPolicyOptions, policyFromOptions } from './policy-flags.ts';
+import { addPortabilityCommands } from './portability-commands.ts';
 import { addSessionTokenCommands } from './session-token-commands.ts';
 import { addWebhooksCommands } from './webhooks-commands.ts';
 
@@ -322,6 +323,7 @@ addAdminCommands(program, withRuntime, cliContext);
 addSessionTokenCommands(program, withRuntime, cliContext);
 addWebhooksCommands(program, withRuntime, cliContext);
 addMdsCommands(program, withRuntime, cliContext);
+addPortabilityCommands(program, withRuntime, cliContext);
 
 /**
  * Every command reports a command line it cannot read as one line plus where its help is, rather

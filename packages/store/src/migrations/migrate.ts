@@ -20,6 +20,7 @@ import * as oneCeremonyTable from './0006-one-ceremony-table.ts';
 import * as ceremonyOptions from './0007-ceremony-options.ts';
 import * as authenticatorPolicy from './0008-authenticator-policy.ts';
 import * as webhooks from './0009-webhooks.ts';
+import * as portability from './0011-portability.ts';
 import * as sessionTokens from './0012-session-tokens.ts';
 
 /** Every migration, keyed by name; names sort in the order they apply. */
@@ -33,6 +34,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0007_ceremony_options': ceremonyOptions,
   '0008_authenticator_policy': authenticatorPolicy,
   '0009_webhooks': webhooks,
+  '0011_portability': portability,
   '0012_session_tokens': sessionTokens,
 });
 

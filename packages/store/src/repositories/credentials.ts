@@ -1,11 +1,12 @@
 /** The `credentials` table behind `CredentialsPort`. */
 import type { CredentialRecord, CredentialsPort } from '@latchkey/core';
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { CredentialsTable, Database } from '../schema.ts';
 import { fromFlag, fromJson, toFlag, toJson, touched } from './codec.ts';
 import { affected, prepare } from './prepared.ts';
 
-function toRecord(row: Selectable<CredentialsTable>): CredentialRecord {
+/** Reads one `credentials` row. */
+export function toCredentialRecord(row: Selectable<CredentialsTable>): CredentialRecord {
   return {
     id: row.id,
     appId: row.app_id,
@@ -28,6 +29,33 @@ function toRecord(row: Selectable<CredentialsTable>): CredentialRecord {
     aaguidAttested: fromFlag(row.aaguid_attested),
     createdByUpgrade: fromFlag(row.created_by_upgrade),
     prfEnabled: fromFlag(row.prf_enabled),
+  };
+}
+
+/** The `credentials` row of a record. */
+export function toCredentialRow(credential: CredentialRecord): Insertable<CredentialsTable> {
+  return {
+    id: credential.id,
+    app_id: credential.appId,
+    user_id: credential.userId,
+    credential_id: credential.credentialId,
+    public_key: credential.publicKey,
+    algorithm: credential.algorithm,
+    counter: credential.counter,
+    transports: toJson(credential.transports),
+    aaguid: credential.aaguid,
+    backup_eligible: toFlag(credential.backupEligible),
+    backup_state: toFlag(credential.backupState),
+    attachment: credential.attachment,
+    type: credential.type,
+    friendly_name: credential.friendlyName,
+    created_at: credential.createdAt,
+    updated_at: credential.updatedAt,
+    last_used_at: credential.lastUsedAt,
+    usage_count: credential.usageCount,
+    aaguid_attested: toFlag(credential.aaguidAttested ?? false),
+    created_by_upgrade: toFlag(credential.createdByUpgrade),
+    prf_enabled: toFlag(credential.prfEnabled),
   };
 }
 
@@ -87,29 +115,7 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
       // outcome reported as false, while any other conflict is a bug and should throw.
       const inserted = await db
         .insertInto('credentials')
-        .values({
-          id: credential.id,
-          app_id: credential.appId,
-          user_id: credential.userId,
-          credential_id: credential.credentialId,
-          public_key: credential.publicKey,
-          algorithm: credential.algorithm,
-          counter: credential.counter,
-          transports: toJson(credential.transports),
-          aaguid: credential.aaguid,
-          backup_eligible: toFlag(credential.backupEligible),
-          backup_state: toFlag(credential.backupState),
-          attachment: credential.attachment,
-          type: credential.type,
-          friendly_name: credential.friendlyName,
-          created_at: credential.createdAt,
-          updated_at: credential.updatedAt,
-          last_used_at: credential.lastUsedAt,
-          usage_count: credential.usageCount,
-          aaguid_attested: toFlag(credential.aaguidAttested ?? false),
-          created_by_upgrade: toFlag(credential.createdByUpgrade),
-          prf_enabled: toFlag(credential.prfEnabled),
-        })
+        .values(toCredentialRow(credential))
         .onConflict((oc) => oc.columns(['app_id', 'credential_id']).doNothing())
         .returning('id')
         .executeTakeFirst();
@@ -118,7 +124,7 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
 
     async findByCredentialId(appId, credentialId) {
       const [row] = (await byCredentialId({ appId, credentialId })).rows;
-      return row ? toRecord(row) : null;
+      return row ? toCredentialRecord(row) : null;
     },
 
     async findById(appId, id) {
@@ -128,11 +134,11 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
         .where('app_id', '=', appId)
         .where('id', '=', id)
         .executeTakeFirst();
-      return row ? toRecord(row) : null;
+      return row ? toCredentialRecord(row) : null;
     },
 
     async listByUser(appId, userId) {
-      return (await byUser({ appId, userId })).rows.map(toRecord);
+      return (await byUser({ appId, userId })).rows.map(toCredentialRecord);
     },
 
     async countByUser(appId, userId) {

@@ -1,6 +1,6 @@
 /** The `users` table behind `UsersPort`. */
 import type { UserRecord, UsersPort } from '@latchkey/core';
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, UsersTable } from '../schema.ts';
 import { touched } from './codec.ts';
 import { prepare } from './prepared.ts';
@@ -18,6 +18,22 @@ export function toUserRecord(row: Selectable<UsersTable>): UserRecord {
     updatedAt: Number(row.updated_at),
     lastLoginAt: row.last_login_at === null ? null : Number(row.last_login_at),
     loginCount: Number(row.login_count),
+  };
+}
+
+/** The `users` row of a record. */
+export function toUserRow(user: UserRecord): Insertable<UsersTable> {
+  return {
+    id: user.id,
+    app_id: user.appId,
+    external_id: user.externalId,
+    display_name: user.displayName,
+    webauthn_user_id: user.webauthnUserId,
+    status: user.status,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+    last_login_at: user.lastLoginAt,
+    login_count: user.loginCount,
   };
 }
 
@@ -56,18 +72,7 @@ export function createUsersRepository(db: Kysely<Database>): UsersPort {
       // id collides (the same candidate sent twice) is absorbed too.
       await db
         .insertInto('users')
-        .values({
-          id: candidate.id,
-          app_id: candidate.appId,
-          external_id: candidate.externalId,
-          display_name: candidate.displayName,
-          webauthn_user_id: candidate.webauthnUserId,
-          status: candidate.status,
-          created_at: candidate.createdAt,
-          updated_at: candidate.updatedAt,
-          last_login_at: candidate.lastLoginAt,
-          login_count: candidate.loginCount,
-        })
+        .values(toUserRow(candidate))
         .onConflict((oc) => oc.doNothing())
         .execute();
       const user = await findByExternalId(candidate.appId, candidate.externalId);

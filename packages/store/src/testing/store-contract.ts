@@ -10,6 +10,7 @@ import { authenticatorMetadataContract } from './contract/authenticator-metadata
 import { openForSuite } from './contract/context.ts';
 import { credentialsContract } from './contract/credentials.ts';
 import { operatorsContract } from './contract/operators.ts';
+import { portabilityContract } from './contract/portability.ts';
 import { singleUseContract } from './contract/single-use.ts';
 import { usersContract } from './contract/users.ts';
 import type { TestDatabase } from './test-databases.ts';
@@ -26,5 +27,6 @@ export function storeContract(database: TestDatabase): void {
     actionsContract(ctx);
     operatorsContract(ctx);
     authenticatorMetadataContract(ctx);
+    portabilityContract(ctx);
   });
 }

@@ -190,6 +190,11 @@ export const SENTENCES: Record<string, Describe> = {
     info(
       `FIDO authenticator metadata${typeof e.data?.serial === 'number' ? ` no. ${e.data.serial}` : ''} was loaded${by(e)}`,
     ),
+  'passkeys.exported': (e) => info(`The app’s users and passkeys were exported${by(e)}`),
+  'passkeys.imported': (e) =>
+    ok(
+      `${typeof e.data?.passkeysImported === 'number' ? e.data.passkeysImported : 'Some'} passkeys and ${typeof e.data?.usersCreated === 'number' ? e.data.usersCreated : 'some'} new users were imported${typeof e.data?.skipped === 'number' && e.data.skipped > 0 ? `, ${e.data.skipped} entries skipped` : ''}${by(e)}`,
+    ),
   'signing_key.rotated': (e) =>
     info(
       `The session-token signing key was rotated${by(e)}; ${typeof e.data?.retired === 'number' ? e.data.retired : 'the'} previous ${e.data?.retired === 1 ? 'key stays' : 'keys stay'} published for ${typeof e.data?.overlapSeconds === 'number' ? `${e.data.overlapSeconds} s` : 'the overlap'}`,

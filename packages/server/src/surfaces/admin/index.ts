@@ -7,6 +7,7 @@ import { registerAppRoutes } from './app-routes.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import { registerMetadataRoutes } from './metadata-routes.ts';
 import { bearer } from './operator-request.ts';
+import { registerPortabilityRoutes } from './portability-routes.ts';
 import { registerRulesRoutes } from './rules-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerSigningKeyRoutes } from './signing-key-routes.ts';
@@ -73,4 +74,5 @@ export async function adminSurface(
   registerSigningKeyRoutes(app, runtime);
   registerWebhookRoutes(app, runtime, options.webhookNetwork);
   registerMetadataRoutes(app, runtime);
+  registerPortabilityRoutes(app, runtime);
 }
