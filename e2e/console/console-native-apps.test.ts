@@ -109,6 +109,34 @@ describe('related origins and native apps in the console, in Chromium', { skip }
     await page.getByLabel('Related origins', { exact: true }).fill('https://bank.co.uk');
   });
 
+  it('sets hints, the authenticator policy and session tokens, and holds back a bad lifetime', async () => {
+    const aaguid = '2fc0579f-8113-47ea-b116-bb5a8db9202a';
+    await page.getByLabel('security-key').check();
+    await page.getByLabel('synced passkeys').selectOption('device-bound-only');
+    await page.getByLabel(/AAGUIDs denied/).fill(aaguid);
+    await page.getByLabel(/Hand out a signed session token/).check();
+    await page.getByLabel(/Session token lifetime/).fill('30');
+    // The form holds a lifetime out of bounds back (the server refuses it too: session-tokens tests).
+    const lifetime = page.getByLabel(/Session token lifetime/);
+    assert.equal(
+      await lifetime.evaluate(
+        (input) => (input as { validity: { rangeUnderflow: boolean } }).validity.rangeUnderflow,
+      ),
+      true,
+    );
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    assert.equal((await store.apps.findById(appId))?.policy.deviceBinding, 'synced-allowed');
+
+    await page.getByLabel(/Session token lifetime/).fill('300');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    const policy = (await store.apps.findById(appId))?.policy;
+    assert.deepEqual(policy?.hints, ['security-key']);
+    assert.equal(policy?.deviceBinding, 'device-bound-only');
+    assert.deepEqual(policy?.aaguidDenyList, [aaguid]);
+    assert.deepEqual(policy?.sessionTokens, { enabled: true, ttlSeconds: 300 });
+  });
+
   it('refuses an RP ID change that strands passkeys, and makes it once confirmed', async () => {
     await page.getByLabel('Origins', { exact: true }).fill('https://bank.example.com');
     await page.getByLabel('RP ID').fill('bank.example.com');

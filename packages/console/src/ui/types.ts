@@ -26,6 +26,15 @@ export interface Policy {
   androidApps?: AndroidApp[];
   /** `TEAMID.bundle.id` of each Apple app sharing the passkeys. */
   appleAppIds?: string[];
+  /** WebAuthn hints every ceremony sends unless a transaction asks for others. */
+  hints?: string[];
+  /** AAGUIDs that may register (empty: any not denied), and those that may not. */
+  aaguidAllowList?: string[];
+  aaguidDenyList?: string[];
+  deviceBinding?: 'synced-allowed' | 'device-bound-only';
+  requireAttestedAuthenticator?: boolean;
+  /** Signed session tokens with sign-ins and validated actions. */
+  sessionTokens?: { enabled: boolean; ttlSeconds: number };
 }
 
 /** An Android app sharing an app's passkeys (assetlinks.json). */

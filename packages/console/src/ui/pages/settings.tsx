@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, apiPath } from '../api.ts';
+import { AuthenticatorFields } from '../components/authenticator-fields.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { NativeAppsFields } from '../components/native-apps-fields.tsx';
 import { Notice } from '../components/notice.tsx';
@@ -184,6 +185,10 @@ export function SettingsPage(props: { app: App; onSaved: (app: App) => void }) {
             </label>
           </fieldset>
         </article>
+        <AuthenticatorFields
+          policy={policy}
+          onChange={(fields) => setPolicy({ ...policy, ...fields })}
+        />
         <div class="grid-2">
           <article>
             <header>
