@@ -22,7 +22,10 @@ export const USED_WITHOUT_IMPORT = {
     '@types/better-sqlite3': 'the types of better-sqlite3 (packages/store)',
     '@types/pg': 'the types of pg (packages/store)',
   },
-  '@latchkey/server': { tsx: 'bin/latchkey.js loads the TypeScript sources with tsx' },
+  '@latchkey/server': {
+    'light-my-request':
+      "pinned at ~6.6 so that fastify's copy resolves cookie ^1 (engines >=18), not cookie 2 (>=22)",
+  },
   'latchkey-e2e': {
     '@authsignal/browser': 'actions/step-up.test.ts has esbuild bundle it for the page',
   },
@@ -32,8 +35,24 @@ export const USED_WITHOUT_IMPORT = {
   },
 };
 
+/**
+ * Workspace packages a package compiles into its own build (its bundle carries them), so shipping
+ * code may import them as devDependencies (see docs/decisions/0008-published-packages.md).
+ */
+const BUNDLED = {
+  '@latchkey/server': new Set(['@latchkey/core', '@latchkey/store', '@latchkey/console']),
+};
+
+/**
+ * Imports that run only in a checkout, never in the published package, by file: resolved from the
+ * repository's root, so the package does not declare them.
+ */
+const CHECKOUT_ONLY = {
+  '@latchkey/server': { 'bin/latchkey.js': new Set(['tsx']) },
+};
+
 /** Workspaces whose every file is a tool, a test or a demo: all they import may be dev-only. */
-const DEV_ONLY_WORKSPACES = new Set(['latchkey-e2e', 'latchkey-bench']);
+const DEV_ONLY_WORKSPACES = new Set(['latchkey-monorepo', 'latchkey-e2e', 'latchkey-bench']);
 
 const SOURCE = /\.(ts|tsx|mts|js|mjs|cjs|css)$/;
 /** A module specifier: no spaces or commas, so that prose between quotes is never one. */
@@ -81,6 +100,12 @@ export function dependencyProblems(root = repositoryRoot) {
     { dir: root, skip: new Set(workspaceDirs) },
     ...workspaceDirs.map((dir) => ({ dir, skip: new Set() })),
   ];
+  const manifests = new Map(
+    workspaceDirs.map((dir) => {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      return [manifest.name, manifest];
+    }),
+  );
   const problems = [];
   for (const { dir, skip } of workspaces) {
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
@@ -90,6 +115,12 @@ export function dependencyProblems(root = repositoryRoot) {
     const where = relative(root, join(dir, 'package.json')) || 'package.json';
     const used = new Set(Object.keys(USED_WITHOUT_IMPORT[manifest.name] ?? {}));
     const devOnly = DEV_ONLY_WORKSPACES.has(manifest.name);
+    const bundled = BUNDLED[manifest.name] ?? new Set();
+    const checkoutOnly = CHECKOUT_ONLY[manifest.name] ?? {};
+    // What a bundled package needs at run time is the bundling package's to declare.
+    for (const name of bundled) {
+      for (const dep of Object.keys(manifests.get(name)?.dependencies ?? {})) used.add(dep);
+    }
     for (const file of sourceFiles(dir, skip)) {
       const text = readFileSync(file, 'utf8');
       const rel = relative(dir, file);
@@ -99,8 +130,9 @@ export function dependencyProblems(root = repositoryRoot) {
           if (name === null || name === manifest.name) continue;
           used.add(name);
           if (deps.has(name) || peers.has(name)) continue;
+          if (checkoutOnly[rel]?.has(name)) continue;
           if (devDeps.has(name)) {
-            if (!devOnly && !isDevFile(rel)) {
+            if (!devOnly && !isDevFile(rel) && !bundled.has(name)) {
               problems.push(
                 `${where}: ${name} is imported by ${rel}, which ships, but is a devDependency`,
               );

@@ -82,7 +82,8 @@ describe('ceremony options through @latchkey/browser in Chromium', { skip }, () 
     page = await startPageServer(latchkey.url);
     app = await createTestApp(latchkey, {
       origins: [page.origin],
-      policy: { hints: ['client-device'] },
+      // A short WebAuthn timeout: the refused conditional create waits for it to run out.
+      policy: { hints: ['client-device'], ceremonyTtlSeconds: 15 },
     });
   });
   after(async () => {
