@@ -54,6 +54,11 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/sign-in?notice=signed_out');
     const handshakeId = (await (await autofillStart).json()).handshake.id as string;
+    // Only once the page has called navigator.credentials.get: turned on before, the authenticator
+    // would answer the autofill request as soon as it is made, and sign the page back in.
+    await page.waitForFunction(
+      () => ((globalThis as { webauthnGets?: number }).webauthnGets ?? 0) > 0,
+    );
     await presence(true);
     return handshakeId;
   }
@@ -71,6 +76,15 @@ describe('the bank demo in Chromium', { skip: skip ?? false }, () => {
     browser = await openBrowser();
     page = browser.page;
     page.setDefaultTimeout(15_000);
+    // Counts the page's navigator.credentials.get calls, for signOutWithAutofillWaiting.
+    await page.addInitScript(`{
+      const credentials = navigator.credentials;
+      const get = credentials.get.bind(credentials);
+      credentials.get = (options) => {
+        globalThis.webauthnGets = (globalThis.webauthnGets ?? 0) + 1;
+        return get(options);
+      };
+    }`);
   });
 
   after(async () => {

@@ -216,7 +216,8 @@ describe('npm start', () => {
     assert.equal(third.child.exitCode, null, 'npm start waits for the request in flight');
     third.child.kill('SIGINT');
     assert.equal(await third.exited, 130);
-    assert.match(third.output(), /stopping latchkey and the bank at once/);
+    // The bank may have closed already (it holds no request), so the line names what still runs.
+    assert.match(third.output(), /stopping (latchkey and the bank|latchkey) at once/);
     stalled.destroy();
     assert.ok(await refused(`${latchkeyUrl}/healthz`), 'latchkey stopped');
     assert.ok(await refused(`${bankUrl}/sign-in`), 'the bank stopped');
