@@ -1,4 +1,5 @@
 /** Registered passkeys (devices): the record and port. See `store-port.ts` for what every port promises. */
+import type { UserRecord } from '../users/user-port.ts';
 
 export const CREDENTIAL_TYPES = ['passkey', 'security_key', 'platform'] as const;
 
@@ -59,6 +60,23 @@ export interface CredentialsPort {
     id: string,
     use: { counter: number; backupState: boolean; at: number; enforceIncrease: boolean },
   ): Promise<boolean>;
+  /**
+   * Records a verified sign-in with a credential, in one statement where the database allows: the
+   * use as `recordUse` does; then the user's login as `UsersPort.recordLogin` does, unless
+   * `loginOnlyIfCounted` and the use was not written (a clone's assertion that lost the counter
+   * race is refused, and is no login); and, with `listCredentials`, the ids of the credentials the
+   * user holds (oldest first). `counted` says whether the use was written; `user` is null when
+   * the login was not recorded or the user is gone.
+   */
+  recordSignIn(options: {
+    appId: string;
+    /** The credential's row id. */
+    id: string;
+    userId: string;
+    use: { counter: number; backupState: boolean; at: number; enforceIncrease: boolean };
+    loginOnlyIfCounted: boolean;
+    listCredentials: boolean;
+  }): Promise<{ counted: boolean; user: UserRecord | null; credentialIds: string[] }>;
   /** Deletes a user's credential. Returns whether a row of that app and user was deleted. */
   delete(appId: string, userId: string, id: string): Promise<boolean>;
   /** How many credentials the app holds, over all its users. */

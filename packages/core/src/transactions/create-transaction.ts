@@ -69,11 +69,11 @@ export async function createTransaction(
       await runtime.store.users.updateDisplayName(app.id, user.id, displayName, now);
     }
   } else {
-    user = await runtime.store.users.findByExternalId(app.id, options.externalId);
-    const count = await runtime.store.credentials.countByUser(app.id, user?.id ?? '');
-    if (!user || count === 0) {
+    const found = await runtime.store.users.findWithPasskeyCount(app.id, options.externalId);
+    if (!found || found.passkeys === 0) {
       throw new LatchkeyError('user_has_no_passkeys', 'user has no passkeys');
     }
+    user = found.user;
   }
   const transaction: TransactionRecord = {
     id: newId(runtime),

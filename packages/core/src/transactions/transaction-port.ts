@@ -1,6 +1,7 @@
 /** Transactions, the app backend's grants for one flex ceremony: the record and port. See `store-port.ts` for what every port promises. */
 import type { Hint } from '../apps/policy.ts';
 import type { CeremonyKind } from '../ceremonies/ceremony-port.ts';
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 
 export interface TransactionRecord {
   id: string;
@@ -26,4 +27,14 @@ export interface TransactionsPort {
     kind: CeremonyKind,
     at: number,
   ): Promise<TransactionRecord | null>;
+  /**
+   * Consumes as `consume` does and, when it wins, reads the transaction user's credentials (oldest
+   * first) with it: one statement where the database allows (a ceremony start needs both).
+   */
+  consumeWithCredentials(
+    appId: string,
+    id: string,
+    kind: CeremonyKind,
+    at: number,
+  ): Promise<{ transaction: TransactionRecord; credentials: CredentialRecord[] } | null>;
 }

@@ -81,8 +81,8 @@ export type WebhookEndpointPatch = Partial<
 
 /**
  * Endpoints, and the outbox. `enqueue` is one statement that writes a delivery for every enabled
- * endpoint of the app subscribed to the event; it runs right after the audit event of the same fact,
- * in the same commit where the store groups commits. `claimDue` takes a lease on due deliveries so
+ * endpoint of the app subscribed to the event; it runs right after the audit event of the same fact
+ * and is committed with it (SQLite's grouped commit; PostgreSQL's held writes, one statement). `claimDue` takes a lease on due deliveries so
  * that two workers (two instances on one database) never send the same attempt at once.
  */
 export interface WebhooksPort {
@@ -96,7 +96,10 @@ export interface WebhooksPort {
   ): Promise<WebhookEndpointRecord | null>;
   /** Deletes an endpoint with its deliveries and their attempts; false when there was none. */
   deleteEndpoint(appId: string, endpointId: string): Promise<boolean>;
-  /** Writes the event's deliveries; resolves with how many endpoints it went to. */
+  /**
+   * Writes the event's deliveries, one for each enabled endpoint that takes its type, committed
+   * before the store's next `flush()` resolves.
+   */
   enqueue(event: {
     eventId: string;
     appId: string;
@@ -104,7 +107,7 @@ export interface WebhooksPort {
     at: number;
     userId: string | null;
     data: Record<string, unknown>;
-  }): Promise<number>;
+  }): Promise<void>;
   /**
    * Leases up to `limit` pending deliveries due at `now` whose lease (if any) has run out: sets the
    * lease to `owner` until `leaseUntil`, atomically, and returns them.

@@ -1,9 +1,11 @@
 /** The `credentials` table behind `CredentialsPort`. */
-import type { CredentialRecord, CredentialsPort } from '@latchkey/core';
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { CredentialsTable, Database } from '../schema.ts';
+import type { CredentialRecord, CredentialsPort, UserRecord } from '@latchkey/core';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import type { StoreDialect } from '../create-store.ts';
+import type { CredentialsTable, Database, UsersTable } from '../schema.ts';
 import { fromFlag, fromJson, toFlag, toJson, touched } from './codec.ts';
 import { affected, prepare } from './prepared.ts';
+import { recordLoginQuery, toUserRecord } from './users.ts';
 
 /** Reads one `credentials` row. */
 export function toCredentialRecord(row: Selectable<CredentialsTable>): CredentialRecord {
@@ -59,16 +61,20 @@ export function toCredentialRow(credential: CredentialRecord): Insertable<Creden
   };
 }
 
-/** Registered credentials (devices), stored in `credentials`, unique per app by credential id. */
-export function createCredentialsRepository(db: Kysely<Database>): CredentialsPort {
-  const byCredentialId = prepare(db, (a: { appId: string; credentialId: string }) =>
+/** An app's credential by the credential id an authenticator names. */
+export function credentialByCredentialIdQuery(db: Kysely<Database>) {
+  return prepare(db, (a: { appId: string; credentialId: string }) =>
     db
       .selectFrom('credentials')
       .selectAll()
       .where('app_id', '=', a.appId)
       .where('credential_id', '=', a.credentialId),
   );
-  const byUser = prepare(db, (a: { appId: string; userId: string }) =>
+}
+
+/** A user's credentials, oldest first. */
+export function credentialsOfUserQuery(db: Kysely<Database>) {
+  return prepare(db, (a: { appId: string; userId: string }) =>
     db
       .selectFrom('credentials')
       .selectAll()
@@ -77,6 +83,25 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
       .orderBy('created_at')
       .orderBy('id'),
   );
+}
+
+/** Registered credentials (devices), stored in `credentials`, unique per app by credential id. */
+export function createCredentialsRepository(
+  db: Kysely<Database>,
+  dialect: StoreDialect,
+): CredentialsPort {
+  const byCredentialId = credentialByCredentialIdQuery(db);
+  const byUser = credentialsOfUserQuery(db);
+  const idsOfUser = prepare(db, (a: { appId: string; userId: string }) =>
+    db
+      .selectFrom('credentials')
+      .select('credential_id')
+      .where('app_id', '=', a.appId)
+      .where('user_id', '=', a.userId)
+      .orderBy('created_at')
+      .orderBy('id'),
+  );
+  const recordLogin = recordLoginQuery(db);
   const countByUser = prepare(db, (a: { appId: string; userId: string }) =>
     db
       .selectFrom('credentials')
@@ -109,6 +134,33 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
   const recordIncreasingUse = prepare(db, (a: Use) =>
     recordUse(a).where('counter', '<', a.counter),
   );
+  // PostgreSQL: the use, the login and the list in one statement (one round trip). The login's
+  // condition reads the use's outcome from its clause; the list is read as the statement began,
+  // which is what it was after the use (a use changes no credential id).
+  type SignIn = Use & { userId: string; loginOnlyIfCounted: number };
+  const signIn = (increasing: boolean) =>
+    prepare(
+      db,
+      (a: SignIn) => sql<{ counted: number; user: Selectable<UsersTable> | null; ids: string[] }>`
+        WITH used AS (
+          UPDATE credentials SET counter = ${a.counter}, backup_state = ${a.backupState},
+            last_used_at = ${a.at}, usage_count = usage_count + 1
+          WHERE app_id = ${a.appId} AND id = ${a.id}${increasing ? sql` AND counter < ${a.counter}` : sql``}
+          RETURNING id
+        ), login AS (
+          UPDATE users SET last_login_at = ${a.at}, login_count = login_count + 1
+          WHERE app_id = ${a.appId} AND id = ${a.userId}
+            AND (${a.loginOnlyIfCounted} = 0 OR EXISTS (SELECT 1 FROM used))
+          RETURNING *
+        )
+        SELECT (SELECT count(*) FROM used) AS counted,
+          (SELECT row_to_json(login) FROM login) AS "user",
+          COALESCE((SELECT json_agg(c.credential_id ORDER BY c.created_at, c.id) FROM credentials c
+            WHERE c.app_id = ${a.appId} AND c.user_id = ${a.userId}), '[]') AS ids
+      `,
+    );
+  const signInIncreasing = dialect === 'postgres' ? signIn(true) : null;
+  const signInAny = dialect === 'postgres' ? signIn(false) : null;
   return {
     async insert(credential) {
       // DO NOTHING on the (app, credential id) index only: a duplicate registration is an expected
@@ -162,6 +214,46 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
       // A zero counter means the authenticator does not count at all.
       const increasing = use.enforceIncrease && use.counter > 0;
       return affected(await (increasing ? recordIncreasingUse : recordAnyUse)(args)) > 0;
+    },
+
+    async recordSignIn(options) {
+      const { use } = options;
+      const args = {
+        appId: options.appId,
+        id: options.id,
+        counter: use.counter,
+        backupState: toFlag(use.backupState),
+        at: use.at,
+      };
+      // A zero counter means the authenticator does not count at all.
+      const increasing = use.enforceIncrease && use.counter > 0;
+      if (signInIncreasing && signInAny) {
+        const [row] = (
+          await (increasing ? signInIncreasing : signInAny)({
+            ...args,
+            userId: options.userId,
+            loginOnlyIfCounted: options.loginOnlyIfCounted ? 1 : 0,
+          })
+        ).rows;
+        return {
+          counted: Number(row?.counted ?? 0) > 0,
+          user: row?.user ? toUserRecord(row.user) : null,
+          credentialIds: options.listCredentials ? (row?.ids ?? []) : [],
+        };
+      }
+      const counted = affected(await (increasing ? recordIncreasingUse : recordAnyUse)(args)) > 0;
+      let user: UserRecord | null = null;
+      if (counted || !options.loginOnlyIfCounted) {
+        const [row] = (await recordLogin({ appId: options.appId, id: options.userId, at: use.at }))
+          .rows;
+        user = row ? toUserRecord(row) : null;
+      }
+      const credentialIds = options.listCredentials
+        ? (await idsOfUser({ appId: options.appId, userId: options.userId })).rows.map(
+            (row) => row.credential_id,
+          )
+        : [];
+      return { counted, user, credentialIds };
     },
 
     async delete(appId, userId, id) {
