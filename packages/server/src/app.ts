@@ -50,6 +50,8 @@ export interface BuildServerOptions {
   rateLimitCounter?: RateLimitCounter;
   /** The database pool's figures, for `/metrics` (PostgreSQL). */
   poolStats?: () => PoolStats | null;
+  /** Statements sent to the database so far, for `/metrics`. */
+  statements?: () => number | null;
   /**
    * Refused credentials a minute from one client IP before it gets 429 on the flex management,
    * actions server and admin APIs; 0 turns the limit off. Default 30.
@@ -159,6 +161,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     metricsSurface(app, {
       runtime: options.runtime,
       ...(options.poolStats ? { poolStats: options.poolStats } : {}),
+      ...(options.statements ? { statements: options.statements } : {}),
     }),
   );
   registerRateLimits(app, {

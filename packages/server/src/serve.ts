@@ -1,5 +1,5 @@
 import { createRuntime } from '@latchkey/core';
-import { createSqlRateLimitCounter, openStore, poolStats } from '@latchkey/store';
+import { createSqlRateLimitCounter, openStore, poolStats, statementCount } from '@latchkey/store';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.ts';
 import { DEFAULTS, webhookSettings } from './config.ts';
@@ -73,6 +73,7 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
     },
     rateLimitCounter: redis ?? createSqlRateLimitCounter(store.db),
     poolStats: () => poolStats(store.db),
+    statements: () => statementCount(store.db),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     webhookNetwork: webhookNetworkPolicy(webhooks.allowPrivateNetworks),
     ...(options.refusedCredentialsPerIp === undefined

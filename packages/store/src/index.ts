@@ -18,4 +18,5 @@ export {
   type RateLimitCounter,
 } from './repositories/rate-limits.ts';
 export type * from './schema.ts';
+export { statementCount } from './statement-count.ts';
 export { isStoreUnavailable } from './unavailable.ts';

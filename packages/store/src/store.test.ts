@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { migrateToLatest, openStore } from './index.ts';
+import { migrateToLatest, openStore, statementCount } from './index.ts';
 import { dropPostgresSchema } from './postgres/drop-schema.ts';
 import { appFixture, userFixture } from './testing/fixtures.ts';
 import { storeContract } from './testing/store-contract.ts';
@@ -30,6 +30,14 @@ for (const database of testDatabases()) {
 
     it('reports its dialect', () => {
       assert.equal(opened.store.dialect, database.name);
+    });
+
+    it('counts every statement it sends to the database', async () => {
+      const before = statementCount(opened.store.db);
+      assert.equal(typeof before, 'number');
+      await opened.store.apps.findById('no-such-app');
+      await opened.store.ping();
+      assert.equal(statementCount(opened.store.db), (before ?? 0) + 2);
     });
 
     it('opens an already migrated database again without applying anything', async () => {

@@ -4,7 +4,7 @@
  */
 import { SoftwareAuthenticator } from '@latchkey/authenticator';
 import { type AppPolicy, createApp, createRuntime, type Runtime } from '@latchkey/core';
-import { createSqlRateLimitCounter, type SqlStore } from '@latchkey/store';
+import { createSqlRateLimitCounter, type SqlStore, statementCount } from '@latchkey/store';
 import { testDatabases } from '@latchkey/store/testing';
 import type {
   AuthenticationResponseJSON,
@@ -79,6 +79,7 @@ export async function openHarness(
     runtime,
     logger: false,
     rateLimitCounter: createSqlRateLimitCounter(opened.store.db),
+    statements: () => statementCount(opened.store.db),
   });
   const newApp = async (o: { origins?: string[]; policy?: Partial<AppPolicy> } = {}) => {
     const created = await createApp(runtime, {

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { setMigrationSchema } from '../migrations/migrate.ts';
 import type { Database } from '../schema.ts';
+import { countStatements } from '../statement-count.ts';
 
 const INT8_OID = 20;
 
@@ -114,11 +115,19 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
   // A connection that drops while checked out (between two queries of a request) emits 'error' on
   // its client; the query that uses it next fails on its own, so the event itself must not crash
   // the process.
+  const statements = { count: 0 };
   pool.on('connect', (client) => {
     client.on('error', () => {});
+    // Every statement a connection sends is one round trip: counted for the metric and the tests.
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      statements.count++;
+      return query(...args);
+    }) as typeof client.query;
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
+  countStatements(db, statements);
   try {
     if (schema !== undefined) await createSchema(db, schema);
     const { rows } = await sql<{

@@ -35,6 +35,7 @@ import {
   SqliteDialect,
   type TransactionSettings,
 } from 'kysely';
+import type { StatementCounter } from '../statement-count.ts';
 
 type Statement = SqliteDatabase.Statement<[]>;
 
@@ -79,9 +80,11 @@ class GroupCommitConnection implements DatabaseConnection, GroupCommit {
   readonly #begin: Statement;
   readonly #commit: Statement;
   readonly #rollback: Statement;
+  readonly #statements: StatementCounter;
 
-  constructor(db: SqliteDatabase.Database) {
+  constructor(db: SqliteDatabase.Database, statements: StatementCounter) {
     this.#db = db;
+    this.#statements = statements;
     this.#begin = db.prepare<[]>('BEGIN IMMEDIATE');
     this.#commit = db.prepare<[]>('COMMIT');
     this.#rollback = db.prepare<[]>('ROLLBACK');
@@ -96,6 +99,7 @@ class GroupCommitConnection implements DatabaseConnection, GroupCommit {
   }
 
   #run<R>(compiled: CompiledQuery): QueryResult<R> {
+    this.#statements.count++;
     const statement = this.#db.prepare(compiled.sql);
     // `readonly`, not `reader`: an UPDATE … RETURNING returns rows and writes.
     if (statement.readonly) return { rows: statement.all(compiled.parameters) as R[] };
@@ -282,10 +286,10 @@ export class GroupCommitSqliteDialect extends SqliteDialect implements GroupComm
   readonly #db: SqliteDatabase.Database;
   readonly #afterClose: (() => Promise<void>)[] = [];
 
-  constructor(db: SqliteDatabase.Database) {
+  constructor(db: SqliteDatabase.Database, statements: StatementCounter = { count: 0 }) {
     super({ database: db });
     this.#db = db;
-    this.#connection = new GroupCommitConnection(db);
+    this.#connection = new GroupCommitConnection(db, statements);
   }
 
   override createDriver(): Driver {

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { countStatements } from '../statement-count.ts';
 import { startCheckpointer } from './checkpointer.ts';
 import { GroupCommitSqliteDialect } from './group-commit.ts';
 
@@ -89,9 +90,12 @@ export function openSqlite(path: string): OpenSqlite {
   cachePreparedStatements(database);
   // SQLite leaves foreign keys off unless asked, per connection.
   database.pragma('foreign_keys = ON');
-  const dialect = new GroupCommitSqliteDialect(database);
+  const statements = { count: 0 };
+  const dialect = new GroupCommitSqliteDialect(database, statements);
+  const db = new Kysely<Database>({ dialect });
+  countStatements(db, statements);
   return {
-    db: new Kysely<Database>({ dialect }),
+    db,
     flush: () => dialect.flush(),
     startGrouping: () => {
       dialect.startGrouping();

@@ -28,11 +28,16 @@ const OUTCOMES: Record<string, string> = {
  * Registers `/metrics` and the hooks that feed it.
  *
  * @example
- * const metrics = metricsSurface(app, { runtime, poolStats: () => poolStats(store.db) });
+ * const metrics = metricsSurface(app, { runtime, poolStats: () => poolStats(store.db), statements: () => statementCount(store.db) });
  */
 export function metricsSurface(
   app: FastifyInstance,
-  options: { runtime: Runtime; poolStats?: () => PoolStats | null },
+  options: {
+    runtime: Runtime;
+    poolStats?: () => PoolStats | null;
+    /** Statements sent to the database so far (`statementCount` of the store's handle). */
+    statements?: () => number | null;
+  },
 ): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'latchkey_' });
@@ -98,6 +103,20 @@ export function metricsSurface(
     },
   });
   void pool;
+  // Read when scraped, not counted per statement here: the store keeps the running count.
+  let reported = 0;
+  const statements = new Counter({
+    name: 'latchkey_database_statements_total',
+    help: 'Statements sent to the database; on PostgreSQL each is one network round trip',
+    registers: [registry],
+    collect() {
+      const count = options.statements?.();
+      if (count === null || count === undefined || count < reported) return;
+      this.inc(count - reported);
+      reported = count;
+    },
+  });
+  void statements;
 
   const observe = (facts: Readonly<AuditFacts>): void => {
     events.inc({ type: facts.type });

@@ -86,6 +86,9 @@ describe('GET /metrics', () => {
       3,
     );
     assert.doesNotMatch(text, /no\/such\/path/);
+    // Read from the store's running count when scraped: every ceremony above sent statements.
+    const statements = /^latchkey_database_statements_total (\d+)$/m.exec(text);
+    assert.ok(statements && Number(statements[1]) > 20, 'statements sent to the database');
     assert.match(
       text,
       /latchkey_process_resident_memory_bytes|latchkey_nodejs_heap_size_used_bytes/,
