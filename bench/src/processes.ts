@@ -33,9 +33,9 @@ export function canPin(cores: number): boolean {
   return cores >= 2 && existsSync('/usr/bin/taskset');
 }
 
-/** Pins a running process (this one, say) to one core. */
+/** Pins a running process (this one, say), every thread of it, to one core. */
 export function pinProcess(pid: number, core: number): void {
-  execFileSync('/usr/bin/taskset', ['-pc', String(core), String(pid)], { stdio: 'ignore' });
+  execFileSync('/usr/bin/taskset', ['-a', '-pc', String(core), String(pid)], { stdio: 'ignore' });
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -98,8 +98,9 @@ export function processPeakRss(pid: number): number {
 }
 
 /**
- * Starts `node [--import tsx] <script> ...args` (pinned to `core` when given; TypeScript through
- * tsx, JavaScript as is) and waits until `GET <baseUrl><readyPath>` answers 200.
+ * Starts `node [--import tsx] <script> ...args` (TypeScript through tsx, JavaScript as is), waits
+ * until `GET <baseUrl><readyPath>` answers 200, then pins it to `core` when given: unpinned while it
+ * starts, so that several servers can start at once on different cores.
  *
  * @example
  * const server = await startServer({ script: 'packages/server/src/cli/main.ts', args: ['serve', '--port', '8080'], port: 8080 });
@@ -120,11 +121,7 @@ export async function startServer(options: {
     options.script,
     ...options.args,
   ];
-  const [command, args] =
-    options.core === null || options.core === undefined
-      ? [process.execPath, nodeArgs]
-      : ['/usr/bin/taskset', ['-c', String(options.core), process.execPath, ...nodeArgs]];
-  const child = spawn(command, args, {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -143,7 +140,8 @@ export async function startServer(options: {
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${options.script}`);
   const baseUrl = `http://127.0.0.1:${options.port}`;
-  const deadline = Date.now() + 30_000;
+  // Generous: several servers may be starting at once on a busy machine.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited) throw new Error(`${options.script} exited early:\n${stderr}`);
     try {
@@ -158,6 +156,7 @@ export async function startServer(options: {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  if (options.core !== null && options.core !== undefined) pinProcess(pid, options.core);
   return {
     pid,
     baseUrl,
