@@ -111,7 +111,23 @@ export function holdWrites(db: Kysely<Database>): () => Promise<void> {
   if (!pool) throw new Error('holdWrites needs a handle opened by openPostgres');
   const writes = writeBehind((text, parameters) => query(pool, text, parameters));
   setStatementRunner(db, {
-    run: (text, parameters) => query(pool, text, parameters),
+    // A statement sent anyway carries the writes held so far: they cost no round trip of their own.
+    run: (text, parameters) => {
+      const carrier = writes.carry(text, parameters);
+      if (!carrier) return query(pool, text, parameters);
+      return query(pool, carrier.sql, carrier.parameters).then(
+        (result) => {
+          carrier.committed();
+          return result;
+        },
+        // Nothing of a failed statement was applied: its carried writes are sent again on their
+        // own, and the statement itself runs again alone, so that each fails only for itself.
+        () => {
+          carrier.failed();
+          return query(pool, text, parameters);
+        },
+      );
+    },
     hold: (text, parameters) => {
       writes.hold(text, parameters);
       return true;

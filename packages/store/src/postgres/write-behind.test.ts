@@ -34,6 +34,17 @@ describe('combine', () => {
     assert.deepEqual(parameters, ['a', 'b', 1, 'c']);
   });
 
+  it('puts its clauses ahead of those of a last statement that has its own', () => {
+    const { sql } = combine([
+      { sql: 'insert into a (x) values ($1)', parameters: ['a'] },
+      { sql: 'with "t" as (update b set y = $1 returning *) select * from "t"', parameters: [1] },
+    ]);
+    assert.equal(
+      sql,
+      'WITH w0 AS (insert into a (x) values ($1)), "t" as (update b set y = $2 returning *) select * from "t"',
+    );
+  });
+
   it('sends a lone write as it is', () => {
     assert.deepEqual(combine([{ sql: 'insert into a values ($1)', parameters: [1] }]), {
       sql: 'insert into a values ($1)',
@@ -64,6 +75,42 @@ describe('writeBehind', () => {
     finish();
     await flush;
     assert.equal(flushed, true);
+  });
+
+  it('lets the next statement carry the held writes, and settles them with it', async () => {
+    const sent: string[] = [];
+    const writes = writeBehind(async (sql) => {
+      sent.push(sql);
+    });
+    assert.equal(writes.carry('select 1', []), null, 'nothing held, nothing to carry');
+    writes.hold('insert into a values ($1)', [1]);
+    const carrier = writes.carry('select * from b where x = $1', [2]);
+    assert.ok(carrier);
+    assert.equal(
+      carrier.sql,
+      'WITH w0 AS (insert into a values ($1)) select * from b where x = $2',
+    );
+    assert.deepEqual(carrier.parameters, [1, 2]);
+    let flushed = false;
+    const flush = writes.flush().then(() => {
+      flushed = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(sent, [], 'carried: not sent again at the end of the turn');
+    assert.equal(flushed, false);
+    carrier.committed();
+    await flush;
+  });
+
+  it('sends the writes a failed statement carried again, on their own', async () => {
+    const sent: string[] = [];
+    const writes = writeBehind(async (sql) => {
+      sent.push(sql);
+    });
+    writes.hold('insert into a values ($1)', [1]);
+    writes.carry('select broken', [])?.failed();
+    await writes.flush();
+    assert.deepEqual(sent, ['insert into a values ($1)']);
   });
 
   it('rejects every flush waiting on a statement that failed', async () => {
@@ -97,6 +144,47 @@ for (const database of testDatabases().filter((d) => d.name === 'postgres')) {
       assert.equal(statementCount(store.db), before + 1, 'one statement for the three');
       const listed = await store.audit.list({ appId: app.id, limit: 10 });
       assert.deepEqual(listed.map((e) => e.id).sort(), ['e1', 'e2', 'e3']);
+    });
+
+    it('sends held writes ahead of the next read, in the same statement', async () => {
+      const { store } = opened;
+      const app = appFixture();
+      await store.apps.insert(app);
+      await store.flush();
+      const before = statementCount(store.db) ?? 0;
+      const event = auditEventFixture(app.id);
+      await store.audit.append(event);
+      // A read sent anyway (through a prepared statement) carries the held insert.
+      assert.equal(await store.users.findByExternalId(app.id, 'nobody'), null);
+      await store.flush();
+      assert.equal(statementCount(store.db), before + 1);
+      assert.deepEqual(
+        (await store.audit.list({ appId: app.id, limit: 10 })).map((e) => e.id),
+        [event.id],
+      );
+    });
+
+    it('fails neither a read nor the writes it carried for the other’s fault', async () => {
+      const { store } = opened;
+      const app = appFixture();
+      await store.apps.insert(app);
+      await store.flush();
+      const event = auditEventFixture(app.id);
+      await store.audit.append(event);
+      await store.nonces.insert({
+        hash: 'h-orphan',
+        appId: 'no-such-app',
+        userId: 'u',
+        kind: 'authenticate',
+        credentialId: 'c',
+        userVerified: true,
+        expiresAt: 2,
+        consumedAt: null,
+        createdAt: 1,
+      });
+      // The read carries a write that breaks a foreign key: it is answered all the same.
+      assert.equal(await store.users.findByExternalId(app.id, 'nobody'), null);
+      await assert.rejects(store.flush(), /foreign key/);
     });
 
     it('keeps none of a turn’s writes when one of them fails', async () => {

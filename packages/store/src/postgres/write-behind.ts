@@ -1,19 +1,21 @@
 /**
  * Write-behind for PostgreSQL: the writes whose outcome no caller waits for (an audit event, its
  * webhook deliveries, a new ceremony, transaction or nonce, each under a fresh random key) are
- * held until the end of the event-loop turn, then sent together as one statement, each one a
- * data-modifying `WITH` clause of it. The server awaits {@link WriteBehind.flush} before it
- * answers any request, so nothing is acknowledged before it is committed.
+ * held, then sent ahead of the next statement that goes to the database anyway, as data-modifying
+ * `WITH` clauses of it; what no statement has carried by the end of the event-loop turn is sent
+ * then, as one statement. The server awaits {@link WriteBehind.flush} before it answers any
+ * request, so nothing is acknowledged before it is committed.
  *
  * Why: on PostgreSQL every statement is a network round trip, and a request's writes were most of
- * its statements; the requests of one turn now share one. And because one statement is one
- * transaction, an audit event and its webhook deliveries are committed together or not at all.
+ * its statements. Carried by the reads that requests make anyway, they cost no round trip of their
+ * own. And because one statement is one transaction, an audit event and its webhook deliveries are
+ * committed together or not at all.
  *
- * What it does not change: statements whose result a caller needs (a lookup, a single-use
- * consumption, an insert that may conflict) run at once, as before. A held write is never read
- * back before the answer that carries its key leaves, so no request can miss one it needs.
- *
- * If the statement fails, none of its writes is kept and every request of that turn waiting in
+ * Why it is safe: a held write is never read back before the answer that carries its key leaves,
+ * so the statement that carries it (which does not see the rows it writes) never needs them.
+ * Statements whose result a caller needs (a lookup, a single-use consumption, an insert that may
+ * conflict, every update) are never held. If a carrying statement fails, the writes it carried are
+ * sent again on their own; if that fails too, none of them is kept and every request waiting in
  * `flush` fails (the server answers 503), as with SQLite's grouped commits.
  */
 
@@ -26,7 +28,9 @@ interface HeldWrite {
 interface Batch {
   writes: HeldWrite[];
   parameterCount: number;
-  /** Settles once the batch's statement has committed (or failed). */
+  /** Taken by a statement that carries it, or sent on its own. */
+  taken: boolean;
+  /** Settles once the statement carrying the batch has committed (or failed). */
   done: Promise<void>;
   settle: (error?: unknown) => void;
 }
@@ -39,10 +43,26 @@ const MAX_WRITES = 500;
 /** Sends one statement. */
 export type SendStatement = (sql: string, parameters: unknown[]) => Promise<unknown>;
 
+/** A statement that carries the held writes ahead of its own work, and what to say of it. */
+export interface Carrier {
+  sql: string;
+  parameters: unknown[];
+  /** The statement committed: so did the writes it carried. */
+  committed(): void;
+  /** The statement failed: its writes are sent again on their own. */
+  failed(): void;
+}
+
 /** The write-behind of one PostgreSQL handle. */
 export interface WriteBehind {
-  /** Holds a write until the end of the turn. */
+  /** Holds a write until a statement carries it, or the turn ends. */
   hold(sql: string, parameters: readonly unknown[]): void;
+  /**
+   * Makes `sql` carry the writes held so far, as `WITH` clauses ahead of it; null when none are
+   * held (or they would not fit). The statement does not see the rows they write: it needs none of
+   * them (see the module comment).
+   */
+  carry(sql: string, parameters: readonly unknown[]): Carrier | null;
   /** Resolves once every write held so far is committed; rejects if its statement failed. */
   flush(): Promise<void>;
 }
@@ -57,6 +77,22 @@ export function writeBehind(send: SendStatement): WriteBehind {
   let open: Batch | null = null;
   const sending = new Set<Promise<void>>();
 
+  const take = (batch: Batch): Batch => {
+    if (open === batch) open = null;
+    batch.taken = true;
+    sending.add(batch.done);
+    void batch.done.catch(() => {}).finally(() => sending.delete(batch.done));
+    return batch;
+  };
+
+  const sendAlone = (batch: Batch): void => {
+    const { sql, parameters } = combine(batch.writes);
+    send(sql, parameters).then(
+      () => batch.settle(),
+      (error: unknown) => batch.settle(error),
+    );
+  };
+
   const newBatch = (): Batch => {
     let settle!: (error?: unknown) => void;
     const done = new Promise<void>((resolve, reject) => {
@@ -65,20 +101,12 @@ export function writeBehind(send: SendStatement): WriteBehind {
     // Nobody may be waiting (a write held outside a request); its failure is still reported to
     // whoever flushes.
     done.catch(() => {});
-    const batch: Batch = { writes: [], parameterCount: 0, done, settle };
-    setImmediate(() => dispatch(batch));
+    const batch: Batch = { writes: [], parameterCount: 0, taken: false, done, settle };
+    // Whatever no statement carried by the end of the turn is sent on its own.
+    setImmediate(() => {
+      if (!batch.taken) sendAlone(take(batch));
+    });
     return batch;
-  };
-
-  const dispatch = (batch: Batch): void => {
-    if (open === batch) open = null;
-    const { sql, parameters } = combine(batch.writes);
-    const sent = send(sql, parameters).then(
-      () => batch.settle(),
-      (error: unknown) => batch.settle(error),
-    );
-    sending.add(batch.done);
-    void sent.finally(() => sending.delete(batch.done));
   };
 
   return {
@@ -88,13 +116,22 @@ export function writeBehind(send: SendStatement): WriteBehind {
         (open.writes.length >= MAX_WRITES ||
           open.parameterCount + parameters.length > MAX_PARAMETERS)
       ) {
-        const full = open;
-        open = null;
-        dispatch(full);
+        sendAlone(take(open));
       }
       open ??= newBatch();
       open.writes.push({ sql, parameters });
       open.parameterCount += parameters.length;
+    },
+    carry(sql, parameters) {
+      const batch = open;
+      if (!batch || batch.parameterCount + parameters.length > MAX_PARAMETERS) return null;
+      take(batch);
+      const combined = combine([...batch.writes, { sql, parameters }]);
+      return {
+        ...combined,
+        committed: () => batch.settle(),
+        failed: () => sendAlone(batch),
+      };
     },
     async flush() {
       const waits = [...sending];
@@ -105,8 +142,9 @@ export function writeBehind(send: SendStatement): WriteBehind {
 }
 
 /**
- * One statement of several writes: every write but the last becomes a `WITH` clause, the last is
- * the main statement, and each write's `$n` are renumbered after those before it.
+ * One statement of several: every one but the last becomes a `WITH` clause, the last is the main
+ * statement (a write, or a statement that carries the writes), and each one's `$n` are renumbered
+ * after those before it.
  */
 export function combine(writes: readonly HeldWrite[]): { sql: string; parameters: unknown[] } {
   const parameters: unknown[] = [];
@@ -118,6 +156,9 @@ export function combine(writes: readonly HeldWrite[]): { sql: string; parameters
   if (parts.length === 1) return { sql: parts[0] as string, parameters };
   const last = parts.pop() as string;
   const clauses = parts.map((sql, i) => `w${i} AS (${sql})`).join(', ');
+  // A last statement with clauses of its own keeps them, after ours.
+  const own = /^\s*with\s+(?!recursive\b)/i.exec(last);
+  if (own) return { sql: `WITH ${clauses}, ${last.slice(own[0].length)}`, parameters };
   return { sql: `WITH ${clauses} ${last}`, parameters };
 }
 
