@@ -64,6 +64,17 @@ export interface ClaimedWebhookDelivery {
   previousSecretExpiresAt: number | null;
 }
 
+/** One event to put in the outbox, for every endpoint of the app subscribed to it. */
+export interface WebhookOutboxEvent {
+  /** The id of the audit event of the same fact: the `webhook-id`. */
+  eventId: string;
+  appId: string;
+  type: WebhookEventType;
+  at: number;
+  userId: string | null;
+  data: Record<string, unknown>;
+}
+
 /** What an endpoint update may change. */
 export type WebhookEndpointPatch = Partial<
   Pick<
@@ -97,14 +108,7 @@ export interface WebhooksPort {
   /** Deletes an endpoint with its deliveries and their attempts; false when there was none. */
   deleteEndpoint(appId: string, endpointId: string): Promise<boolean>;
   /** Writes the event's deliveries; resolves with how many endpoints it went to. */
-  enqueue(event: {
-    eventId: string;
-    appId: string;
-    type: WebhookEventType;
-    at: number;
-    userId: string | null;
-    data: Record<string, unknown>;
-  }): Promise<number>;
+  enqueue(event: WebhookOutboxEvent): Promise<number>;
   /**
    * Leases up to `limit` pending deliveries due at `now` whose lease (if any) has run out: sets the
    * lease to `owner` until `leaseUntil`, atomically, and returns them.
