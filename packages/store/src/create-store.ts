@@ -46,7 +46,7 @@ export function createStore(
     apps: createAppsRepository(db),
     apiKeys: createApiKeysRepository(db),
     users: createUsersRepository(db),
-    credentials: createCredentialsRepository(db),
+    credentials: createCredentialsRepository(db, dialect),
     ceremonies: createCeremoniesRepository(db),
     transactions: createTransactionsRepository(db),
     nonces: createNoncesRepository(db),

@@ -3,6 +3,7 @@
  * use. What a ceremony answers for is its binding, so that one table, one port and one burn serve
  * flex sign-in, registration and the actions surface's step-up alike.
  */
+import type { RecoveryMode } from '../recovery/recovery-mode.ts';
 
 export const CEREMONY_KINDS = ['register', 'authenticate'] as const;
 export type CeremonyKind = (typeof CEREMONY_KINDS)[number];
@@ -43,6 +44,11 @@ export interface CeremonyRecord {
    * for): the one ceremony whose response may come without user presence (WebAuthn L3 §5.1.3).
    */
   conditional: boolean;
+  /**
+   * A registration that recovers the user's account, copied from its transaction: its finish
+   * stores the passkey as a recovery does (revoking the others where asked). Null otherwise.
+   */
+  recovery: RecoveryMode | null;
   expiresAt: number;
   consumedAt: number | null;
   createdAt: number;

@@ -22,6 +22,7 @@ import * as authenticatorPolicy from './0008-authenticator-policy.ts';
 import * as webhooks from './0009-webhooks.ts';
 import * as portability from './0011-portability.ts';
 import * as sessionTokens from './0012-session-tokens.ts';
+import * as accountRecovery from './0013-account-recovery.ts';
 
 /** Every migration, keyed by name; names sort in the order they apply. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -36,6 +37,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0009_webhooks': webhooks,
   '0011_portability': portability,
   '0012_session_tokens': sessionTokens,
+  '0013_account_recovery': accountRecovery,
 });
 
 const provider: MigrationProvider = {
