@@ -107,7 +107,7 @@ describe('audit event sentences', () => {
         credential: { friendly_name: 'Passkey', provider: 'iCloud Keychain' },
       }),
       {
-        text: 'bob recovered their account with iCloud Keychain; 2 passkeys revoked (1 with PRF: what was encrypted with their keys is lost) from 203.0.113.7',
+        text: 'bob recovered their account with iCloud Keychain from 203.0.113.7; 2 passkeys revoked (1 with PRF: what was encrypted with their keys is lost)',
         tone: 'warn',
       },
     );

@@ -226,7 +226,7 @@ export const SENTENCES: Record<string, Describe> = {
     warn(`The app’s backend started an account recovery for ${userName(e)}: ${recoveryPlan(e)}`),
   'recovery.completed': (e) =>
     warn(
-      `${who(e)} recovered their account with ${passkeyName(e) ?? 'a new passkey'}${recoveryOutcome(e)}${from(e)}`,
+      `${who(e)} recovered their account with ${passkeyName(e) ?? 'a new passkey'}${from(e)}${recoveryOutcome(e)}`,
     ),
   'signing_key.rotated': (e) =>
     info(
