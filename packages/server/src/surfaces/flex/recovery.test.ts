@@ -119,6 +119,16 @@ for (const db of databases()) {
       assert.equal(of('passkey.created').length, 2, 'the old passkey and the new one');
     });
 
+    it('counts recoveries as their own mode of passkey creation in /metrics', async () => {
+      const text = (await h.server.inject({ method: 'GET', url: '/metrics' })).body;
+      const line = text
+        .split('\n')
+        .find((l) =>
+          l.startsWith('latchkey_passkey_creations_total{mode="recovery",outcome="succeeded"}'),
+        );
+      assert.ok(Number(line?.slice(line.lastIndexOf(' ') + 1)) >= 1, line);
+    });
+
     it('keeps the other passkeys with revoke_other_passkeys false, and they still sign in', async () => {
       const old = await registerUser(h, 'cal');
       const recovered = await recover('cal', { revoke_other_passkeys: false });
