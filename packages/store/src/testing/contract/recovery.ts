@@ -122,7 +122,11 @@ export function recoveryContract(ctx: ContractContext): void {
         'credential.revoked',
         'credential.revoked',
       ]);
-      assert.deepEqual(await outbox(app), ['passkey.created', 'passkey.revoked', 'passkey.revoked']);
+      assert.deepEqual(await outbox(app), [
+        'passkey.created',
+        'passkey.revoked',
+        'passkey.revoked',
+      ]);
     });
 
     it('keeps the user’s other passkeys when asked to', async () => {
