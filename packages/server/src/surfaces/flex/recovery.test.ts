@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SoftwareAuthenticator } from '@latchkey/authenticator';
 import { createWebhookEndpoint } from '@latchkey/core';
+import { RATE_LIMIT_WINDOW_MS, REFUSED_CREDENTIALS_PER_IP } from '../../rate-limits/rate-limits.ts';
 import {
   auditEvents,
   databases,
@@ -185,6 +186,25 @@ for (const db of databases()) {
         assert.equal(res.statusCode, 401);
         assert.equal(res.json().code, 'invalid_access_token');
       }
+    });
+
+    it('is limited as the other management routes: 429 after too many refused keys from one address', async () => {
+      const attempt = (apiKey: string) =>
+        h.server.inject({
+          method: 'POST',
+          url: `/v1/apps/${h.app.id}/transactions/recovery`,
+          headers: { authorization: `Bearer ${apiKey}` },
+          payload: { external_id: 'ada' },
+          remoteAddress: '203.0.113.9',
+        });
+      // At the start of a window, so that all the refusals count in one.
+      h.clock.ms += RATE_LIMIT_WINDOW_MS - (h.clock.ms % RATE_LIMIT_WINDOW_MS);
+      for (let i = 0; i < REFUSED_CREDENTIALS_PER_IP; i++) {
+        assert.equal((await attempt('lk_bad.guess')).statusCode, 401);
+      }
+      const limited = await attempt(h.app.apiKey);
+      assert.equal(limited.statusCode, 429);
+      assert.equal(limited.json().code, 'too_many_requests');
     });
 
     it('crosses no app: app B’s key cannot recover app A’s user, nor use its transaction', async () => {
