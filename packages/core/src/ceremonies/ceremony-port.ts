@@ -4,6 +4,7 @@
  * flex sign-in, registration and the actions surface's step-up alike.
  */
 import type { CredentialRecord } from '../credentials/credential-port.ts';
+import type { RecoveryMode } from '../recovery/recovery-mode.ts';
 
 export const CEREMONY_KINDS = ['register', 'authenticate'] as const;
 export type CeremonyKind = (typeof CEREMONY_KINDS)[number];
@@ -44,6 +45,11 @@ export interface CeremonyRecord {
    * for): the one ceremony whose response may come without user presence (WebAuthn L3 §5.1.3).
    */
   conditional: boolean;
+  /**
+   * A registration that recovers the user's account, copied from its transaction: its finish
+   * stores the passkey as a recovery does (revoking the others where asked). Null otherwise.
+   */
+  recovery: RecoveryMode | null;
   expiresAt: number;
   consumedAt: number | null;
   createdAt: number;

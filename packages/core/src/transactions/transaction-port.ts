@@ -2,6 +2,7 @@
 import type { Hint } from '../apps/policy.ts';
 import type { CeremonyKind } from '../ceremonies/ceremony-port.ts';
 import type { CredentialRecord } from '../credentials/credential-port.ts';
+import type { RecoveryMode } from '../recovery/recovery-mode.ts';
 
 export interface TransactionRecord {
   id: string;
@@ -13,6 +14,8 @@ export interface TransactionRecord {
   hints: Hint[] | null;
   /** Register only: an automatic passkey upgrade, run as a conditional create. */
   upgrade: boolean;
+  /** Register only: an account recovery the app's backend asked for, and its choice; else null. */
+  recovery: RecoveryMode | null;
   expiresAt: number;
   consumedAt: number | null;
   createdAt: number;

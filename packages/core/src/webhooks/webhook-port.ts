@@ -64,6 +64,17 @@ export interface ClaimedWebhookDelivery {
   previousSecretExpiresAt: number | null;
 }
 
+/** One event to put in the outbox, for every endpoint of the app subscribed to it. */
+export interface WebhookOutboxEvent {
+  /** The id of the audit event of the same fact: the `webhook-id`. */
+  eventId: string;
+  appId: string;
+  type: WebhookEventType;
+  at: number;
+  userId: string | null;
+  data: Record<string, unknown>;
+}
+
 /** What an endpoint update may change. */
 export type WebhookEndpointPatch = Partial<
   Pick<
@@ -100,14 +111,7 @@ export interface WebhooksPort {
    * Writes the event's deliveries, one for each enabled endpoint that takes its type, committed
    * before the store's next `flush()` resolves.
    */
-  enqueue(event: {
-    eventId: string;
-    appId: string;
-    type: WebhookEventType;
-    at: number;
-    userId: string | null;
-    data: Record<string, unknown>;
-  }): Promise<void>;
+  enqueue(event: WebhookOutboxEvent): Promise<void>;
   /**
    * Leases up to `limit` pending deliveries due at `now` whose lease (if any) has run out: sets the
    * lease to `owner` until `leaseUntil`, atomically, and returns them.

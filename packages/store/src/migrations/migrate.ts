@@ -23,6 +23,7 @@ import * as webhooks from './0009-webhooks.ts';
 import * as portability from './0011-portability.ts';
 import * as sessionTokens from './0012-session-tokens.ts';
 import * as configNotifications from './0013-config-notifications.ts';
+import * as accountRecovery from './0014-account-recovery.ts';
 
 /** Every migration, keyed by name; names sort in the order they apply. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -38,6 +39,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0011_portability': portability,
   '0012_session_tokens': sessionTokens,
   '0013_config_notifications': configNotifications,
+  '0014_account_recovery': accountRecovery,
 });
 
 const provider: MigrationProvider = {

@@ -37,6 +37,9 @@ function toRecord(row: Selectable<CeremoniesTable>): CeremonyRecord {
     binding: toBinding(row),
     userVerificationRequired: fromFlag(row.user_verification_required),
     conditional: fromFlag(row.conditional),
+    recovery: fromFlag(row.recovery)
+      ? { revokeOtherPasskeys: fromFlag(row.revoke_other_passkeys) }
+      : null,
     expiresAt: Number(row.expires_at),
     consumedAt: row.consumed_at === null ? null : Number(row.consumed_at),
     createdAt: Number(row.created_at),
@@ -61,6 +64,8 @@ function toRow(ceremony: CeremonyRecord): Selectable<CeremoniesTable> {
     consumed_at: ceremony.consumedAt,
     created_at: ceremony.createdAt,
     conditional: toFlag(ceremony.conditional),
+    recovery: toFlag(ceremony.recovery !== null),
+    revoke_other_passkeys: toFlag(ceremony.recovery?.revokeOtherPasskeys === true),
   };
 }
 
@@ -88,6 +93,8 @@ export function createCeremoniesRepository(
       consumed_at: c.consumed_at,
       created_at: c.created_at,
       conditional: c.conditional,
+      recovery: c.recovery,
+      revoke_other_passkeys: c.revoke_other_passkeys,
     }),
   );
   const findUnconsumed = prepare(db, (a: { appId: string; id: string }) =>

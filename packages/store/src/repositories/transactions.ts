@@ -16,6 +16,9 @@ function toRecord(row: Selectable<TransactionsTable>): TransactionRecord {
     passkeyDisplayName: row.passkey_display_name,
     hints: row.hints === null ? null : fromJson<Hint[]>(row.hints),
     upgrade: fromFlag(row.upgrade),
+    recovery: fromFlag(row.recovery)
+      ? { revokeOtherPasskeys: fromFlag(row.revoke_other_passkeys) }
+      : null,
     expiresAt: Number(row.expires_at),
     consumedAt: row.consumed_at === null ? null : Number(row.consumed_at),
     createdAt: Number(row.created_at),
@@ -39,6 +42,8 @@ export function createTransactionsRepository(
       created_at: t.created_at,
       hints: t.hints,
       upgrade: t.upgrade,
+      recovery: t.recovery,
+      revoke_other_passkeys: t.revoke_other_passkeys,
     }),
   );
   type ConsumeArgs = { appId: string; id: string; kind: TransactionsTable['kind']; at: number };
@@ -87,6 +92,8 @@ export function createTransactionsRepository(
         created_at: transaction.createdAt,
         hints: transaction.hints === null ? null : toJson(transaction.hints),
         upgrade: toFlag(transaction.upgrade),
+        recovery: toFlag(transaction.recovery !== null),
+        revoke_other_passkeys: toFlag(transaction.recovery?.revokeOtherPasskeys === true),
       });
     },
 
