@@ -27,6 +27,14 @@ export interface EventRows {
   webhook: WebhookOutboxEvent | null;
 }
 
+/**
+ * An audit event that a store operation writes itself, in the very statement that makes its
+ * change and only if the change is made, because it names what only that statement learns: the
+ * user (and the credential) of the row it changed. The operation's port says what else it fills
+ * in. Only for events that announce no webhook.
+ */
+export type AuditOfChange = Omit<AuditEventRecord, 'userId' | 'credentialId'>;
+
 export interface AuditPort {
   append(event: AuditEventRecord): Promise<void>;
   list(options: {

@@ -1,7 +1,7 @@
 import { newId, type Runtime } from '../runtime.ts';
 import { webhookEventFor } from '../webhooks/webhook-events.ts';
 import type { AuditFacts } from './audit-events.ts';
-import type { AuditEventRecord, EventRows } from './audit-port.ts';
+import type { AuditEventRecord, AuditOfChange, EventRows } from './audit-port.ts';
 
 export type { AuditFacts } from './audit-events.ts';
 
@@ -69,6 +69,24 @@ export function eventRows(
           data: event.data,
         };
   return { audit, webhook };
+}
+
+/**
+ * The audit event of a change that a store operation makes and records in one statement (see
+ * {@link AuditOfChange}): everything but the user and credential, which the store fills in from
+ * the row it changed. Whoever gets the change back then calls {@link observeEvent}.
+ *
+ * @example
+ * const audit = auditOfChange(runtime, context, { type: 'nonce.redeemed', appId });
+ */
+export function auditOfChange(
+  runtime: Runtime,
+  context: RequestContext | undefined,
+  facts: Omit<AuditFacts, 'userId' | 'credentialId'>,
+): AuditOfChange {
+  const { audit } = eventRows(runtime, context, facts);
+  const { userId: _user, credentialId: _credential, ...rest } = audit;
+  return rest;
 }
 
 /** Tells the runtime's observers (metrics) of an event once it is written. */

@@ -3,7 +3,7 @@ import { effectiveHints } from '../apps/effective-hints.ts';
 import { getApp } from '../apps/get-app.ts';
 import type { Hint } from '../apps/policy.ts';
 import type { RequestContext } from '../audit/record-event.ts';
-import { issueCeremony } from '../ceremonies/issue-ceremony.ts';
+import { issueCeremony, issueCeremonyForTransaction } from '../ceremonies/issue-ceremony.ts';
 import { LatchkeyError } from '../errors.ts';
 import { type Runtime, toBase64Url } from '../runtime.ts';
 
@@ -34,60 +34,69 @@ export async function startAuthentication(
   options: PublicKeyCredentialRequestOptionsJSON;
 }> {
   const app = await getApp(runtime, options.appId);
-  const now = runtime.now();
-  let userId: string | null = null;
-  let transactionHints: readonly Hint[] | null = null;
-  let allowCredentials: PublicKeyCredentialRequestOptionsJSON['allowCredentials'];
-  if (options.transactionId !== null) {
-    const consumed = await runtime.store.transactions.consumeWithCredentials(
-      app.id,
-      options.transactionId,
-      'authenticate',
-      now,
-    );
-    if (!consumed) {
-      throw new LatchkeyError(
-        'transaction_invalid',
-        'transaction is unknown, expired or already used',
-      );
-    }
-    const { transaction, credentials } = consumed;
-    userId = transaction.userId;
-    transactionHints = transaction.hints;
-    if (credentials.length === 0) {
-      throw new LatchkeyError('user_has_no_passkeys', 'user has no passkeys');
-    }
-    allowCredentials = credentials.map((c) => ({
-      id: c.credentialId,
-      type: 'public-key',
-      ...(c.transports.length ? { transports: c.transports as Transport[] } : {}),
-    }));
-  }
   const challenge = toBase64Url(runtime.randomBytes(32));
-  const requestOptions: PublicKeyCredentialRequestOptionsJSON = {
+  const userVerificationRequired = app.policy.userVerification === 'required';
+  const requestOptions = (
+    allowCredentials: PublicKeyCredentialRequestOptionsJSON['allowCredentials'],
+    transactionHints: readonly Hint[] | null,
+  ): PublicKeyCredentialRequestOptionsJSON => ({
     challenge,
     timeout: app.policy.ceremonyTtlSeconds * 1000,
     rpId: app.rpId,
     userVerification: app.policy.userVerification,
     ...(allowCredentials ? { allowCredentials } : {}),
     ...effectiveHints(app.policy, options.hints, transactionHints),
-  };
-  const ceremony = await issueCeremony(
+  });
+  if (options.transactionId === null) {
+    const ceremony = await issueCeremony(
+      runtime,
+      {
+        app,
+        kind: 'authenticate',
+        challenge,
+        userId: null,
+        binding: { type: 'none' },
+        userVerificationRequired,
+      },
+      context,
+    );
+    return {
+      ceremonyId: ceremony.id,
+      transactionId: null,
+      options: requestOptions(undefined, null),
+    };
+  }
+  // The transaction is used up, its user's passkeys read and the ceremony stored in one store call.
+  const issued = await issueCeremonyForTransaction(
     runtime,
     {
       app,
       kind: 'authenticate',
       challenge,
-      userId,
-      binding:
-        options.transactionId === null
-          ? { type: 'none' }
-          : { type: 'transaction', transactionId: options.transactionId },
-      userVerificationRequired: app.policy.userVerification === 'required',
+      transactionId: options.transactionId,
+      userVerificationRequired,
+      requireCredentials: true,
     },
     context,
   );
-  return { ceremonyId: ceremony.id, transactionId: options.transactionId, options: requestOptions };
+  if (!issued) {
+    throw new LatchkeyError(
+      'transaction_invalid',
+      'transaction is unknown, expired or already used',
+    );
+  }
+  const { transaction, credentials, ceremony } = issued;
+  if (!ceremony) throw new LatchkeyError('user_has_no_passkeys', 'user has no passkeys');
+  const allowCredentials = credentials.map((c) => ({
+    id: c.credentialId,
+    type: 'public-key' as const,
+    ...(c.transports.length ? { transports: c.transports as Transport[] } : {}),
+  }));
+  return {
+    ceremonyId: ceremony.id,
+    transactionId: options.transactionId,
+    options: requestOptions(allowCredentials, transaction.hints),
+  };
 }
 
 type Transport = NonNullable<

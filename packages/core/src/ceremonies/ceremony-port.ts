@@ -1,8 +1,3 @@
-/**
- * The ceremony record and its port: one WebAuthn challenge issued by any product, burnt on first
- * use. What a ceremony answers for is its binding, so that one table, one port and one burn serve
- * flex sign-in, registration and the actions surface's step-up alike.
- */
 import type { CredentialRecord } from '../credentials/credential-port.ts';
 import type { RecoveryMode } from '../recovery/recovery-mode.ts';
 

@@ -1,4 +1,5 @@
 /** Nonces, the single-use proofs of a finished flex ceremony: the record and port. See `store-port.ts` for what every port promises. */
+import type { AuditOfChange } from '../audit/audit-port.ts';
 import type { CeremonyKind } from '../ceremonies/ceremony-port.ts';
 import type { UserRecord } from '../users/user-port.ts';
 
@@ -22,11 +23,15 @@ export interface NoncesPort {
   consume(appId: string, hash: string, at: number): Promise<NonceRecord | null>;
   /**
    * Consumes as `consume` does and, when it wins, reads the user the nonce names with it: one
-   * statement where the database allows. The user is null if it was deleted meanwhile.
+   * statement where the database allows. The user is null if it was deleted meanwhile. With
+   * `audit`, the redemption's audit event is written in the same statement when the nonce is
+   * redeemed and its user exists, with the nonce's user and credential, and its `kind` added to
+   * the event's data.
    */
   redeem(
     appId: string,
     hash: string,
     at: number,
+    audit?: AuditOfChange,
   ): Promise<{ nonce: NonceRecord; user: UserRecord | null } | null>;
 }

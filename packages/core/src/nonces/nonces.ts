@@ -1,6 +1,6 @@
 import type { AppRecord } from '../apps/app-port.ts';
-import type { RequestContext } from '../audit/record-event.ts';
-import { recordEvent } from '../audit/record-event.ts';
+import type { AuditFacts, RequestContext } from '../audit/record-event.ts';
+import { auditOfChange, observeEvent, recordEvent } from '../audit/record-event.ts';
 import type { CeremonyKind } from '../ceremonies/ceremony-port.ts';
 import { LatchkeyError } from '../errors.ts';
 import { newSecret, type Runtime, sha256Hex } from '../runtime.ts';
@@ -60,9 +60,19 @@ export async function redeemNonce(
   options: { appId: string; nonce: string },
   context?: RequestContext,
 ): Promise<RedeemedNonce> {
+  const app = await runtime.store.apps.findById(options.appId);
+  // Without session tokens the redemption records itself, in the statement that redeems (its
+  // user and kind are the nonce's); with them, the token's id goes into the event, written after.
+  const tokens = app?.policy.sessionTokens.enabled === true;
+  const facts: AuditFacts = { type: 'nonce.redeemed', appId: options.appId };
   const redeemed =
     options.nonce.length > 0 && options.nonce.length <= 200
-      ? await runtime.store.nonces.redeem(options.appId, sha256Hex(options.nonce), runtime.now())
+      ? await runtime.store.nonces.redeem(
+          options.appId,
+          sha256Hex(options.nonce),
+          runtime.now(),
+          tokens ? undefined : auditOfChange(runtime, context, { ...facts, data: {} }),
+        )
       : null;
   const consumed = redeemed?.nonce ?? null;
   const user = redeemed?.user ?? null;
@@ -70,12 +80,14 @@ export async function redeemNonce(
     await recordEvent(runtime, context, { type: 'nonce.rejected', appId: options.appId });
     throw new LatchkeyError('invalid_nonce', 'nonce is invalid, expired, or cannot be found');
   }
+  const known = { ...facts, userId: user.id, credentialId: consumed.credentialId };
+  if (!tokens) {
+    observeEvent(runtime, { ...known, data: { kind: consumed.kind } });
+    return { user, sessionToken: null };
+  }
   const session = await sessionTokenFor(runtime, consumed, user);
   await recordEvent(runtime, context, {
-    type: 'nonce.redeemed',
-    appId: options.appId,
-    userId: user.id,
-    credentialId: consumed.credentialId,
+    ...known,
     data: { kind: consumed.kind, ...(session ? { sessionTokenId: session.jti } : {}) },
   });
   return { user, sessionToken: session?.token ?? null };

@@ -2,13 +2,12 @@ import type { AppRecord } from '../apps/app-port.ts';
 import { getApp } from '../apps/get-app.ts';
 import type { Hint } from '../apps/policy.ts';
 import { resolveHints } from '../apps/resolve-policy.ts';
-import type { RequestContext } from '../audit/record-event.ts';
-import { recordEvent } from '../audit/record-event.ts';
+import type { AuditFacts, RequestContext } from '../audit/record-event.ts';
+import { auditOfChange, observeEvent, recordEvent } from '../audit/record-event.ts';
 import type { CeremonyKind } from '../ceremonies/ceremony-port.ts';
 import { LatchkeyError } from '../errors.ts';
 import { newId, type Runtime, toBase64Url } from '../runtime.ts';
 import { assertExternalId } from '../users/external-id.ts';
-import type { UserRecord } from '../users/user-port.ts';
 import type { TransactionRecord } from './transaction-port.ts';
 
 /** Options for {@link createTransaction}. */
@@ -50,52 +49,67 @@ export async function createTransaction(
     throw new LatchkeyError('invalid_request', 'only a register transaction can be an upgrade');
   }
   const now = runtime.now();
-  let user: UserRecord | null;
-  if (options.kind === 'register') {
-    const displayName = options.passkeyDisplayName ?? options.externalId;
-    user = await runtime.store.users.upsertByExternalId({
-      id: newId(runtime),
-      appId: app.id,
-      externalId: options.externalId,
-      displayName,
-      // WebAuthn L3 §14.6.1: the user handle must not reveal who the user is; a random one cannot.
-      webauthnUserId: toBase64Url(runtime.randomBytes(32)),
-      status: 'active',
-      createdAt: now,
-      updatedAt: now,
-      lastLoginAt: null,
-      loginCount: 0,
-    });
-    if (user.displayName !== displayName) {
-      await runtime.store.users.updateDisplayName(app.id, user.id, displayName, now);
-    }
-  } else {
-    const found = await runtime.store.users.findWithPasskeyCount(app.id, options.externalId);
-    if (!found || found.passkeys === 0) {
-      throw new LatchkeyError('user_has_no_passkeys', 'user has no passkeys');
-    }
-    user = found.user;
-  }
-  const transaction = newTransaction(runtime, app, now, {
+  const fields = {
     kind: options.kind,
-    userId: user.id,
     passkeyDisplayName: options.passkeyDisplayName ?? null,
     hints,
     upgrade: options.upgrade === true,
     recovery: null,
-  });
-  await runtime.store.transactions.insert(transaction);
-  await recordEvent(runtime, context, {
-    type: 'transaction.created',
+  };
+  if (options.kind === 'authenticate') {
+    // One store call finds the user, checks they hold a passkey, and writes the transaction and
+    // its event: nothing is written for an unknown user or one without passkeys.
+    const { userId: _user, ...transaction } = newTransaction(runtime, app, now, {
+      ...fields,
+      userId: '',
+    });
+    const facts = createdFacts(app.id, transaction);
+    const userId = await runtime.store.transactions.insertForPasskeyHolder(
+      options.externalId,
+      transaction,
+      auditOfChange(runtime, context, facts),
+    );
+    if (userId === null) throw new LatchkeyError('user_has_no_passkeys', 'user has no passkeys');
+    observeEvent(runtime, { ...facts, userId });
+    return { ...transaction, userId };
+  }
+  const displayName = options.passkeyDisplayName ?? options.externalId;
+  const user = await runtime.store.users.upsertByExternalId({
+    id: newId(runtime),
     appId: app.id,
-    userId: user.id,
+    externalId: options.externalId,
+    displayName,
+    // WebAuthn L3 §14.6.1: the user handle must not reveal who the user is; a random one cannot.
+    webauthnUserId: toBase64Url(runtime.randomBytes(32)),
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
+    lastLoginAt: null,
+    loginCount: 0,
+  });
+  if (user.displayName !== displayName) {
+    await runtime.store.users.updateDisplayName(app.id, user.id, displayName, now);
+  }
+  const transaction = newTransaction(runtime, app, now, { ...fields, userId: user.id });
+  await runtime.store.transactions.insert(transaction);
+  await recordEvent(runtime, context, { ...createdFacts(app.id, transaction), userId: user.id });
+  return transaction;
+}
+
+/** The facts of `transaction.created`, but its user. */
+function createdFacts(
+  appId: string,
+  transaction: Pick<TransactionRecord, 'id' | 'kind' | 'upgrade'>,
+): AuditFacts {
+  return {
+    type: 'transaction.created',
+    appId,
     data: {
-      kind: options.kind,
+      kind: transaction.kind,
       transactionId: transaction.id,
       ...(transaction.upgrade ? { upgrade: true } : {}),
     },
-  });
-  return transaction;
+  };
 }
 
 /**

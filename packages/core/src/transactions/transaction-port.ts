@@ -1,6 +1,7 @@
 /** Transactions, the app backend's grants for one flex ceremony: the record and port. See `store-port.ts` for what every port promises. */
 import type { Hint } from '../apps/policy.ts';
-import type { CeremonyKind } from '../ceremonies/ceremony-port.ts';
+import type { AuditOfChange } from '../audit/audit-port.ts';
+import type { CeremonyKind, CeremonyRecord } from '../ceremonies/ceremony-port.ts';
 import type { CredentialRecord } from '../credentials/credential-port.ts';
 import type { RecoveryMode } from '../recovery/recovery-mode.ts';
 
@@ -31,13 +32,32 @@ export interface TransactionsPort {
     at: number,
   ): Promise<TransactionRecord | null>;
   /**
-   * Consumes as `consume` does and, when it wins, reads the transaction user's credentials (oldest
-   * first) with it: one statement where the database allows (a ceremony start needs both).
+   * A sign-in's transaction: inserts `transaction` for the app's user with `externalId` if that
+   * user holds a passkey, and its audit event (`audit`, with the user filled in) with it, in one
+   * statement where the database allows. Returns the user's id, or null (nothing written) when the
+   * app has no such user or the user holds no passkey.
    */
-  consumeWithCredentials(
-    appId: string,
-    id: string,
-    kind: CeremonyKind,
-    at: number,
-  ): Promise<{ transaction: TransactionRecord; credentials: CredentialRecord[] } | null>;
+  insertForPasskeyHolder(
+    externalId: string,
+    transaction: Omit<TransactionRecord, 'userId'>,
+    audit: AuditOfChange,
+  ): Promise<string | null>;
+  /**
+   * A ceremony started from a transaction: consumes the unexpired, unconsumed transaction of this
+   * app and kind and reads its user's credentials (oldest first); then, when the user holds one
+   * (or `requireCredentials` is false), inserts `ceremony` for the transaction's user and its
+   * audit event (`audit`, with the user filled in). One statement where the database allows.
+   * Null when the transaction was not consumed here; otherwise the transaction and credentials,
+   * whether or not the ceremony was inserted (it was not when credentials were required and
+   * there were none).
+   */
+  consumeForCeremony(options: {
+    appId: string;
+    transactionId: string;
+    kind: CeremonyKind;
+    at: number;
+    requireCredentials: boolean;
+    ceremony: Omit<CeremonyRecord, 'userId'>;
+    audit: AuditOfChange;
+  }): Promise<{ transaction: TransactionRecord; credentials: CredentialRecord[] } | null>;
 }

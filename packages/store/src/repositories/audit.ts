@@ -1,9 +1,10 @@
 /** The `audit_events` table behind `AuditPort`. */
-import type { AuditEventRecord, AuditPort } from '@latchkey/core';
-import type { Kysely, Selectable } from 'kysely';
+import type { AuditEventRecord, AuditOfChange, AuditPort } from '@latchkey/core';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { AuditEventsTable, Database } from '../schema.ts';
 import { fromJson, toJson } from './codec.ts';
 import { prepareHeldWrite } from './prepared.ts';
+import { type ColumnTypes, castValues, columnList } from './typed-select.ts';
 
 /** Reads one `audit_events` row. */
 export function toAuditEventRecord(row: Selectable<AuditEventsTable>): AuditEventRecord {
@@ -20,6 +21,76 @@ export function toAuditEventRecord(row: Selectable<AuditEventsTable>): AuditEven
     requestId: row.request_id,
     data: row.data === null ? null : fromJson<Record<string, unknown>>(row.data),
   };
+}
+
+/** The columns of `audit_events` and their SQL types, for `INSERT … SELECT`. */
+export const AUDIT_COLUMNS = {
+  id: 'text',
+  app_id: 'text',
+  type: 'text',
+  at: 'bigint',
+  user_id: 'text',
+  credential_id: 'text',
+  reason: 'text',
+  ip: 'text',
+  user_agent: 'text',
+  request_id: 'text',
+  data: 'text',
+} as const satisfies ColumnTypes<AuditEventsTable>;
+
+/** The arguments of a prepared statement that writes an audit event of a change, named apart. */
+export type AuditOfChangeArgs = {
+  [K in Exclude<keyof AuditEventsTable, 'user_id' | 'credential_id'> as `audit_${K}`]:
+    | AuditEventsTable[K]
+    | null;
+};
+
+/** An audit event of a change as the arguments of a prepared statement. */
+export function auditOfChangeArgs(audit: AuditOfChange): AuditOfChangeArgs {
+  return {
+    audit_id: audit.id,
+    audit_app_id: audit.appId,
+    audit_type: audit.type,
+    audit_at: audit.at,
+    audit_reason: audit.reason,
+    audit_ip: audit.ip,
+    audit_user_agent: audit.userAgent,
+    audit_request_id: audit.requestId,
+    audit_data: audit.data === null ? null : toJson(audit.data),
+  };
+}
+
+/**
+ * `INSERT INTO audit_events … SELECT … FROM <source>`: the audit event of a change, written by
+ * the statement that makes it, with its user and credential (and any other column) taken from
+ * the row the change returned.
+ */
+export function insertAuditOfChange(
+  a: AuditOfChangeArgs,
+  source: RawBuilder<unknown>,
+  from: {
+    user_id: RawBuilder<unknown>;
+    credential_id?: RawBuilder<unknown>;
+    data?: RawBuilder<unknown>;
+  },
+  where: RawBuilder<unknown> = sql`TRUE`,
+): RawBuilder<unknown> {
+  const row = {
+    id: a.audit_id,
+    app_id: a.audit_app_id,
+    type: a.audit_type,
+    at: a.audit_at,
+    reason: a.audit_reason,
+    ip: a.audit_ip,
+    user_agent: a.audit_user_agent,
+    request_id: a.audit_request_id,
+    data: a.audit_data,
+  };
+  return sql`INSERT INTO audit_events ${columnList(AUDIT_COLUMNS)} SELECT ${castValues(
+    AUDIT_COLUMNS,
+    row,
+    { credential_id: sql`NULL`, ...from },
+  )} FROM ${source} WHERE ${where}`;
 }
 
 /** The audit log, stored in `audit_events`; append and read only. */

@@ -11,6 +11,7 @@ import type { CeremoniesTable, CredentialsTable, Database } from '../schema.ts';
 import { fromFlag, toFlag } from './codec.ts';
 import { credentialByCredentialIdQuery, toCredentialRecord } from './credentials.ts';
 import { type PreparedQuery, prepare, prepareHeldWrite } from './prepared.ts';
+import type { ColumnTypes } from './typed-select.ts';
 
 function toBinding(row: Selectable<CeremoniesTable>): CeremonyBinding {
   if (row.binding === 'transaction' && row.transaction_id !== null) {
@@ -46,7 +47,8 @@ function toRecord(row: Selectable<CeremoniesTable>): CeremonyRecord {
   };
 }
 
-function toRow(ceremony: CeremonyRecord): Selectable<CeremoniesTable> {
+/** The `ceremonies` row of a record. */
+export function toCeremonyRow(ceremony: CeremonyRecord): Selectable<CeremoniesTable> {
   const { binding } = ceremony;
   return {
     id: ceremony.id,
@@ -71,12 +73,30 @@ function toRow(ceremony: CeremonyRecord): Selectable<CeremoniesTable> {
 
 type ConsumeArgs = { appId: string; id: string; at: number } & Record<string, unknown>;
 
-/** WebAuthn ceremonies (issued challenges) of every binding, stored in `ceremonies`. */
-export function createCeremoniesRepository(
-  db: Kysely<Database>,
-  dialect: StoreDialect,
-): CeremoniesPort {
-  const insert = prepareHeldWrite(db, (c: Selectable<CeremoniesTable>) =>
+/** The columns of `ceremonies` and their SQL types, for `INSERT … SELECT`. */
+export const CEREMONY_COLUMNS = {
+  id: 'text',
+  app_id: 'text',
+  kind: 'text',
+  challenge: 'text',
+  user_id: 'text',
+  binding: 'text',
+  transaction_id: 'text',
+  action_id: 'text',
+  action_code: 'text',
+  attributes_hash: 'text',
+  user_verification_required: 'integer',
+  expires_at: 'bigint',
+  consumed_at: 'bigint',
+  created_at: 'bigint',
+  conditional: 'integer',
+  recovery: 'integer',
+  revoke_other_passkeys: 'integer',
+} as const satisfies ColumnTypes<CeremoniesTable>;
+
+/** Writes a new ceremony; held until the next flush where the store holds writes. */
+export function insertCeremonyQuery(db: Kysely<Database>) {
+  return prepareHeldWrite(db, (c: Selectable<CeremoniesTable>) =>
     db.insertInto('ceremonies').values({
       id: c.id,
       app_id: c.app_id,
@@ -97,6 +117,14 @@ export function createCeremoniesRepository(
       revoke_other_passkeys: c.revoke_other_passkeys,
     }),
   );
+}
+
+/** WebAuthn ceremonies (issued challenges) of every binding, stored in `ceremonies`. */
+export function createCeremoniesRepository(
+  db: Kysely<Database>,
+  dialect: StoreDialect,
+): CeremoniesPort {
+  const insert = insertCeremonyQuery(db);
   const findUnconsumed = prepare(db, (a: { appId: string; id: string }) =>
     db
       .selectFrom('ceremonies')
@@ -171,7 +199,7 @@ export function createCeremoniesRepository(
   };
   return {
     async insert(ceremony) {
-      await insert(toRow(ceremony));
+      await insert(toCeremonyRow(ceremony));
     },
 
     async findUnconsumed(appId, id) {

@@ -3,6 +3,12 @@ import type { NonceRecord, NoncesPort } from '@latchkey/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { StoreDialect } from '../create-store.ts';
 import type { Database, NoncesTable, UsersTable } from '../schema.ts';
+import {
+  type AuditOfChangeArgs,
+  auditOfChangeArgs,
+  createAuditRepository,
+  insertAuditOfChange,
+} from './audit.ts';
 import { fromFlag, toFlag } from './codec.ts';
 import { prepare, prepareHeldWrite } from './prepared.ts';
 import { toUserRecord, userByIdQuery } from './users.ts';
@@ -63,6 +69,36 @@ export function createNoncesRepository(db: Kysely<Database>, dialect: StoreDiale
             ),
         )
       : null;
+  // PostgreSQL, with the redemption's audit event: written by the same statement, only when the
+  // nonce was redeemed and its user exists, with the nonce's user, credential and kind.
+  const redeemAudited =
+    dialect === 'postgres'
+      ? prepare(
+          db,
+          (a: ConsumeArgs & AuditOfChangeArgs) => sql<
+            Selectable<NoncesTable> & { user: Selectable<UsersTable> | null }
+          >`WITH n AS (
+              UPDATE nonces SET consumed_at = ${a.at}
+              WHERE app_id = ${a.appId} AND hash = ${a.hash} AND consumed_at IS NULL
+                AND expires_at > ${a.at}
+              RETURNING *
+            ), u AS (
+              SELECT u.* FROM users u, n WHERE u.app_id = n.app_id AND u.id = n.user_id
+            ), a AS (${insertAuditOfChange(
+              a,
+              sql`n`,
+              {
+                user_id: sql.ref('n.user_id'),
+                credential_id: sql.ref('n.credential_id'),
+                data: sql`(COALESCE(CAST(${a.audit_data} AS jsonb), '{}'::jsonb)
+                  || jsonb_build_object('kind', n.kind))::text`,
+              },
+              sql`EXISTS (SELECT 1 FROM u)`,
+            )})
+            SELECT n.*, (SELECT row_to_json(u) FROM u) AS "user" FROM n`,
+        )
+      : null;
+  const audit = createAuditRepository(db);
   return {
     async insert(nonce) {
       await insert({
@@ -83,9 +119,11 @@ export function createNoncesRepository(db: Kysely<Database>, dialect: StoreDiale
       return row ? toRecord(row) : null;
     },
 
-    async redeem(appId, hash, at) {
-      if (redeem) {
-        const [row] = (await redeem({ appId, hash, at })).rows;
+    async redeem(appId, hash, at, event) {
+      if (redeem && redeemAudited) {
+        const [row] = event
+          ? (await redeemAudited({ appId, hash, at, ...auditOfChangeArgs(event) })).rows
+          : (await redeem({ appId, hash, at })).rows;
         return row
           ? { nonce: toRecord(row), user: row.user ? toUserRecord(row.user) : null }
           : null;
@@ -93,6 +131,14 @@ export function createNoncesRepository(db: Kysely<Database>, dialect: StoreDiale
       const [row] = (await consume({ appId, hash, at })).rows;
       if (!row) return null;
       const [user] = (await userById({ appId, id: row.user_id })).rows;
+      if (event && user) {
+        await audit.append({
+          ...event,
+          userId: row.user_id,
+          credentialId: row.credential_id,
+          data: { ...event.data, kind: row.kind },
+        });
+      }
       return { nonce: toRecord(row), user: user ? toUserRecord(user) : null };
     },
   };

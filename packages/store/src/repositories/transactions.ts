@@ -2,12 +2,21 @@
 import type { Hint, TransactionRecord, TransactionsPort } from '@latchkey/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { StoreDialect } from '../create-store.ts';
-import type { CredentialsTable, Database, TransactionsTable } from '../schema.ts';
+import type { CeremoniesTable, CredentialsTable, Database, TransactionsTable } from '../schema.ts';
+import {
+  type AuditOfChangeArgs,
+  auditOfChangeArgs,
+  createAuditRepository,
+  insertAuditOfChange,
+} from './audit.ts';
+import { CEREMONY_COLUMNS, insertCeremonyQuery, toCeremonyRow } from './ceremonies.ts';
 import { fromFlag, fromJson, toFlag, toJson } from './codec.ts';
 import { credentialsOfUserQuery, toCredentialRecord } from './credentials.ts';
 import { prepare, prepareHeldWrite } from './prepared.ts';
+import { type ColumnTypes, castValues, columnList } from './typed-select.ts';
 
-function toRecord(row: Selectable<TransactionsTable>): TransactionRecord {
+/** Reads one `transactions` row. */
+export function toTransactionRecord(row: Selectable<TransactionsTable>): TransactionRecord {
   return {
     id: row.id,
     appId: row.app_id,
@@ -24,6 +33,49 @@ function toRecord(row: Selectable<TransactionsTable>): TransactionRecord {
     createdAt: Number(row.created_at),
   };
 }
+
+function toRow(transaction: TransactionRecord): Selectable<TransactionsTable> {
+  return {
+    id: transaction.id,
+    app_id: transaction.appId,
+    kind: transaction.kind,
+    user_id: transaction.userId,
+    passkey_display_name: transaction.passkeyDisplayName,
+    expires_at: transaction.expiresAt,
+    consumed_at: transaction.consumedAt,
+    created_at: transaction.createdAt,
+    hints: transaction.hints === null ? null : toJson(transaction.hints),
+    upgrade: toFlag(transaction.upgrade),
+    recovery: toFlag(transaction.recovery !== null),
+    revoke_other_passkeys: toFlag(transaction.recovery?.revokeOtherPasskeys === true),
+  };
+}
+
+/** The columns of `transactions` and their SQL types, for `INSERT … SELECT`. */
+export const TRANSACTION_COLUMNS = {
+  id: 'text',
+  app_id: 'text',
+  kind: 'text',
+  user_id: 'text',
+  passkey_display_name: 'text',
+  expires_at: 'bigint',
+  consumed_at: 'bigint',
+  created_at: 'bigint',
+  hints: 'text',
+  upgrade: 'integer',
+  recovery: 'integer',
+  revoke_other_passkeys: 'integer',
+} as const satisfies ColumnTypes<TransactionsTable>;
+
+type CeremonyArgs = Selectable<CeremoniesTable> &
+  AuditOfChangeArgs & {
+    transactionId: string;
+    transactionKind: string;
+    requireCredentials: number;
+    at: number;
+  };
+
+type HolderArgs = Selectable<TransactionsTable> & { externalId: string } & AuditOfChangeArgs;
 
 /** Ceremony transactions, stored in `transactions`. */
 export function createTransactionsRepository(
@@ -59,60 +111,122 @@ export function createTransactionsRepository(
       .where('expires_at', '>', a.at)
       .returningAll();
   const consume = prepare(db, consuming);
-  const credentialsOfUser = credentialsOfUserQuery(db);
-  // PostgreSQL: the user's credentials come back with the consumed row (one round trip), and only
-  // when it was consumed. SQLite runs the two statements in process.
-  const consumeWithCredentials =
+  const audit = createAuditRepository(db);
+  // PostgreSQL: the transaction consumed, its user's credentials read, the ceremony and its audit
+  // event written (when there are credentials, where they are required): one statement.
+  const consumeForCeremony =
     dialect === 'postgres'
-      ? prepare(db, (a: ConsumeArgs) =>
-          db
-            .with('t', () => consuming(a))
-            .selectFrom('t')
-            .selectAll('t')
-            .select(
-              sql<
-                Selectable<CredentialsTable>[]
-              >`COALESCE((SELECT json_agg(c ORDER BY c.created_at, c.id)
-                FROM credentials c WHERE c.app_id = t.app_id AND c.user_id = t.user_id), '[]')`.as(
-                'credentials',
-              ),
-            ),
+      ? prepare(
+          db,
+          (a: CeremonyArgs) => sql<
+            Selectable<TransactionsTable> & { credentials: Selectable<CredentialsTable>[] }
+          >`WITH t AS (
+              UPDATE transactions SET consumed_at = ${a.at}
+              WHERE app_id = ${a.app_id} AND id = ${a.transactionId} AND kind = ${a.transactionKind}
+                AND consumed_at IS NULL AND expires_at > ${a.at}
+              RETURNING *
+            ), creds AS (
+              SELECT c.* FROM credentials c, t WHERE c.app_id = t.app_id AND c.user_id = t.user_id
+            ), c AS (
+              INSERT INTO ceremonies ${columnList(CEREMONY_COLUMNS)}
+              SELECT ${castValues(CEREMONY_COLUMNS, a, { user_id: sql.ref('t.user_id') })} FROM t
+              WHERE ${a.requireCredentials} = 0 OR EXISTS (SELECT 1 FROM creds)
+              RETURNING user_id
+            ), a AS (${insertAuditOfChange(a, sql`c`, { user_id: sql.ref('c.user_id') })})
+            SELECT t.*, COALESCE((SELECT json_agg(creds ORDER BY creds.created_at, creds.id)
+              FROM creds), '[]') AS credentials FROM t`,
         )
       : null;
+  const consumeTransaction = prepare(
+    db,
+    (a: { appId: string; id: string; kind: string; at: number }) => sql<
+      Selectable<TransactionsTable>
+    >`UPDATE transactions SET consumed_at = ${a.at}
+      WHERE app_id = ${a.appId} AND id = ${a.id} AND kind = ${a.kind}
+        AND consumed_at IS NULL AND expires_at > ${a.at}
+      RETURNING *`,
+  );
+  const credentialsOfUser = credentialsOfUserQuery(db);
+  const insertCeremony = insertCeremonyQuery(db);
+  // The user with this external id, if they hold a passkey.
+  const passkeyHolder = (a: HolderArgs) => sql`SELECT u.id FROM users u
+    WHERE u.app_id = ${a.app_id} AND u.external_id = ${a.externalId}
+      AND EXISTS (SELECT 1 FROM credentials c WHERE c.app_id = u.app_id AND c.user_id = u.id)`;
+  const insertFrom = (a: HolderArgs, source: ReturnType<typeof sql>) =>
+    sql`INSERT INTO transactions ${columnList(TRANSACTION_COLUMNS)}
+      SELECT ${castValues(TRANSACTION_COLUMNS, a, { user_id: sql.ref('u.id') })} FROM ${source}
+      RETURNING user_id`;
+  // PostgreSQL: the lookup, the insert and its audit event in one statement (one round trip).
+  // SQLite cannot write in a WITH clause: the insert takes the lookup as its source, and the
+  // audit event follows in process.
+  const insertForHolder = prepare(db, (a: HolderArgs) =>
+    dialect === 'postgres'
+      ? sql<{ user_id: string }>`WITH u AS (${passkeyHolder(a)}),
+          t AS (${insertFrom(a, sql`u`)}),
+          a AS (${insertAuditOfChange(a, sql`t`, { user_id: sql.ref('t.user_id') })})
+        SELECT user_id FROM t`
+      : sql<{ user_id: string }>`${insertFrom(a, sql`(${passkeyHolder(a)}) u`)}`,
+  );
   return {
     async insert(transaction) {
-      await insert({
-        id: transaction.id,
-        app_id: transaction.appId,
-        kind: transaction.kind,
-        user_id: transaction.userId,
-        passkey_display_name: transaction.passkeyDisplayName,
-        expires_at: transaction.expiresAt,
-        consumed_at: transaction.consumedAt,
-        created_at: transaction.createdAt,
-        hints: transaction.hints === null ? null : toJson(transaction.hints),
-        upgrade: toFlag(transaction.upgrade),
-        recovery: toFlag(transaction.recovery !== null),
-        revoke_other_passkeys: toFlag(transaction.recovery?.revokeOtherPasskeys === true),
-      });
+      await insert(toRow(transaction));
     },
 
     async consume(appId, id, kind, at) {
       const [row] = (await consume({ appId, id, kind, at })).rows;
-      return row ? toRecord(row) : null;
+      return row ? toTransactionRecord(row) : null;
     },
 
-    async consumeWithCredentials(appId, id, kind, at) {
-      if (consumeWithCredentials) {
-        const [row] = (await consumeWithCredentials({ appId, id, kind, at })).rows;
-        return row
-          ? { transaction: toRecord(row), credentials: row.credentials.map(toCredentialRecord) }
-          : null;
+    async consumeForCeremony(options) {
+      const row = toCeremonyRow({ ...options.ceremony, userId: null });
+      if (consumeForCeremony) {
+        const [issued] = (
+          await consumeForCeremony({
+            ...row,
+            ...auditOfChangeArgs(options.audit),
+            at: options.at,
+            transactionId: options.transactionId,
+            transactionKind: options.kind,
+            requireCredentials: options.requireCredentials ? 1 : 0,
+          })
+        ).rows;
+        if (!issued) return null;
+        return {
+          transaction: toTransactionRecord(issued),
+          credentials: issued.credentials.map(toCredentialRecord),
+        };
       }
-      const [row] = (await consume({ appId, id, kind, at })).rows;
+      const [consumed] = (
+        await consumeTransaction({
+          appId: options.appId,
+          id: options.transactionId,
+          kind: options.kind,
+          at: options.at,
+        })
+      ).rows;
+      if (!consumed) return null;
+      const transaction = toTransactionRecord(consumed);
+      const credentials = (
+        await credentialsOfUser({ appId: options.appId, userId: transaction.userId })
+      ).rows.map(toCredentialRecord);
+      if (!options.requireCredentials || credentials.length > 0) {
+        await insertCeremony(toCeremonyRow({ ...options.ceremony, userId: transaction.userId }));
+        await audit.append({ ...options.audit, userId: transaction.userId, credentialId: null });
+      }
+      return { transaction, credentials };
+    },
+
+    async insertForPasskeyHolder(externalId, transaction, event) {
+      const args: HolderArgs = {
+        ...toRow({ ...transaction, userId: '' }),
+        externalId,
+        ...auditOfChangeArgs(event),
+      };
+      const [row] = (await insertForHolder(args)).rows;
       if (!row) return null;
-      const { rows } = await credentialsOfUser({ appId, userId: row.user_id });
-      return { transaction: toRecord(row), credentials: rows.map(toCredentialRecord) };
+      if (dialect !== 'postgres')
+        await audit.append({ ...event, userId: row.user_id, credentialId: null });
+      return row.user_id;
     },
   };
 }

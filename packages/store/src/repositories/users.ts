@@ -67,22 +67,6 @@ export function createUsersRepository(db: Kysely<Database>): UsersPort {
   );
   const byId = userByIdQuery(db);
   const recordLogin = recordLoginQuery(db);
-  // The passkey count rides along as a scalar subquery: one read instead of two.
-  const withPasskeyCount = prepare(db, (a: { appId: string; externalId: string }) =>
-    db
-      .selectFrom('users')
-      .selectAll('users')
-      .select((eb) =>
-        eb
-          .selectFrom('credentials')
-          .select((inner) => inner.fn.countAll<number>().as('n'))
-          .whereRef('credentials.app_id', '=', 'users.app_id')
-          .whereRef('credentials.user_id', '=', 'users.id')
-          .as('passkeys'),
-      )
-      .where('users.app_id', '=', a.appId)
-      .where('users.external_id', '=', a.externalId),
-  );
   const findByExternalId = async (
     appId: string,
     externalId: string,
@@ -117,11 +101,6 @@ export function createUsersRepository(db: Kysely<Database>): UsersPort {
     },
 
     findByExternalId,
-
-    async findWithPasskeyCount(appId, externalId) {
-      const [row] = (await withPasskeyCount({ appId, externalId })).rows;
-      return row ? { user: toUserRecord(row), passkeys: Number(row.passkeys ?? 0) } : null;
-    },
 
     async list(appId, options) {
       let filtered = db.selectFrom('users').where('app_id', '=', appId);

@@ -7,6 +7,7 @@ import {
   type ApiKeyRecord,
   type AppRecord,
   type AuditEventRecord,
+  type AuditOfChange,
   type CeremonyRecord,
   type CredentialRecord,
   DEFAULT_POLICY,
@@ -182,6 +183,15 @@ export function auditEventFixture(
     data: null,
     ...overrides,
   };
+}
+
+/** An audit event of a change of `appId` at T0, whose user and credential a store operation fills in. */
+export function auditOfChangeFixture(
+  appId: string,
+  overrides: Partial<AuditOfChange> = {},
+): AuditOfChange {
+  const { userId: _user, credentialId: _credential, ...rest } = auditEventFixture(appId);
+  return { ...rest, ...overrides };
 }
 
 /** A tracked action of `userId` in state CHALLENGE_REQUIRED, with a custom amount. */

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  auditOfChangeFixture,
   ceremonyFixture,
   credentialFixture,
   nonceFixture,
@@ -124,6 +125,114 @@ export function singleUseContract(ctx: ContractContext): void {
     });
   });
 
+  describe('ceremonies issued for a transaction', () => {
+    const issue = (
+      appId: string,
+      transactionId: string,
+      options: {
+        requireCredentials?: boolean;
+        kind?: 'register' | 'authenticate';
+        at?: number;
+      } = {},
+    ) => {
+      const { userId: _, ...ceremony } = ceremonyFixture(appId, {
+        kind: 'authenticate',
+        binding: { type: 'transaction', transactionId },
+      });
+      const audit = auditOfChangeFixture(appId, {
+        type: 'ceremony.started',
+        data: { c: ceremony.id },
+      });
+      return {
+        ceremony,
+        audit,
+        issued: ctx.store().transactions.consumeForCeremony({
+          appId,
+          transactionId,
+          kind: options.kind ?? 'authenticate',
+          at: options.at ?? T0,
+          requireCredentials: options.requireCredentials ?? true,
+          ceremony,
+          audit,
+        }),
+      };
+    };
+
+    it('consumes the transaction once, reads the user’s credentials and writes the ceremony and its event', async () => {
+      const app = await ctx.newApp();
+      const other = await ctx.newApp();
+      const user = await ctx.store().users.upsertByExternalId(userFixture(app.id));
+      const neighbour = await ctx.store().users.upsertByExternalId(userFixture(app.id));
+      const older = credentialFixture(app.id, user.id, { createdAt: T0 });
+      const newer = credentialFixture(app.id, user.id, { createdAt: T0 + 1 });
+      for (const c of [newer, older, credentialFixture(app.id, neighbour.id)]) {
+        await ctx.store().credentials.insert(c);
+      }
+      const tx = transactionFixture(app.id, user.id, { kind: 'authenticate' });
+      await ctx.store().transactions.insert(tx);
+      await ctx.store().flush();
+      assert.equal(await issue(other.id, tx.id).issued, null, 'not another app’s');
+      assert.equal(
+        await issue(app.id, tx.id, { kind: 'register' }).issued,
+        null,
+        'nor another kind',
+      );
+      const { ceremony, audit, issued } = issue(app.id, tx.id, { at: T0 + 1 });
+      assert.deepEqual(await issued, {
+        transaction: { ...tx, consumedAt: T0 + 1 },
+        credentials: [older, newer],
+      });
+      assert.equal(await issue(app.id, tx.id).issued, null, 'once');
+      await ctx.store().flush();
+      const flex = ['transaction', 'none'] as const;
+      assert.deepEqual(await ctx.store().ceremonies.consume(app.id, ceremony.id, T0 + 2, flex), {
+        ...ceremony,
+        userId: user.id,
+        consumedAt: T0 + 2,
+      });
+      assert.deepEqual(await ctx.store().audit.list({ appId: app.id, limit: 10 }), [
+        { ...audit, userId: user.id, credentialId: null },
+      ]);
+    });
+
+    it('consumes the transaction of a user without credentials and writes no ceremony where they are required', async () => {
+      const app = await ctx.newApp();
+      const tx = transactionFixture(app.id, 'user-without-passkeys', { kind: 'authenticate' });
+      await ctx.store().transactions.insert(tx);
+      await ctx.store().flush();
+      const { ceremony, issued } = issue(app.id, tx.id);
+      assert.deepEqual(await issued, { transaction: { ...tx, consumedAt: T0 }, credentials: [] });
+      await ctx.store().flush();
+      assert.equal(
+        await ctx.store().ceremonies.consume(app.id, ceremony.id, T0, ['transaction', 'none']),
+        null,
+      );
+      assert.deepEqual(await ctx.store().audit.list({ appId: app.id, limit: 10 }), []);
+    });
+
+    it('writes the ceremony of a user without credentials where none are required', async () => {
+      const app = await ctx.newApp();
+      const tx = transactionFixture(app.id, 'new-user', { kind: 'register', expiresAt: T0 + 10 });
+      await ctx.store().transactions.insert(tx);
+      await ctx.store().flush();
+      assert.equal(
+        await issue(app.id, tx.id, { kind: 'register', at: T0 + 10 }).issued,
+        null,
+        'not from its expiry on',
+      );
+      const { ceremony, issued } = issue(app.id, tx.id, {
+        kind: 'register',
+        requireCredentials: false,
+      });
+      assert.notEqual(await issued, null);
+      await ctx.store().flush();
+      const burnt = await ctx
+        .store()
+        .ceremonies.consume(app.id, ceremony.id, T0, ['transaction', 'none']);
+      assert.equal(burnt?.userId, 'new-user');
+    });
+  });
+
   describe('ceremonies burnt with the credential an assertion names', () => {
     it('burns once and returns the app’s credential with that id', async () => {
       const app = await ctx.newApp();
@@ -236,40 +345,41 @@ export function singleUseContract(ctx: ContractContext): void {
       assert.notEqual(await ctx.store().transactions.consume(a.id, tx.id, 'register', T0), null);
     });
 
-    it('consumes once with the user’s credentials, oldest first, and only theirs', async () => {
+    it('inserts a sign-in’s transaction for a user who holds a passkey, with its audit event', async () => {
       const app = await ctx.newApp();
       const other = await ctx.newApp();
       const user = await ctx.store().users.upsertByExternalId(userFixture(app.id));
-      const neighbour = await ctx.store().users.upsertByExternalId(userFixture(app.id));
-      const older = credentialFixture(app.id, user.id, { createdAt: T0 });
-      const newer = credentialFixture(app.id, user.id, { createdAt: T0 + 1 });
-      for (const c of [newer, older, credentialFixture(app.id, neighbour.id)]) {
-        await ctx.store().credentials.insert(c);
-      }
-      const tx = transactionFixture(app.id, user.id, { kind: 'authenticate' });
-      await ctx.store().transactions.insert(tx);
-      await ctx.store().flush();
+      await ctx.store().credentials.insert(credentialFixture(app.id, user.id));
+      const { userId: _, ...tx } = transactionFixture(app.id, '', { kind: 'authenticate' });
       const txs = ctx.store().transactions;
-      assert.equal(await txs.consumeWithCredentials(other.id, tx.id, 'authenticate', T0), null);
-      assert.equal(await txs.consumeWithCredentials(app.id, tx.id, 'register', T0), null);
-      assert.deepEqual(await txs.consumeWithCredentials(app.id, tx.id, 'authenticate', T0 + 1), {
-        transaction: { ...tx, consumedAt: T0 + 1 },
-        credentials: [older, newer],
+      const audit = auditOfChangeFixture(app.id, { type: 'transaction.created', data: { n: 1 } });
+      assert.equal(
+        await txs.insertForPasskeyHolder(user.externalId, { ...tx, appId: other.id }, audit),
+        null,
+      );
+      assert.equal(await txs.insertForPasskeyHolder(user.externalId, tx, audit), user.id);
+      await ctx.store().flush();
+      assert.deepEqual(await txs.consume(app.id, tx.id, 'authenticate', T0), {
+        ...tx,
+        userId: user.id,
+        consumedAt: T0,
       });
-      assert.equal(await txs.consumeWithCredentials(app.id, tx.id, 'authenticate', T0 + 2), null);
+      const events = await ctx.store().audit.list({ appId: app.id, limit: 10 });
+      assert.deepEqual(events, [{ ...audit, userId: user.id, credentialId: null }]);
     });
 
-    it('consumes a transaction whose user holds no credential, with an empty list', async () => {
+    it('writes nothing for an unknown user or one without passkeys', async () => {
       const app = await ctx.newApp();
-      const tx = transactionFixture(app.id, 'user-without-passkeys', { expiresAt: T0 + 10 });
-      await ctx.store().transactions.insert(tx);
-      await ctx.store().flush();
+      const user = await ctx.store().users.upsertByExternalId(userFixture(app.id));
       const txs = ctx.store().transactions;
-      assert.equal(await txs.consumeWithCredentials(app.id, tx.id, 'register', T0 + 10), null);
-      assert.deepEqual(await txs.consumeWithCredentials(app.id, tx.id, 'register', T0), {
-        transaction: { ...tx, consumedAt: T0 },
-        credentials: [],
-      });
+      for (const externalId of [user.externalId, 'nobody']) {
+        const { userId: _, ...tx } = transactionFixture(app.id, '', { kind: 'authenticate' });
+        const audit = auditOfChangeFixture(app.id, { type: 'transaction.created' });
+        assert.equal(await txs.insertForPasskeyHolder(externalId, tx, audit), null);
+        await ctx.store().flush();
+        assert.equal(await txs.consume(app.id, tx.id, 'authenticate', T0), null);
+      }
+      assert.deepEqual(await ctx.store().audit.list({ appId: app.id, limit: 10 }), []);
     });
   });
 
@@ -330,6 +440,41 @@ export function singleUseContract(ctx: ContractContext): void {
       const redeemed = await ctx.store().nonces.redeem(a.id, nonce.hash, T0 + 1);
       assert.deepEqual(redeemed, { nonce: { ...nonce, consumedAt: T0 + 1 }, user });
       assert.equal(await ctx.store().nonces.redeem(a.id, nonce.hash, T0 + 2), null);
+    });
+
+    it('writes the redemption’s audit event with the nonce’s user, credential and kind', async () => {
+      const app = await ctx.newApp();
+      const user = await ctx.store().users.upsertByExternalId(userFixture(app.id));
+      const nonce = nonceFixture(app.id, user.id, { kind: 'register' });
+      await ctx.store().nonces.insert(nonce);
+      await ctx.store().flush();
+      const audit = auditOfChangeFixture(app.id, { type: 'nonce.redeemed', data: { extra: true } });
+      const redeemed = await ctx.store().nonces.redeem(app.id, nonce.hash, T0, audit);
+      assert.deepEqual(redeemed, { nonce: { ...nonce, consumedAt: T0 }, user });
+      assert.equal(await ctx.store().nonces.redeem(app.id, nonce.hash, T0, audit), null);
+      await ctx.store().flush();
+      assert.deepEqual(await ctx.store().audit.list({ appId: app.id, limit: 10 }), [
+        {
+          ...audit,
+          userId: user.id,
+          credentialId: nonce.credentialId,
+          data: { extra: true, kind: 'register' },
+        },
+      ]);
+    });
+
+    it('writes no redemption event for a nonce whose user is gone', async () => {
+      const app = await ctx.newApp();
+      const nonce = nonceFixture(app.id, 'no-such-user');
+      await ctx.store().nonces.insert(nonce);
+      await ctx.store().flush();
+      const audit = auditOfChangeFixture(app.id, { type: 'nonce.redeemed' });
+      assert.deepEqual(await ctx.store().nonces.redeem(app.id, nonce.hash, T0, audit), {
+        nonce: { ...nonce, consumedAt: T0 },
+        user: null,
+      });
+      await ctx.store().flush();
+      assert.deepEqual(await ctx.store().audit.list({ appId: app.id, limit: 10 }), []);
     });
 
     it('redeems a nonce whose user is gone with no user, and burns it all the same', async () => {
