@@ -45,10 +45,17 @@ export interface Store {
   /** Whether the database answers; used by readiness checks. */
   ping(): Promise<boolean>;
   /**
-   * Resolves once every write made so far is durable; rejects if committing it failed. A store may
-   * defer commits to group them (SQLite does, within one event-loop turn): the server waits for
-   * this before answering any request, so nothing is acknowledged before it is stored.
+   * A mark to take before writing, for {@link Store.flush}: it names the first group of writes
+   * (commit) that may hold what the caller writes from now on.
    */
-  flush(): Promise<void>;
+  mark(): number;
+  /**
+   * Resolves once every write made so far is durable; rejects if committing it failed. A store may
+   * defer commits to group them (SQLite, within one event-loop turn; PostgreSQL holds the inserts
+   * nobody waits for): the server waits for this before answering any request, so nothing is
+   * acknowledged before it is stored. With `since` (a {@link Store.mark}), it also rejects when
+   * any group of writes from that mark on failed, even one that failed before this call.
+   */
+  flush(since?: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
 import type { Store } from '@latchkey/core';
 import type { Kysely } from 'kysely';
 import type { ChangeSignal } from './caching/change-signal.ts';
+import { type DeferredCommits, IMMEDIATE_COMMITS } from './commit-failures.ts';
 import { createActionConfigsRepository } from './repositories/action-configs.ts';
 import { createActionsRepository } from './repositories/actions.ts';
 import { createAdminQueriesRepository } from './repositories/admin-queries.ts';
@@ -33,8 +34,8 @@ export type SqlStore = Store & { db: Kysely<Database>; dialect: StoreDialect };
 
 /** What a store is made of besides its handle. */
 export interface StoreParts {
-  /** Waits for grouped commits where the handle defers them (SQLite). Default: nothing to wait for. */
-  flush?: () => Promise<void>;
+  /** The handle's deferred commits (SQLite's groups, PostgreSQL's held writes), if any. */
+  commits?: DeferredCommits;
   /** What tells the configuration caches that rows changed elsewhere. */
   changes: ChangeSignal;
 }
@@ -50,6 +51,7 @@ export function createStore(
 ): SqlStore {
   let closed: Promise<void> | undefined;
   const { changes } = parts;
+  const commits = parts.commits ?? IMMEDIATE_COMMITS;
   return {
     db,
     dialect,
@@ -72,7 +74,8 @@ export function createStore(
     authenticatorMetadata: createAuthenticatorMetadataRepository(db),
     portability: createPortabilityRepository(db),
     ping: () => ping(db),
-    flush: parts.flush ?? (() => Promise.resolve()),
+    mark: () => commits.mark(),
+    flush: (since) => commits.flush(since),
     // Idempotent: shutdown paths and test cleanups may both close the same store.
     close: () => {
       closed ??= changes.close().then(() => db.destroy());

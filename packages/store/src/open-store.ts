@@ -55,14 +55,14 @@ export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
   }
   if (sqlite && options.groupCommit) sqlite.startGrouping();
   let changes: ChangeSignal = sqlite?.changes ?? everyTurn();
-  let flush = sqlite?.flush;
+  let commits = sqlite?.commits;
   if (postgres && target.dialect === 'postgres' && options.groupCommit) {
     changes = await listenForConfigChanges({
       url: target.url,
       schema: postgres.schema,
       connectTimeoutMs: postgres.connectTimeoutMs,
     });
-    flush = holdWrites(db);
+    commits = holdWrites(db);
   }
-  return createStore(db, target.dialect, { changes, ...(flush ? { flush } : {}) });
+  return createStore(db, target.dialect, { changes, ...(commits ? { commits } : {}) });
 }

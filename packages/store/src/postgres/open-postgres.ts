@@ -3,6 +3,7 @@
  */
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import type { DeferredCommits } from '../commit-failures.ts';
 import { setMigrationSchema } from '../migrations/migrate.ts';
 import type { Database } from '../schema.ts';
 import { countStatements } from '../statement-count.ts';
@@ -101,12 +102,13 @@ async function query(pool: pg.Pool, text: string, parameters: readonly unknown[]
 
 /**
  * Holds the writes that nobody waits for until the end of each turn (`write-behind.ts`), for a
- * caller that awaits the returned flush before acknowledging anything, as the server does.
+ * caller that awaits the returned `flush` before acknowledging anything, as the server does.
  *
  * @example
- * const flush = holdWrites(db);
+ * const commits = holdWrites(db);
+ * await commits.flush(commits.mark());
  */
-export function holdWrites(db: Kysely<Database>): () => Promise<void> {
+export function holdWrites(db: Kysely<Database>): DeferredCommits {
   const pool = pools.get(db);
   if (!pool) throw new Error('holdWrites needs a handle opened by openPostgres');
   const writes = writeBehind((text, parameters) => query(pool, text, parameters));
@@ -133,7 +135,7 @@ export function holdWrites(db: Kysely<Database>): () => Promise<void> {
       return true;
     },
   });
-  return () => writes.flush();
+  return writes;
 }
 
 /** Whether `name` is usable as a schema name by `openPostgres`. */

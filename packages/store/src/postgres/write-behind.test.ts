@@ -113,6 +113,18 @@ describe('writeBehind', () => {
     assert.deepEqual(sent, ['insert into a values ($1)']);
   });
 
+  it('numbers its batches, so that a failure fails a flush from any mark before it', async () => {
+    const writes = writeBehind(async () => {
+      throw new Error('disk full');
+    });
+    const mark = writes.mark();
+    writes.hold('insert into a values ($1)', [1]);
+    assert.equal(writes.mark(), mark, 'the open batch takes what is written now');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await assert.rejects(writes.flush(mark), /disk full/);
+    await assert.doesNotReject(writes.flush(writes.mark()));
+  });
+
   it('rejects every flush waiting on a statement that failed', async () => {
     const writes = writeBehind(async () => {
       throw new Error('disk full');
@@ -169,8 +181,8 @@ for (const database of testDatabases().filter((d) => d.name === 'postgres')) {
       const app = appFixture();
       await store.apps.insert(app);
       await store.flush();
-      const event = auditEventFixture(app.id);
-      await store.audit.append(event);
+      const mark = store.mark();
+      await store.audit.append(auditEventFixture(app.id));
       await store.nonces.insert({
         hash: 'h-orphan',
         appId: 'no-such-app',
@@ -184,7 +196,13 @@ for (const database of testDatabases().filter((d) => d.name === 'postgres')) {
       });
       // The read carries a write that breaks a foreign key: it is answered all the same.
       assert.equal(await store.users.findByExternalId(app.id, 'nobody'), null);
-      await assert.rejects(store.flush(), /foreign key/);
+      // The writes went again on their own, failed, and fail whoever wrote them, even now.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await assert.rejects(store.flush(mark), /foreign key/);
+      assert.deepEqual(await store.audit.list({ appId: app.id, limit: 10 }), []);
+      const later = store.mark();
+      await store.audit.append(auditEventFixture(app.id));
+      await assert.doesNotReject(store.flush(later));
     });
 
     it('keeps none of a turn’s writes when one of them fails', async () => {

@@ -19,6 +19,8 @@
  * `flush` fails (the server answers 503), as with SQLite's grouped commits.
  */
 
+import { commitFailures } from '../commit-failures.ts';
+
 /** A held write: its SQL (with `$n` parameters) and their values. */
 interface HeldWrite {
   sql: string;
@@ -26,6 +28,8 @@ interface HeldWrite {
 }
 
 interface Batch {
+  /** Its number: batches are numbered in the order they open. */
+  number: number;
   writes: HeldWrite[];
   parameterCount: number;
   /** Taken by a statement that carries it, or sent on its own. */
@@ -63,8 +67,13 @@ export interface WriteBehind {
    * them (see the module comment).
    */
   carry(sql: string, parameters: readonly unknown[]): Carrier | null;
-  /** Resolves once every write held so far is committed; rejects if its statement failed. */
-  flush(): Promise<void>;
+  /** The number of the batch that will hold the writes held from now on (see `Store.mark`). */
+  mark(): number;
+  /**
+   * Resolves once every write held so far is committed; rejects if its statement failed, or if
+   * any batch from `since` (a mark) on failed.
+   */
+  flush(since?: number): Promise<void>;
 }
 
 /**
@@ -75,6 +84,8 @@ export interface WriteBehind {
  */
 export function writeBehind(send: SendStatement): WriteBehind {
   let open: Batch | null = null;
+  let opened = 0;
+  const failures = commitFailures();
   const sending = new Set<Promise<void>>();
 
   const take = (batch: Batch): Batch => {
@@ -89,7 +100,10 @@ export function writeBehind(send: SendStatement): WriteBehind {
     const { sql, parameters } = combine(batch.writes);
     send(sql, parameters).then(
       () => batch.settle(),
-      (error: unknown) => batch.settle(error),
+      (error: unknown) => {
+        failures.record(batch.number, error);
+        batch.settle(error);
+      },
     );
   };
 
@@ -101,7 +115,15 @@ export function writeBehind(send: SendStatement): WriteBehind {
     // Nobody may be waiting (a write held outside a request); its failure is still reported to
     // whoever flushes.
     done.catch(() => {});
-    const batch: Batch = { writes: [], parameterCount: 0, taken: false, done, settle };
+    opened += 1;
+    const batch: Batch = {
+      number: opened,
+      writes: [],
+      parameterCount: 0,
+      taken: false,
+      done,
+      settle,
+    };
     // Whatever no statement carried by the end of the turn is sent on its own.
     setImmediate(() => {
       if (!batch.taken) sendAlone(take(batch));
@@ -133,10 +155,15 @@ export function writeBehind(send: SendStatement): WriteBehind {
         failed: () => sendAlone(batch),
       };
     },
-    async flush() {
+    mark() {
+      return open?.number ?? opened + 1;
+    },
+    async flush(since) {
       const waits = [...sending];
       if (open) waits.push(open.done);
       await Promise.all(waits);
+      const late = since === undefined ? undefined : failures.since(since);
+      if (late !== undefined) throw late;
     },
   };
 }

@@ -143,6 +143,24 @@ describe('grouped SQLite commits', () => {
     assert.equal(await committed(next.id), true);
   });
 
+  it('fails a flush from a mark before a batch that failed, however late it comes', async () => {
+    await sql`create table parents (id text primary key)`.execute(other.db);
+    await sql`create table children (id text primary key, parent text references parents(id) deferrable initially deferred)`.execute(
+      other.db,
+    );
+    const mark = grouped.mark();
+    await grouped.apps.insert(appFixture());
+    await sql`insert into children values ('c', 'missing')`.execute(grouped.db);
+    // The batch commits (and fails) at the end of the turn, while its writer is still busy.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await assert.rejects(grouped.flush(mark), { code: 'LATCHKEY_COMMIT_FAILED' });
+    // A caller that began after it is not concerned.
+    const later = grouped.mark();
+    await grouped.apps.insert(appFixture());
+    await assert.doesNotReject(grouped.flush(later));
+    await assert.doesNotReject(grouped.flush());
+  });
+
   it('commits the open batch when closed', async () => {
     const app = appFixture();
     await grouped.apps.insert(app);

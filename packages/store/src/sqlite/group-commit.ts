@@ -35,15 +35,13 @@ import {
   SqliteDialect,
   type TransactionSettings,
 } from 'kysely';
+import { commitFailures, type DeferredCommits } from '../commit-failures.ts';
 import type { StatementCounter } from '../statement-count.ts';
 
 type Statement = SqliteDatabase.Statement<[]>;
 
 /** The commit side of the group-commit driver, as the store exposes it. */
-export interface GroupCommit {
-  /** Resolves once everything executed so far is committed; rejects if that commit failed. */
-  flush(): Promise<void>;
-}
+export type GroupCommit = DeferredCommits;
 
 /**
  * A batch could not be committed (disk full, I/O error, a deferred constraint): none of its writes
@@ -60,6 +58,8 @@ export class CommitFailedError extends Error {
 }
 
 interface Batch {
+  /** Its number: batches are numbered in the order they open. */
+  number: number;
   /** Resolvers of the requests waiting for this batch's commit. */
   waiters: { resolve: () => void; reject: (error: unknown) => void }[];
   scheduled: boolean;
@@ -73,6 +73,9 @@ const SAVEPOINT = 'latchkey_explicit';
 class GroupCommitConnection implements DatabaseConnection, GroupCommit {
   readonly #db: SqliteDatabase.Database;
   #batch: Batch | null = null;
+  /** The number of the last batch opened. */
+  #opened = 0;
+  readonly #failures = commitFailures();
   /** Off until migrations are done and the caller (the server) awaits `flush` before answering. */
   #grouping = false;
   /** Open Kysely transactions (savepoints) inside the batch. */
@@ -135,7 +138,13 @@ class GroupCommitConnection implements DatabaseConnection, GroupCommit {
   #open(): Batch {
     if (this.#batch) return this.#batch;
     this.#begin.run();
-    const batch: Batch = { waiters: [], scheduled: false, failure: undefined };
+    this.#opened += 1;
+    const batch: Batch = {
+      number: this.#opened,
+      waiters: [],
+      scheduled: false,
+      failure: undefined,
+    };
     this.#batch = batch;
     this.#schedule(batch);
     return batch;
@@ -165,6 +174,7 @@ class GroupCommitConnection implements DatabaseConnection, GroupCommit {
       }
     }
     const error = failure === undefined ? undefined : new CommitFailedError(failure);
+    if (error !== undefined) this.#failures.record(batch.number, error);
     for (const waiter of batch.waiters) {
       if (error === undefined) waiter.resolve();
       else waiter.reject(error);
@@ -181,8 +191,15 @@ class GroupCommitConnection implements DatabaseConnection, GroupCommit {
     }
   }
 
-  flush(): Promise<void> {
+  mark(): number {
+    // The open batch may still take the caller's writes; else the next one will.
+    return this.#batch?.number ?? this.#opened + 1;
+  }
+
+  flush(since?: number): Promise<void> {
     const batch = this.#batch;
+    const late = since === undefined ? undefined : this.#failures.since(since);
+    if (late !== undefined) return Promise.reject(late);
     if (!batch) return Promise.resolve();
     return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
   }
@@ -310,8 +327,12 @@ export class GroupCommitSqliteDialect extends SqliteDialect implements GroupComm
     this.#afterClose.push(task);
   }
 
-  flush(): Promise<void> {
-    return this.#connection.flush();
+  mark(): number {
+    return this.#connection.mark();
+  }
+
+  flush(since?: number): Promise<void> {
+    return this.#connection.flush(since);
   }
 
   /** From now on, writes are grouped; whoever answers clients must await `flush` first. */

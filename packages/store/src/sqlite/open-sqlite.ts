@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import type { ChangeSignal } from '../caching/change-signal.ts';
+import type { DeferredCommits } from '../commit-failures.ts';
 import type { Database } from '../schema.ts';
 import { countStatements } from '../statement-count.ts';
 import { setStatementRunner } from '../statement-runner.ts';
@@ -62,8 +63,8 @@ function cachePreparedStatements(database: SqliteDatabase.Database): void {
 /** An open SQLite database: the Kysely handle and the wait for its grouped commits. */
 export interface OpenSqlite {
   db: Kysely<Database>;
-  /** Resolves once every write made so far is committed (see `group-commit.ts`). */
-  flush(): Promise<void>;
+  /** The grouped commits: `flush` resolves once every write made so far is committed. */
+  commits: DeferredCommits;
   /** Changes whenever another connection committed to the file (`PRAGMA data_version`). */
   changes: ChangeSignal;
   /**
@@ -106,7 +107,7 @@ export function openSqlite(path: string): OpenSqlite {
   });
   return {
     db,
-    flush: () => dialect.flush(),
+    commits: dialect,
     changes: dataVersion(database),
     startGrouping: () => {
       dialect.startGrouping();
