@@ -52,13 +52,14 @@ export function createStore(
   let closed: Promise<void> | undefined;
   const { changes } = parts;
   const commits = parts.commits ?? IMMEDIATE_COMMITS;
+  const webhooks = createWebhooksRepository(db, dialect, changes);
   return {
     db,
     dialect,
     apps: createAppsRepository(db, changes),
     apiKeys: createApiKeysRepository(db, changes),
     users: createUsersRepository(db),
-    credentials: createCredentialsRepository(db, dialect),
+    credentials: createCredentialsRepository(db, dialect, webhooks),
     ceremonies: createCeremoniesRepository(db, dialect),
     transactions: createTransactionsRepository(db, dialect),
     nonces: createNoncesRepository(db, dialect),
@@ -70,7 +71,7 @@ export function createStore(
     operatorSessions: createOperatorSessionsRepository(db),
     adminQueries: createAdminQueriesRepository(db),
     signingKeys: createSigningKeysRepository(db),
-    webhooks: createWebhooksRepository(db, dialect, changes),
+    webhooks,
     authenticatorMetadata: createAuthenticatorMetadataRepository(db),
     portability: createPortabilityRepository(db),
     ping: () => ping(db),

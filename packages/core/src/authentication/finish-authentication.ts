@@ -1,10 +1,10 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { getApp } from '../apps/get-app.ts';
-import type { RequestContext } from '../audit/record-event.ts';
+import { eventRows, type RequestContext } from '../audit/record-event.ts';
 import { burnCeremonyForAssertion } from '../ceremonies/burn-ceremony.ts';
-import { auditFailures, recordCeremonySucceeded } from '../ceremonies/ceremony-audit.ts';
+import { auditFailures, ceremonySucceededFacts } from '../ceremonies/ceremony-audit.ts';
 import type { CredentialRecord } from '../credentials/credential-port.ts';
-import { mintNonce } from '../nonces/nonces.ts';
+import { newNonce } from '../nonces/nonces.ts';
 import type { Runtime } from '../runtime.ts';
 import type { UserRecord } from '../users/user-port.ts';
 import { verifyAuthentication } from './verify-authentication.ts';
@@ -66,7 +66,10 @@ export async function finishAuthentication(
       credentialId: options.response.id,
     });
     note({ binding: ceremony.binding });
-    const { user, credential, userVerified, credentialIds } = await verifyAuthentication(
+    // The nonce and the success event are made once the assertion verified, and written with
+    // the login, in one store call: a sign-in refused at the last step leaves neither.
+    let nonce = '';
+    const { user, credential, credentialIds } = await verifyAuthentication(
       runtime,
       {
         app,
@@ -75,25 +78,32 @@ export async function finishAuthentication(
         note,
         credential: named,
         listCredentials: true,
+        outcome: ({ credential: used, userVerified }) => {
+          const minted = newNonce(runtime, {
+            app,
+            userId: used.userId,
+            kind: 'authenticate',
+            credentialId: used.id,
+            userVerified,
+          });
+          nonce = minted.nonce;
+          const facts = ceremonySucceededFacts({
+            appId: app.id,
+            kind: 'authenticate',
+            ceremonyId: ceremony.id,
+            binding: ceremony.binding,
+            userId: used.userId,
+            credentialId: used.id,
+            userVerified,
+          });
+          return {
+            outcome: { nonce: minted.record, events: [eventRows(runtime, context, facts)] },
+            facts: [facts],
+          };
+        },
       },
       context,
     );
-    const nonce = await mintNonce(runtime, {
-      app,
-      userId: user.id,
-      kind: 'authenticate',
-      credentialId: credential.id,
-      userVerified,
-    });
-    await recordCeremonySucceeded(runtime, context, {
-      appId: app.id,
-      kind: 'authenticate',
-      ceremonyId: ceremony.id,
-      binding: ceremony.binding,
-      userId: user.id,
-      credentialId: credential.id,
-      userVerified,
-    });
     return {
       nonce,
       user,

@@ -3,12 +3,12 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { AppRecord } from '../apps/app-port.ts';
 import { ceremonyOrigins } from '../apps/ceremony-origins.ts';
 import type { RequestContext } from '../audit/record-event.ts';
-import { recordEvent } from '../audit/record-event.ts';
+import { type AuditFacts, observeEvent, recordEvent } from '../audit/record-event.ts';
 import type { CeremonyFacts } from '../ceremonies/ceremony-audit.ts';
 import type { CeremonyRecord } from '../ceremonies/ceremony-port.ts';
 import { checkAuthenticatorData } from '../ceremonies/check-authenticator-data.ts';
 import { checkClientData } from '../ceremonies/check-client-data.ts';
-import type { CredentialRecord } from '../credentials/credential-port.ts';
+import type { CredentialRecord, SignInOutcome } from '../credentials/credential-port.ts';
 import { type FailureReason, LatchkeyError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { UserRecord } from '../users/user-port.ts';
@@ -30,6 +30,14 @@ export interface VerifyAuthenticationOptions {
   credential?: CredentialRecord | null;
   /** Whether to read the ids of the credentials the user holds, with the sign-in's writes. */
   listCredentials?: boolean;
+  /**
+   * What the sign-in produces (a nonce, its events), made once the assertion verified and written
+   * with the login, only if the login is recorded; its events' facts go to the observers then.
+   */
+  outcome?: (verified: { credential: CredentialRecord; userVerified: boolean }) => {
+    outcome: SignInOutcome;
+    facts: AuditFacts[];
+  };
 }
 
 /** A verified use of a credential. */
@@ -136,7 +144,8 @@ export async function verifyAuthentication(
   if (regression && refusesClones) {
     return reject('counter_regression', 'signature counter did not increase');
   }
-  // The use, the login and (if asked) the user's credential ids in one store call.
+  const produced = options.outcome?.({ credential, userVerified: parsed.flags.uv });
+  // The use, the login, what it produces and (if asked) the user's credential ids: one store call.
   const signIn = await runtime.store.credentials.recordSignIn({
     appId: app.id,
     id: credential.id,
@@ -151,6 +160,7 @@ export async function verifyAuthentication(
     // signal, refused where clones are, and then no login.
     loginOnlyIfCounted: refusesClones,
     listCredentials: options.listCredentials ?? false,
+    ...(produced ? { outcome: produced.outcome } : {}),
   });
   if (!signIn.counted && refusesClones) {
     return reject('counter_regression', 'signature counter did not increase');
@@ -165,6 +175,7 @@ export async function verifyAuthentication(
     });
   }
   if (!signIn.user) return reject('credential_unknown', 'credential user no longer exists');
+  for (const facts of produced?.facts ?? []) observeEvent(runtime, facts);
   return {
     user: signIn.user,
     credential,

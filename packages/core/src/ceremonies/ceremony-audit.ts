@@ -1,5 +1,5 @@
 import type { RequestContext } from '../audit/record-event.ts';
-import { recordEvent } from '../audit/record-event.ts';
+import { type AuditFacts, recordEvent } from '../audit/record-event.ts';
 import { isLatchkeyError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { CeremonyBinding, CeremonyKind } from './ceremony-port.ts';
@@ -67,23 +67,22 @@ export async function auditFailures<T>(
   }
 }
 
-/** Records `ceremony.succeeded` for a ceremony whose response verified and whose outcome is done. */
-export async function recordCeremonySucceeded(
-  runtime: Runtime,
-  context: RequestContext | undefined,
-  succeeded: {
-    appId: string;
-    kind: CeremonyKind;
-    ceremonyId: string;
-    binding: CeremonyBinding;
-    userId: string;
-    credentialId: string;
-    userVerified?: boolean;
-    upgrade?: boolean;
-    recovery?: boolean;
-  },
-): Promise<void> {
-  await recordEvent(runtime, context, {
+/** What a succeeded ceremony's `ceremony.succeeded` event says. */
+export interface CeremonySucceeded {
+  appId: string;
+  kind: CeremonyKind;
+  ceremonyId: string;
+  binding: CeremonyBinding;
+  userId: string;
+  credentialId: string;
+  userVerified?: boolean;
+  upgrade?: boolean;
+  recovery?: boolean;
+}
+
+/** The facts of `ceremony.succeeded`, for a caller that writes the event with its outcome. */
+export function ceremonySucceededFacts(succeeded: CeremonySucceeded): AuditFacts {
+  return {
     type: 'ceremony.succeeded',
     appId: succeeded.appId,
     userId: succeeded.userId,
@@ -96,5 +95,14 @@ export async function recordCeremonySucceeded(
       ...(succeeded.upgrade ? { upgrade: true } : {}),
       ...(succeeded.recovery ? { recovery: true } : {}),
     },
-  });
+  };
+}
+
+/** Records `ceremony.succeeded` for a ceremony whose response verified and whose outcome is done. */
+export async function recordCeremonySucceeded(
+  runtime: Runtime,
+  context: RequestContext | undefined,
+  succeeded: CeremonySucceeded,
+): Promise<void> {
+  await recordEvent(runtime, context, ceremonySucceededFacts(succeeded));
 }

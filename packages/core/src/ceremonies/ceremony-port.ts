@@ -1,8 +1,9 @@
 import type { CredentialRecord } from '../credentials/credential-port.ts';
 import type { RecoveryMode } from '../recovery/recovery-mode.ts';
 
-export const CEREMONY_KINDS = ['register', 'authenticate'] as const;
-export type CeremonyKind = (typeof CEREMONY_KINDS)[number];
+import type { CeremonyKind } from './ceremony-kinds.ts';
+
+export { CEREMONY_KINDS, type CeremonyKind } from './ceremony-kinds.ts';
 
 /**
  * What a ceremony is bound to: a flex transaction of the app's backend, an action of the actions

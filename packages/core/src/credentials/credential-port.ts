@@ -1,6 +1,7 @@
 /** Registered passkeys (devices): the record and port. See `store-port.ts` for what every port promises. */
 
 import type { EventRows } from '../audit/audit-port.ts';
+import type { NonceRecord } from '../nonces/nonce-port.ts';
 import type { UserRecord } from '../users/user-port.ts';
 
 export const CREDENTIAL_TYPES = ['passkey', 'security_key', 'platform'] as const;
@@ -86,6 +87,18 @@ export interface RecoveryResult {
   revoked: CredentialRecord[];
 }
 
+/**
+ * What a verified sign-in produces, written together with the login it records and only if that
+ * login is recorded: a sign-in refused after all (a clone that lost the counter race) leaves no
+ * trace of success.
+ */
+export interface SignInOutcome {
+  /** The flex sign-in's nonce, if it mints one. */
+  nonce: NonceRecord | null;
+  /** The sign-in's events (its `ceremony.succeeded`) with their webhook outbox rows. */
+  events: EventRows[];
+}
+
 export interface CredentialsPort {
   /** Inserts a credential. Returns false (and writes nothing) when its credential id exists in the app. */
   insert(credential: CredentialRecord): Promise<boolean>;
@@ -136,6 +149,8 @@ export interface CredentialsPort {
     use: { counter: number; backupState: boolean; at: number; enforceIncrease: boolean };
     loginOnlyIfCounted: boolean;
     listCredentials: boolean;
+    /** Written with the login, in the same statement where the database allows, only if it is. */
+    outcome?: SignInOutcome;
   }): Promise<{ counted: boolean; user: UserRecord | null; credentialIds: string[] }>;
   /** Deletes a user's credential. Returns whether a row of that app and user was deleted. */
   delete(appId: string, userId: string, id: string): Promise<boolean>;

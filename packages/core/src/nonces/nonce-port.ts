@@ -1,6 +1,6 @@
 /** Nonces, the single-use proofs of a finished flex ceremony: the record and port. See `store-port.ts` for what every port promises. */
 import type { AuditOfChange } from '../audit/audit-port.ts';
-import type { CeremonyKind } from '../ceremonies/ceremony-port.ts';
+import type { CeremonyKind } from '../ceremonies/ceremony-kinds.ts';
 import type { UserRecord } from '../users/user-port.ts';
 
 export interface NonceRecord {

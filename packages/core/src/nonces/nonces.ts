@@ -8,33 +8,51 @@ import { issueSessionToken } from '../session-tokens/session-tokens.ts';
 import type { UserRecord } from '../users/user-port.ts';
 import type { NonceRecord } from './nonce-port.ts';
 
+/** What a nonce is made for. */
+export interface NonceFor {
+  app: AppRecord;
+  userId: string;
+  kind: CeremonyKind;
+  credentialId: string;
+  userVerified?: boolean;
+}
+
+/**
+ * A new one-time proof that a ceremony succeeded, not yet stored: 256 random bits for the browser,
+ * and the record that keeps only their hash.
+ *
+ * @example
+ * const { nonce, record } = newNonce(runtime, { app, userId, kind: 'authenticate', credentialId });
+ */
+export function newNonce(
+  runtime: Runtime,
+  options: NonceFor,
+): { nonce: string; record: NonceRecord } {
+  const nonce = newSecret(runtime);
+  const now = runtime.now();
+  return {
+    nonce,
+    record: {
+      hash: sha256Hex(nonce),
+      appId: options.app.id,
+      userId: options.userId,
+      kind: options.kind,
+      credentialId: options.credentialId,
+      userVerified: options.userVerified ?? null,
+      expiresAt: now + options.app.policy.nonceTtlSeconds * 1000,
+      consumedAt: null,
+      createdAt: now,
+    },
+  };
+}
+
 /**
  * Mints the one-time proof that a ceremony succeeded. 256 random bits, handed to the browser once;
  * only its hash is stored.
  */
-export async function mintNonce(
-  runtime: Runtime,
-  options: {
-    app: AppRecord;
-    userId: string;
-    kind: CeremonyKind;
-    credentialId: string;
-    userVerified?: boolean;
-  },
-): Promise<string> {
-  const nonce = newSecret(runtime);
-  const now = runtime.now();
-  await runtime.store.nonces.insert({
-    hash: sha256Hex(nonce),
-    appId: options.app.id,
-    userId: options.userId,
-    kind: options.kind,
-    credentialId: options.credentialId,
-    userVerified: options.userVerified ?? null,
-    expiresAt: now + options.app.policy.nonceTtlSeconds * 1000,
-    consumedAt: null,
-    createdAt: now,
-  });
+export async function mintNonce(runtime: Runtime, options: NonceFor): Promise<string> {
+  const { nonce, record } = newNonce(runtime, options);
+  await runtime.store.nonces.insert(record);
   return nonce;
 }
 

@@ -23,6 +23,23 @@ export function toAuditEventRecord(row: Selectable<AuditEventsTable>): AuditEven
   };
 }
 
+/** The `audit_events` row of a record. */
+export function toAuditRow(event: AuditEventRecord): Selectable<AuditEventsTable> {
+  return {
+    id: event.id,
+    app_id: event.appId,
+    type: event.type,
+    at: event.at,
+    user_id: event.userId,
+    credential_id: event.credentialId,
+    reason: event.reason,
+    ip: event.ip,
+    user_agent: event.userAgent,
+    request_id: event.requestId,
+    data: event.data === null ? null : toJson(event.data),
+  };
+}
+
 /** The columns of `audit_events` and their SQL types, for `INSERT … SELECT`. */
 export const AUDIT_COLUMNS = {
   id: 'text',
@@ -112,19 +129,7 @@ export function createAuditRepository(db: Kysely<Database>): AuditPort {
   );
   return {
     async append(event) {
-      await append({
-        id: event.id,
-        app_id: event.appId,
-        type: event.type,
-        at: event.at,
-        user_id: event.userId,
-        credential_id: event.credentialId,
-        reason: event.reason,
-        ip: event.ip,
-        user_agent: event.userAgent,
-        request_id: event.requestId,
-        data: event.data === null ? null : toJson(event.data),
-      });
+      await append(toAuditRow(event));
     },
 
     async list(options) {

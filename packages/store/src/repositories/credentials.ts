@@ -5,17 +5,27 @@ import type {
   CredentialsPort,
   RecoveryResult,
   RecoveryWrite,
+  SignInOutcome,
   UserRecord,
+  WebhooksPort,
 } from '@latchkey/core';
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { everyTurn } from '../caching/change-signal.ts';
 import type { StoreDialect } from '../create-store.ts';
 import type { CredentialsTable, Database, UsersTable } from '../schema.ts';
-import { createAuditRepository } from './audit.ts';
+import { underPrefix, withPrefix } from './arg-prefix.ts';
+import { AUDIT_COLUMNS, createAuditRepository, toAuditRow } from './audit.ts';
 import { fromFlag, fromJson, toFlag, toJson, touched } from './codec.ts';
-import { affected, prepare } from './prepared.ts';
+import { insertNonceQuery, NONCE_COLUMNS, toNonceRow } from './nonces.ts';
+import { affected, type PreparedQuery, prepare } from './prepared.ts';
+import { castValues, columnList } from './typed-select.ts';
 import { recordLoginQuery, toUserRecord } from './users.ts';
-import { createWebhooksRepository } from './webhooks.ts';
+import {
+  createWebhooksRepository,
+  insertDeliveries,
+  type OutboxArgs,
+  outboxArgs,
+} from './webhooks.ts';
 
 /** Reads one `credentials` row. */
 export function toCredentialRecord(row: Selectable<CredentialsTable>): CredentialRecord {
@@ -132,6 +142,7 @@ export function credentialsOfUserQuery(db: Kysely<Database>) {
 export function createCredentialsRepository(
   db: Kysely<Database>,
   dialect: StoreDialect,
+  webhooks: Pick<WebhooksPort, 'enqueue'>,
 ): CredentialsPort {
   const byCredentialId = credentialByCredentialIdQuery(db);
   const byUser = credentialsOfUserQuery(db);
@@ -177,14 +188,48 @@ export function createCredentialsRepository(
   const recordIncreasingUse = prepare(db, (a: Use) =>
     recordUse(a).where('counter', '<', a.counter),
   );
-  // PostgreSQL: the use, the login and the list in one statement (one round trip). The login's
-  // condition reads the use's outcome from its clause; the list is read as the statement began,
-  // which is what it was after the use (a use changes no credential id).
-  type SignIn = Use & { userId: string; loginOnlyIfCounted: number };
-  const signIn = (increasing: boolean) =>
-    prepare(
-      db,
-      (a: SignIn) => sql<{ counted: number; user: Selectable<UsersTable> | null; ids: string[] }>`
+  // PostgreSQL: the use, the login, the list and the outcome in one statement (one round trip).
+  // The login's condition reads the use's result from its clause, and the outcome's rows are
+  // written only if the login was; the list is read as the statement began, which is what it was
+  // after the use (a use changes no credential id). One prepared statement per shape of outcome.
+  type SignIn = Use & { userId: string; loginOnlyIfCounted: number } & Record<string, unknown>;
+  const signInShape = (increasing: boolean, outcome: SignInOutcome | undefined): string =>
+    `${increasing ? 'i' : 'a'}${outcome?.nonce ? 'n' : ''}:${(outcome?.events ?? [])
+      .map((e) => (e.webhook ? 'w' : 'e'))
+      .join('')}`;
+  const signInStatements = new Map<
+    string,
+    PreparedQuery<SignIn, { counted: number; user: Selectable<UsersTable> | null; ids: string[] }>
+  >();
+  const signInStatement = (increasing: boolean, outcome: SignInOutcome | undefined) => {
+    const shape = signInShape(increasing, outcome);
+    let statement = signInStatements.get(shape);
+    if (statement) return statement;
+    const nonce = outcome?.nonce ? true : false;
+    const events = (outcome?.events ?? []).map((e) => e.webhook !== null);
+    statement = prepare(db, (a: SignIn) => {
+      const recorded = sql`EXISTS (SELECT 1 FROM login)`;
+      const writes = [
+        ...(nonce
+          ? [
+              sql`n AS (INSERT INTO nonces ${columnList(NONCE_COLUMNS)}
+                SELECT ${castValues(NONCE_COLUMNS, underPrefix(a, 'n_'))} FROM login)`,
+            ]
+          : []),
+        ...events.flatMap((webhook, i) => [
+          sql`${sql.raw(`e${i}`)} AS (INSERT INTO audit_events ${columnList(AUDIT_COLUMNS)}
+            SELECT ${castValues(AUDIT_COLUMNS, underPrefix(a, `e${i}_`))} FROM login)`,
+          ...(webhook
+            ? [
+                sql`${sql.raw(`o${i}`)} AS (${insertDeliveries(
+                  underPrefix<OutboxArgs>(a, `o${i}_`),
+                  recorded,
+                )})`,
+              ]
+            : []),
+        ]),
+      ];
+      return sql<{ counted: number; user: Selectable<UsersTable> | null; ids: string[] }>`
         WITH used AS (
           UPDATE credentials SET counter = ${a.counter}, backup_state = ${a.backupState},
             last_used_at = ${a.at}, usage_count = usage_count + 1
@@ -195,15 +240,18 @@ export function createCredentialsRepository(
           WHERE app_id = ${a.appId} AND id = ${a.userId}
             AND (${a.loginOnlyIfCounted} = 0 OR EXISTS (SELECT 1 FROM used))
           RETURNING *
-        )
+        )${writes.length > 0 ? sql`, ${sql.join(writes)}` : sql``}
         SELECT (SELECT count(*) FROM used) AS counted,
           (SELECT row_to_json(login) FROM login) AS "user",
           COALESCE((SELECT json_agg(c.credential_id ORDER BY c.created_at, c.id) FROM credentials c
             WHERE c.app_id = ${a.appId} AND c.user_id = ${a.userId}), '[]') AS ids
-      `,
-    );
-  const signInIncreasing = dialect === 'postgres' ? signIn(true) : null;
-  const signInAny = dialect === 'postgres' ? signIn(false) : null;
+      `;
+    });
+    signInStatements.set(shape, statement);
+    return statement;
+  };
+  const insertNonce = insertNonceQuery(db);
+  const audit = createAuditRepository(db);
   return {
     async insert(credential) {
       // DO NOTHING on the (app, credential id) index only: a duplicate registration is an expected
@@ -289,7 +337,7 @@ export function createCredentialsRepository(
     },
 
     async recordSignIn(options) {
-      const { use } = options;
+      const { use, outcome } = options;
       const args = {
         appId: options.appId,
         id: options.id,
@@ -299,10 +347,22 @@ export function createCredentialsRepository(
       };
       // A zero counter means the authenticator does not count at all.
       const increasing = use.enforceIncrease && use.counter > 0;
-      if (signInIncreasing && signInAny) {
+      if (dialect === 'postgres') {
+        const outcomeArgs: Record<string, unknown> = outcome?.nonce
+          ? withPrefix('n_', toNonceRow(outcome.nonce))
+          : {};
+        outcome?.events.forEach((rows, i) => {
+          Object.assign(outcomeArgs, withPrefix(`e${i}_`, toAuditRow(rows.audit)));
+          if (rows.webhook)
+            Object.assign(outcomeArgs, withPrefix(`o${i}_`, outboxArgs(rows.webhook)));
+        });
         const [row] = (
-          await (increasing ? signInIncreasing : signInAny)({
+          await signInStatement(
+            increasing,
+            outcome,
+          )({
             ...args,
+            ...outcomeArgs,
             userId: options.userId,
             loginOnlyIfCounted: options.loginOnlyIfCounted ? 1 : 0,
           })
@@ -319,6 +379,13 @@ export function createCredentialsRepository(
         const [row] = (await recordLogin({ appId: options.appId, id: options.userId, at: use.at }))
           .rows;
         user = row ? toUserRecord(row) : null;
+      }
+      if (user && outcome) {
+        if (outcome.nonce) await insertNonce(toNonceRow(outcome.nonce));
+        for (const rows of outcome.events) {
+          await audit.append(rows.audit);
+          if (rows.webhook) await webhooks.enqueue(rows.webhook);
+        }
       }
       const credentialIds = options.listCredentials
         ? (await idsOfUser({ appId: options.appId, userId: options.userId })).rows.map(

@@ -11,6 +11,7 @@ import {
 } from './audit.ts';
 import { fromFlag, toFlag } from './codec.ts';
 import { prepare, prepareHeldWrite } from './prepared.ts';
+import type { ColumnTypes } from './typed-select.ts';
 import { toUserRecord, userByIdQuery } from './users.ts';
 
 function toRecord(row: Selectable<NoncesTable>): NonceRecord {
@@ -27,9 +28,37 @@ function toRecord(row: Selectable<NoncesTable>): NonceRecord {
   };
 }
 
-/** Result nonces, stored in `nonces` by hash. */
-export function createNoncesRepository(db: Kysely<Database>, dialect: StoreDialect): NoncesPort {
-  const insert = prepareHeldWrite(db, (n: Selectable<NoncesTable>) =>
+/** The `nonces` row of a record. */
+export function toNonceRow(nonce: NonceRecord): Selectable<NoncesTable> {
+  return {
+    hash: nonce.hash,
+    app_id: nonce.appId,
+    user_id: nonce.userId,
+    kind: nonce.kind,
+    credential_id: nonce.credentialId,
+    user_verified: nonce.userVerified === null ? null : toFlag(nonce.userVerified),
+    expires_at: nonce.expiresAt,
+    consumed_at: nonce.consumedAt,
+    created_at: nonce.createdAt,
+  };
+}
+
+/** The columns of `nonces` and their SQL types, for `INSERT … SELECT`. */
+export const NONCE_COLUMNS = {
+  hash: 'text',
+  app_id: 'text',
+  user_id: 'text',
+  kind: 'text',
+  credential_id: 'text',
+  user_verified: 'integer',
+  expires_at: 'bigint',
+  consumed_at: 'bigint',
+  created_at: 'bigint',
+} as const satisfies ColumnTypes<NoncesTable>;
+
+/** Writes a new nonce; held until the next flush where the store holds writes. */
+export function insertNonceQuery(db: Kysely<Database>) {
+  return prepareHeldWrite(db, (n: Selectable<NoncesTable>) =>
     db.insertInto('nonces').values({
       hash: n.hash,
       app_id: n.app_id,
@@ -42,6 +71,11 @@ export function createNoncesRepository(db: Kysely<Database>, dialect: StoreDiale
       created_at: n.created_at,
     }),
   );
+}
+
+/** Result nonces, stored in `nonces` by hash. */
+export function createNoncesRepository(db: Kysely<Database>, dialect: StoreDialect): NoncesPort {
+  const insert = insertNonceQuery(db);
   type ConsumeArgs = { appId: string; hash: string; at: number };
   // Single statement: of any number of concurrent redemptions exactly one gets the row back.
   const consuming = (a: ConsumeArgs) =>
@@ -101,17 +135,7 @@ export function createNoncesRepository(db: Kysely<Database>, dialect: StoreDiale
   const audit = createAuditRepository(db);
   return {
     async insert(nonce) {
-      await insert({
-        hash: nonce.hash,
-        app_id: nonce.appId,
-        user_id: nonce.userId,
-        kind: nonce.kind,
-        credential_id: nonce.credentialId,
-        user_verified: nonce.userVerified === null ? null : toFlag(nonce.userVerified),
-        expires_at: nonce.expiresAt,
-        consumed_at: nonce.consumedAt,
-        created_at: nonce.createdAt,
-      });
+      await insert(toNonceRow(nonce));
     },
 
     async consume(appId, hash, at) {

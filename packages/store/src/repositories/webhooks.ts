@@ -5,9 +5,10 @@ import type {
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
   WebhookEventType,
+  WebhookOutboxEvent,
   WebhooksPort,
 } from '@latchkey/core';
-import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql, type Updateable } from 'kysely';
 import type { ChangeSignal } from '../caching/change-signal.ts';
 import { configCache } from '../caching/config-cache.ts';
 import type {
@@ -78,6 +79,55 @@ function toAttemptRecord(row: Selectable<WebhookAttemptsTable>): WebhookAttemptR
   };
 }
 
+/** The arguments of {@link insertDeliveries}. */
+export type OutboxArgs = {
+  deliveryPrefix: string;
+  eventId: string;
+  type: string;
+  at: number;
+  userId: string | null;
+  data: string;
+  appId: string;
+  pattern: string;
+};
+
+/** An outbox event as the arguments of {@link insertDeliveries}. */
+export function outboxArgs(event: WebhookOutboxEvent): OutboxArgs {
+  return {
+    deliveryPrefix: `${event.eventId}.`,
+    eventId: event.eventId,
+    type: event.type,
+    at: event.at,
+    userId: event.userId,
+    data: toJson(event.data),
+    appId: event.appId,
+    pattern: `%,${event.type},%`,
+  };
+}
+
+/**
+ * One statement: a delivery for every enabled endpoint of the app subscribed to the event, none
+ * when there is none, and the user's external id as it is now. The delivery id is the event's and
+ * the endpoint's, so an event reaches an endpoint once. With `when`, only if that holds (a clause
+ * of the statement that writes the change the event announces).
+ */
+export function insertDeliveries(a: OutboxArgs, when: RawBuilder<unknown> = sql`TRUE`) {
+  return sql`
+    INSERT INTO webhook_deliveries (id, app_id, endpoint_id, event_id, event_type, event_at,
+      external_id, data, state, attempts, next_attempt_at, created_at)
+    SELECT CAST(${a.deliveryPrefix} AS text) || e.id, e.app_id, e.id,
+      CAST(${a.eventId} AS text), CAST(${a.type} AS text),
+      CAST(${a.at} AS bigint),
+      (SELECT u.external_id FROM users u WHERE u.app_id = e.app_id
+        AND u.id = CAST(${a.userId} AS text)),
+      CAST(${a.data} AS text), 'pending', 0, CAST(${a.at} AS bigint),
+      CAST(${a.at} AS bigint)
+    FROM webhook_endpoints e
+    WHERE e.app_id = ${a.appId} AND e.enabled = 1
+      AND e.events LIKE ${a.pattern} AND ${when}
+  `;
+}
+
 /**
  * The webhooks repository. `dialect` picks the claim statement: PostgreSQL locks the rows it
  * takes and skips those another instance is taking (`FOR UPDATE SKIP LOCKED`); SQLite runs the
@@ -99,36 +149,9 @@ export function createWebhooksRepository(
       .where('app_id', '=', a.appId)
       .where('enabled', '=', 1),
   );
-  // One statement: a delivery for every enabled endpoint of the app subscribed to the event, none
-  // when there is none, and the user's external id as it is now. The delivery id is the event's
-  // and the endpoint's, so an event reaches an endpoint once. Held with the audit event it comes
-  // from, where the store holds writes, so that both are committed together.
-  const enqueue = prepareHeldWrite(
-    db,
-    (a: {
-      deliveryPrefix: string;
-      eventId: string;
-      type: string;
-      at: number;
-      userId: string | null;
-      data: string;
-      appId: string;
-      pattern: string;
-    }) => sql`
-        INSERT INTO webhook_deliveries (id, app_id, endpoint_id, event_id, event_type, event_at,
-          external_id, data, state, attempts, next_attempt_at, created_at)
-        SELECT CAST(${a.deliveryPrefix} AS text) || e.id, e.app_id, e.id,
-          CAST(${a.eventId} AS text), CAST(${a.type} AS text),
-          CAST(${a.at} AS bigint),
-          (SELECT u.external_id FROM users u WHERE u.app_id = e.app_id
-            AND u.id = CAST(${a.userId} AS text)),
-          CAST(${a.data} AS text), 'pending', 0, CAST(${a.at} AS bigint),
-          CAST(${a.at} AS bigint)
-        FROM webhook_endpoints e
-        WHERE e.app_id = ${a.appId} AND e.enabled = 1
-          AND e.events LIKE ${a.pattern}
-      `,
-  );
+  // Held with the audit event it comes from, where the store holds writes, so that both are
+  // committed together.
+  const enqueue = prepareHeldWrite(db, (a: OutboxArgs) => insertDeliveries(a));
   const takes = async (appId: string, type: string): Promise<boolean> => {
     const types = await subscriptions.get(appId, async () => {
       const { rows } = await subscribedTypes({ appId });
@@ -232,16 +255,7 @@ export function createWebhooksRepository(
 
     async enqueue(event) {
       if (!(await takes(event.appId, event.type))) return;
-      await enqueue({
-        deliveryPrefix: `${event.eventId}.`,
-        eventId: event.eventId,
-        type: event.type,
-        at: event.at,
-        userId: event.userId,
-        data: toJson(event.data),
-        appId: event.appId,
-        pattern: `%,${event.type},%`,
-      });
+      await enqueue(outboxArgs(event));
     },
 
     async claimDue({ owner, now, leaseUntil, limit }) {

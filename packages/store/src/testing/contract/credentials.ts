@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AppRecord, UserRecord } from '@latchkey/core';
-import { credentialFixture, T0, userFixture } from '../fixtures.ts';
+import {
+  auditEventFixture,
+  credentialFixture,
+  nonceFixture,
+  T0,
+  userFixture,
+} from '../fixtures.ts';
 import type { ContractContext } from './context.ts';
 
 /** Registers the credentials tests. */
@@ -173,6 +179,52 @@ export function credentialsContract(ctx: ContractContext): void {
       assert.equal(flagged.counted, false);
       assert.equal(flagged.user?.loginCount, 1, 'recorded where the race is only flagged');
       assert.equal((await ctx.store().credentials.findById(app.id, credential.id))?.counter, 9);
+    });
+
+    it('writes a sign-in’s outcome with its login, and none when the login is not recorded', async () => {
+      const { app, user } = await appWithUser();
+      const credential = credentialFixture(app.id, user.id, { counter: 5 });
+      await ctx.store().credentials.insert(credential);
+      const outcome = () => {
+        const nonce = nonceFixture(app.id, user.id, { credentialId: credential.id });
+        const audit = auditEventFixture(app.id, {
+          type: 'ceremony.succeeded',
+          userId: user.id,
+          credentialId: credential.id,
+        });
+        const webhook = {
+          eventId: audit.id,
+          appId: app.id,
+          type: 'sign_in.succeeded' as const,
+          at: T0,
+          userId: user.id,
+          data: { device_id: credential.id },
+        };
+        return { nonce, audit, outcome: { nonce, events: [{ audit, webhook }] } };
+      };
+      const signIn = (counter: number, made: ReturnType<typeof outcome>) =>
+        ctx.store().credentials.recordSignIn({
+          appId: app.id,
+          id: credential.id,
+          userId: user.id,
+          use: { counter, backupState: false, at: T0 + 1, enforceIncrease: true },
+          loginOnlyIfCounted: true,
+          listCredentials: false,
+          outcome: made.outcome,
+        });
+      const refused = outcome();
+      assert.equal((await signIn(5, refused)).user, null, 'a counter that did not increase');
+      const recorded = outcome();
+      assert.notEqual((await signIn(6, recorded)).user, null);
+      await ctx.store().flush();
+      const nonces = ctx.store().nonces;
+      assert.equal(await nonces.consume(app.id, refused.nonce.hash, T0), null);
+      assert.notEqual(await nonces.consume(app.id, recorded.nonce.hash, T0), null);
+      const events = await ctx.store().audit.list({ appId: app.id, limit: 10 });
+      assert.deepEqual(
+        events.map((e) => e.id),
+        [recorded.audit.id],
+      );
     });
 
     it('lets only one of several racing sign-ins with the same counter count', async () => {
