@@ -205,7 +205,7 @@ export function createCredentialsRepository(
     const shape = signInShape(increasing, outcome);
     let statement = signInStatements.get(shape);
     if (statement) return statement;
-    const nonce = outcome?.nonce ? true : false;
+    const nonce = outcome?.nonce != null;
     const events = (outcome?.events ?? []).map((e) => e.webhook !== null);
     statement = prepare(db, (a: SignIn) => {
       const recorded = sql`EXISTS (SELECT 1 FROM login)`;
