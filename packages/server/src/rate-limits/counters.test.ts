@@ -111,6 +111,18 @@ for (const target of targets) {
       await counter.release([], WINDOW, now);
     });
 
+    it('adds a count per key in one call, and gives several back at once, never below zero', async () => {
+      const [a, b, none] = [key('n1'), key('n2'), key('n3')];
+      assert.deepEqual(await counter.hit([a, b], WINDOW, now, [3, 1]), [3, 1]);
+      assert.deepEqual(await counter.hit([b, a], WINDOW, now, [4, 1]), [5, 4]);
+      await counter.release([a, b, none], WINDOW, now, [2, 9, 1]);
+      assert.deepEqual(await counter.peek([a, b, none], WINDOW, now), [2, 0, 0]);
+      // Slots given back with a hit of the same call: the give-backs go first.
+      assert.deepEqual(await counter.hit([a], WINDOW, now, [0]), [2]);
+      assert.deepEqual(await counter.hit([a], WINDOW, now, [-1]), [1]);
+      assert.deepEqual(await counter.peek([a], WINDOW, now), [1]);
+    });
+
     it('keeps keys apart', async () => {
       const a = key('c');
       const b = key('d');
