@@ -16,6 +16,10 @@ import { parseJsonBody } from './http/json-body.ts';
 import { requestId } from './http/request-context.ts';
 import { sendNoRoute, sendSurfaceError } from './http/surface-error-handler.ts';
 import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy.ts';
+import {
+  type BatchedRateLimitCounter,
+  batchPerTurn,
+} from './rate-limits/batched-rate-limit-counter.ts';
 import { createMemoryRateLimitCounter } from './rate-limits/memory-rate-limit-counter.ts';
 import { registerRateLimits } from './rate-limits/rate-limits.ts';
 import { actionsSurface } from './surfaces/actions/index.ts';
@@ -164,9 +168,15 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       ...(options.statements ? { statements: options.statements } : {}),
     }),
   );
+  // Counted in one call per event-loop turn: a turn's requests share a statement or a round trip.
+  // What is queued when the server closes is sent before `close()` resolves, so before the caller
+  // closes the database or Redis under it.
+  const counter = batchPerTurn(options.rateLimitCounter ?? createMemoryRateLimitCounter());
+  app.decorate('rateLimitCounter', counter);
+  app.addHook('onClose', () => counter.drain());
   registerRateLimits(app, {
     runtime: options.runtime,
-    counter: options.rateLimitCounter ?? createMemoryRateLimitCounter(),
+    counter,
     ...(options.refusedCredentialsPerIp === undefined
       ? {}
       : { refusedCredentialsPerIp: options.refusedCredentialsPerIp }),
@@ -189,4 +199,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     sendNoRoute(errorShapeForUrl(request.url), request, reply),
   );
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The server's rate-limit counter, batched per turn: `drain()` sends what is still queued. */
+    rateLimitCounter: BatchedRateLimitCounter;
+  }
 }

@@ -1,12 +1,14 @@
 /**
  * One contract for every rate-limit counter: the database's (SQLite and PostgreSQL), Redis, and
- * the in-process one. Each hit is atomic, so N concurrent hits see N distinct counts; a release
- * gives one back in the window of its hit.
+ * the in-process one, each on its own and batched per turn (as the server runs them). Each hit is
+ * atomic, so N concurrent hits see N distinct counts; a release gives one back in the window of its
+ * hit.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSqlRateLimitCounter, type RateLimitCounter, type SqlStore } from '@latchkey/store';
 import { databases } from '../testing/harness.ts';
+import { batchPerTurn } from './batched-rate-limit-counter.ts';
 import { createMemoryRateLimitCounter } from './memory-rate-limit-counter.ts';
 import { createRedisRateLimitCounter } from './redis-rate-limit-counter.ts';
 
@@ -31,7 +33,7 @@ function redisTarget(): CounterUnderTest {
   };
 }
 
-const targets: CounterUnderTest[] = [
+const counters: CounterUnderTest[] = [
   ...databases().map((db) => ({
     name: db.name,
     skip: false as const,
@@ -52,6 +54,26 @@ const targets: CounterUnderTest[] = [
     },
   },
 ];
+
+/** Each counter, and the same counter batched per turn. */
+const targets: CounterUnderTest[] = counters.flatMap((target) => [
+  target,
+  {
+    ...target,
+    name: `${target.name}, batched per turn`,
+    async open() {
+      const opened = await target.open();
+      const counter = batchPerTurn(opened.counter);
+      return {
+        counter,
+        close: async () => {
+          await counter.drain();
+          await opened.close();
+        },
+      };
+    },
+  },
+]);
 
 const WINDOW = 60_000;
 
