@@ -10,12 +10,17 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import type { CeremonyRun } from './ceremony-run.ts';
-import type { ServerProcess } from './processes.ts';
-import { type PreparedRequest, parsedResponses, runStage } from './run-stage.ts';
+import {
+  type PreparedRequest,
+  parsedResponses,
+  runStage,
+  type StageTarget,
+  survivors,
+} from './run-stage.ts';
 
 /** A latchkey server with one app to drive. */
 export interface LatchkeyTarget {
-  server: ServerProcess;
+  server: StageTarget;
   appId: string;
   apiKey: string;
   origin: string;
@@ -46,16 +51,6 @@ function bearer(apiKey: string): Record<string, string> {
 /** HTTP Basic with the API key as the user, the actions server API's scheme. */
 export function basicSecret(apiKey: string): Record<string, string> {
   return { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}` };
-}
-
-/** Keeps the entries whose answer arrived, paired with it. */
-function survivors<T, R>(items: T[], answers: (R | null)[]): { item: T; answer: R }[] {
-  const kept: { item: T; answer: R }[] = [];
-  items.forEach((item, i) => {
-    const answer = answers[i];
-    if (answer !== null && answer !== undefined) kept.push({ item, answer });
-  });
-  return kept;
 }
 
 async function redeemStage(

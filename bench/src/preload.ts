@@ -47,7 +47,7 @@ export async function preloadUsers(
   const sampled: PreloadedUser[] = [];
   const now = Date.now();
   for (let offset = 0; offset < count; offset += BATCH) {
-    const users: UsersTable[] = [];
+    const users: Insertable<UsersTable>[] = [];
     const credentials: Insertable<CredentialsTable>[] = [];
     for (let i = offset; i < Math.min(count, offset + BATCH); i++) {
       const userId = randomUUID();

@@ -1,9 +1,10 @@
 /**
- * Child server processes and their own accounting: CPU time from `/proc/<pid>/stat` (utime +
- * stime), peak resident memory from `/proc/<pid>/status` (VmHWM).
+ * Child server processes and their own accounting: CPU time from `/proc/<pid>/task/<tid>/schedstat`
+ * (each thread's time on a CPU, in nanoseconds; `/proc/<pid>/stat`'s utime + stime, in clock ticks
+ * of 10 ms, where that is unavailable), peak resident memory from `/proc/<pid>/status` (VmHWM).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A server process the benchmark started. */
@@ -32,9 +33,9 @@ export function canPin(cores: number): boolean {
   return cores >= 2 && existsSync('/usr/bin/taskset');
 }
 
-/** Pins a running process (this one, say) to one core. */
+/** Pins a running process (this one, say), every thread of it, to one core. */
 export function pinProcess(pid: number, core: number): void {
-  execFileSync('/usr/bin/taskset', ['-pc', String(core), String(pid)], { stdio: 'ignore' });
+  execFileSync('/usr/bin/taskset', ['-a', '-pc', String(core), String(pid)], { stdio: 'ignore' });
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -50,8 +51,37 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * CPU milliseconds (user + system) of a process's live threads, to the nanosecond; null where the
+ * kernel keeps no schedstat. A server's threads (the main one, libuv's pool, V8's, a worker) live
+ * as long as it does, so no thread's time goes missing between two readings.
+ */
+function threadsCpuMs(pid: number): number | null {
+  let total = 0;
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return null;
+  }
+  for (const task of tasks) {
+    let schedstat: string;
+    try {
+      schedstat = readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8');
+    } catch {
+      continue; // the thread ended since the listing
+    }
+    const runNs = Number(schedstat.split(' ')[0]);
+    if (!Number.isFinite(runNs)) return null;
+    total += runNs / 1e6;
+  }
+  return total;
+}
+
 /** CPU milliseconds (user + system) of a process, from its own accounting. */
 export function processCpuMs(pid: number): number {
+  const precise = threadsCpuMs(pid);
+  if (precise !== null) return precise;
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name may hold spaces and parentheses: fields are counted after its closing one.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -68,8 +98,9 @@ export function processPeakRss(pid: number): number {
 }
 
 /**
- * Starts `node [--import tsx] <script> ...args` (pinned to `core` when given; TypeScript through
- * tsx, JavaScript as is) and waits until `GET <baseUrl><readyPath>` answers 200.
+ * Starts `node [--import tsx] <script> ...args` (TypeScript through tsx, JavaScript as is), waits
+ * until `GET <baseUrl><readyPath>` answers 200, then pins it to `core` when given: unpinned while it
+ * starts, so that several servers can start at once on different cores.
  *
  * @example
  * const server = await startServer({ script: 'packages/server/src/cli/main.ts', args: ['serve', '--port', '8080'], port: 8080 });
@@ -90,11 +121,7 @@ export async function startServer(options: {
     options.script,
     ...options.args,
   ];
-  const [command, args] =
-    options.core === null || options.core === undefined
-      ? [process.execPath, nodeArgs]
-      : ['/usr/bin/taskset', ['-c', String(options.core), process.execPath, ...nodeArgs]];
-  const child = spawn(command, args, {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -113,7 +140,8 @@ export async function startServer(options: {
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${options.script}`);
   const baseUrl = `http://127.0.0.1:${options.port}`;
-  const deadline = Date.now() + 30_000;
+  // Generous: several servers may be starting at once on a busy machine.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited) throw new Error(`${options.script} exited early:\n${stderr}`);
     try {
@@ -128,6 +156,7 @@ export async function startServer(options: {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  if (options.core !== null && options.core !== undefined) pinProcess(pid, options.core);
   return {
     pid,
     baseUrl,

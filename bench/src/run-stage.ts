@@ -1,14 +1,24 @@
 /**
  * One measured stage: a list of prebuilt requests sent by autocannon as fast as the server takes
- * them, with the server's CPU time read from its own accounting before and after.
+ * them, with the server's CPU time read from its own accounting before and after, and, where the
+ * server counts them, the database statements it sent.
  */
 import autocannon from 'autocannon';
-import type { ServerProcess } from './processes.ts';
 import { percentile } from './stats.ts';
 
-/** One prebuilt request. */
+/** What a stage is sent to: one server, or several sharing the load. */
+export interface StageTarget {
+  /** One base URL, or several: autocannon spreads its connections over them in turn. */
+  baseUrl: string | string[];
+  /** CPU time (user + system) the server process(es) used so far, in milliseconds. */
+  cpuMs(): number;
+  /** Database statements the server(s) sent so far; null where not counted. */
+  statements?(): Promise<number | null>;
+}
+
+/** One prebuilt request (no body: a GET). */
 export interface PreparedRequest {
-  body: string;
+  body?: string;
   headers?: Record<string, string>;
   path?: string;
 }
@@ -24,32 +34,43 @@ export interface StageResult {
   serverCpuMs: number;
   /** Server CPU per successful request, in microseconds. */
   cpuUsPerRequest: number;
+  /** Database statements per request sent; null where the server does not count them. */
+  statementsPerRequest: number | null;
   /** The body of each request's answer (null where it was not 2xx), in request order. */
   responses: (string | null)[];
 }
 
 /**
  * Sends `requests` (each once) with `connections` concurrent connections; with `rate`, paces the
- * whole run to that many requests a second instead of saturating.
+ * whole run to that many requests a second instead of saturating. A request succeeds with a 2xx,
+ * or with exactly `expectStatus` where given (a stage of refusals).
  *
  * @example
  * const result = await runStage({ server, method: 'POST', path: '/trivial', requests, connections: 10 });
  */
 export async function runStage(options: {
-  server: ServerProcess;
+  server: StageTarget;
   method: 'GET' | 'POST';
   path: string;
   headers?: Record<string, string>;
   requests: PreparedRequest[];
   connections: number;
   rate?: number;
+  expectStatus?: number;
 }): Promise<StageResult> {
-  const { requests } = options;
+  const { requests, expectStatus } = options;
   const responses: (string | null)[] = new Array(requests.length).fill(null);
   if (requests.length === 0) throw new Error('a stage needs at least one request');
+  const succeeded = (status: number): boolean =>
+    expectStatus === undefined ? status >= 200 && status < 300 : status === expectStatus;
   let next = 0;
   const latencies: number[] = [];
-  const baseHeaders = { 'content-type': 'application/json', ...options.headers };
+  const baseHeaders: Record<string, string> = {
+    ...(options.method === 'POST' ? { 'content-type': 'application/json' } : {}),
+    ...options.headers,
+  };
+  // Read outside the CPU window: reading the count is a request to the server too.
+  const statementsBefore = (await options.server.statements?.()) ?? null;
   const cpuBefore = options.server.cpuMs();
   const started = performance.now();
   const instance = autocannon({
@@ -75,12 +96,12 @@ export async function runStage(options: {
             ...request,
             path: prepared.path ?? options.path,
             headers: prepared.headers ? { ...baseHeaders, ...prepared.headers } : baseHeaders,
-            body: prepared.body,
+            ...(prepared.body === undefined ? {} : { body: prepared.body }),
           };
         },
         onResponse: (status, body, context) => {
           const index = context.index as number;
-          responses[index] = status >= 200 && status < 300 ? body : null;
+          responses[index] = succeeded(status) ? body : null;
         },
       },
     ],
@@ -99,11 +120,16 @@ export async function runStage(options: {
     finished = performance.now();
     cpuAfter = options.server.cpuMs();
   }
+  const statementsAfter = (await options.server.statements?.()) ?? null;
   const seconds = (finished - started) / 1000;
   const serverCpuMs = cpuAfter - cpuBefore;
   latencies.sort((a, b) => a - b);
   const ok = responses.filter((r) => r !== null).length;
   const total = result.requests.total;
+  const statementsPerRequest =
+    statementsBefore === null || statementsAfter === null
+      ? null
+      : (statementsAfter - statementsBefore) / Math.max(1, total);
   return {
     requests: total,
     ok,
@@ -117,8 +143,22 @@ export async function runStage(options: {
     },
     serverCpuMs,
     cpuUsPerRequest: (serverCpuMs * 1000) / Math.max(1, ok),
+    statementsPerRequest,
     responses,
   };
+}
+
+/**
+ * Keeps the items whose request succeeded, each paired with its parsed answer.
+ *
+ * @example
+ * const started = survivors(users, parsedResponses<{ transaction_id: string }>(stage));
+ */
+export function survivors<T, R>(items: T[], answers: (R | null)[]): { item: T; answer: R }[] {
+  return items.flatMap((item, i) => {
+    const answer = answers[i];
+    return answer === null || answer === undefined ? [] : [{ item, answer }];
+  });
 }
 
 /** Parses each 2xx answer as JSON; null where the request failed. */

@@ -1,8 +1,9 @@
 /**
  * An operator's walk through the console in a real Chromium: sign in with an operator token,
  * create an app, create and revoke a key, find a user (registered with a passkey over the flex API
- * by the software authenticator), revoke one of their passkeys, add a rule with the editor, dry-run
- * it, and find what happened in the audit timeline, read as sentences. Screenshots of each page go to
+ * by the software authenticator), revoke one of their passkeys, see a recovery in a user's passkey
+ * history, add a rule with the editor, dry-run it, and find what happened in the audit timeline,
+ * read as sentences. Screenshots of each page go to
  * `.artifacts/screenshots/console-*.png`.
  */
 import assert from 'node:assert/strict';
@@ -65,9 +66,14 @@ describe('the operator console in Chromium', { skip }, () => {
     return json;
   }
 
-  async function registerPasskey(externalId: string, origin = SHOP_ORIGIN): Promise<void> {
+  /** A passkey registered with a register transaction, or with a recovery transaction. */
+  async function registerPasskey(
+    externalId: string,
+    origin = SHOP_ORIGIN,
+    transaction: 'register' | 'recovery' = 'register',
+  ): Promise<void> {
     const { transaction_id } = await flex(
-      '/transactions/register',
+      `/transactions/${transaction}`,
       { external_id: externalId, passkey_display_name: `${externalId}@shop.example` },
       created.apiKey,
     );
@@ -208,6 +214,31 @@ describe('the operator console in Chromium', { skip }, () => {
     await first.getByRole('button', { name: 'Confirm revoke' }).click();
     await page.getByRole('heading', { name: 'Passkeys (1)' }).waitFor();
     await page.getByRole('status').getByText('revoked').waitFor();
+  });
+
+  it('shows an account recovery, and the passkey it revoked, in the user’s passkey history', async () => {
+    await registerPasskey('fox.mulder', SHOP_ORIGIN, 'recovery');
+    await openSection('Users');
+    await page.getByLabel('Search users').fill('fox.mulder');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'fox.mulder' }).click();
+    await page.getByRole('heading', { name: 'Passkeys (1)' }).waitFor();
+    const history = page.getByRole('region', { name: 'Passkey history' });
+    const completed = history.locator('li[data-type="recovery.completed"]');
+    await completed.waitFor();
+    assert.match(
+      (await completed.textContent()) ?? '',
+      /fox\.mulder \(fox\.mulder@shop\.example\) recovered their account with .+; 1 passkey revoked/,
+    );
+    assert.match(
+      (await history.locator('li[data-type="credential.revoked"]').textContent()) ?? '',
+      /was revoked by an account recovery/,
+    );
+    assert.match(
+      (await history.locator('li[data-type="recovery.started"]').textContent()) ?? '',
+      /started an account recovery for fox\.mulder .*will replace the 1 passkey they hold/,
+    );
+    await shot(page, 'user-recovered');
   });
 
   it('adds a rule with the editor, saves it and dry-runs it', async () => {

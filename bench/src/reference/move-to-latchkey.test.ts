@@ -19,11 +19,14 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { buildReferenceServer, REFERENCE_RP } from './reference-server.ts';
 
+const API_KEY = 'reference-backend-key';
+
 async function post(server: FastifyInstance, url: string, body: unknown): Promise<any> {
   const res = await server.inject({
     method: 'POST',
     url,
     payload: body as Record<string, unknown>,
+    headers: { authorization: `Bearer ${API_KEY}` },
   });
   assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
   return res.json();
@@ -41,7 +44,7 @@ for (const db of databases()) {
 
     before(async () => {
       h = await openHarness(db);
-      reference = buildReferenceServer();
+      reference = buildReferenceServer({ apiKey: API_KEY });
       const options = await post(reference, '/register/options', { username: 'ada' });
       const response = await authenticator.createCredential({
         options,
@@ -51,12 +54,21 @@ for (const db of databases()) {
       await post(reference, '/register/verify', { username: 'ada', response });
       // Two sign-ins at the reference: the counter it hands over is 2.
       for (let i = 0; i < 2; i++) {
-        const login = await post(reference, '/login/options', { username: 'ada' });
+        const { transactionId } = await post(reference, '/transactions/authenticate', {
+          username: 'ada',
+        });
+        const { handshakeId, options } = await post(reference, '/authenticate/start', {
+          transactionId,
+        });
         const assertion = await authenticator.getAssertion({
-          options: login.options,
+          options,
           origin: REFERENCE_RP.origin,
         });
-        await post(reference, '/login/verify', { session: login.session, response: assertion });
+        const { nonce } = await post(reference, '/authenticate/finish', {
+          handshakeId,
+          response: assertion,
+        });
+        assert.equal((await post(reference, '/authenticate/redeem', { nonce })).username, 'ada');
       }
       records = (await reference.inject({ method: 'GET', url: '/export' })).json();
       app = await h.newApp({ origins: [REFERENCE_RP.origin] });

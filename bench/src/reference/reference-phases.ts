@@ -1,51 +1,67 @@
-/** The load on the reference server: the same ceremonies as latchkey's, in its own two requests. */
+/**
+ * The load on the reference server: registration in the example's two requests, and sign-in in
+ * latchkey's four stages (transaction, start, finish, redeem), each built before it starts.
+ */
 import type { SoftwareAuthenticator } from '@latchkey/authenticator';
 import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import type { CeremonyRun } from '../ceremony-run.ts';
-import type { ServerProcess } from '../processes.ts';
-import { parsedResponses, runStage } from '../run-stage.ts';
+import { parsedResponses, runStage, type StageTarget, survivors } from '../run-stage.ts';
 import { REFERENCE_RP } from './reference-server.ts';
+
+/** The reference server to drive, and the API key its backend routes want. */
+export interface ReferenceTarget {
+  server: StageTarget;
+  apiKey: string;
+  connections: number;
+}
+
+/** A user registered at the reference server. */
+export interface ReferenceUser {
+  username: string;
+  credentialId: string;
+}
 
 /**
  * Registers each username on the reference server: options, then verify.
  *
  * @example
- * const { run, users } = await referenceRegistration(server, authenticator, names, 10);
+ * const { run, users } = await referenceRegistration(target, authenticator, names);
  */
 export async function referenceRegistration(
-  server: ServerProcess,
+  target: ReferenceTarget,
   authenticator: SoftwareAuthenticator,
   usernames: string[],
-  connections: number,
-): Promise<{ run: CeremonyRun; users: { username: string; credentialId: string }[] }> {
+): Promise<{ run: CeremonyRun; users: ReferenceUser[] }> {
   const options = await runStage({
-    server,
+    server: target.server,
     method: 'POST',
     path: '/register/options',
     requests: usernames.map((username) => ({ body: JSON.stringify({ username }) })),
-    connections,
+    connections: target.connections,
   });
-  const answers = parsedResponses<PublicKeyCredentialCreationOptionsJSON>(options);
-  const users: { username: string; credentialId: string }[] = [];
+  const started = survivors(
+    usernames,
+    parsedResponses<PublicKeyCredentialCreationOptionsJSON>(options),
+  );
+  const users: ReferenceUser[] = [];
   const bodies: { body: string }[] = [];
-  for (const [i, answer] of answers.entries()) {
-    if (!answer) continue;
+  for (const { item: username, answer } of started) {
     const response = await authenticator.createCredential({
       options: answer,
       origin: REFERENCE_RP.origin,
     });
-    users.push({ username: usernames[i]!, credentialId: response.id });
-    bodies.push({ body: JSON.stringify({ username: usernames[i], response }) });
+    users.push({ username, credentialId: response.id });
+    bodies.push({ body: JSON.stringify({ username, response }) });
   }
   const verify = await runStage({
-    server,
+    server: target.server,
     method: 'POST',
     path: '/register/verify',
     requests: bodies,
-    connections,
+    connections: target.connections,
   });
   return {
     run: { completed: verify.ok, stages: { options, verify }, finishStage: 'verify' },
@@ -54,44 +70,68 @@ export async function referenceRegistration(
 }
 
 /**
- * Signs each user in on the reference server: options (with the user's credentials), verify.
+ * Signs each user in on the reference server as latchkey's sign-in runs: the backend's
+ * transaction, the browser's start and finish, the backend's redemption of the nonce.
  *
  * @example
- * const run = await referenceSignIn(server, authenticator, users, 10);
+ * const run = await referenceSignIn(target, authenticator, users);
  */
 export async function referenceSignIn(
-  server: ServerProcess,
+  target: ReferenceTarget,
   authenticator: SoftwareAuthenticator,
-  users: { username: string; credentialId: string }[],
-  connections: number,
+  users: ReferenceUser[],
 ): Promise<CeremonyRun> {
-  const options = await runStage({
-    server,
+  const backend = { authorization: `Bearer ${target.apiKey}` };
+  const transaction = await runStage({
+    server: target.server,
     method: 'POST',
-    path: '/login/options',
+    path: '/transactions/authenticate',
+    headers: backend,
     requests: users.map((u) => ({ body: JSON.stringify({ username: u.username }) })),
-    connections,
+    connections: target.connections,
   });
-  const answers = parsedResponses<{
-    session: string;
-    options: PublicKeyCredentialRequestOptionsJSON;
-  }>(options);
+  const withTx = survivors(users, parsedResponses<{ transactionId: string }>(transaction));
+  const start = await runStage({
+    server: target.server,
+    method: 'POST',
+    path: '/authenticate/start',
+    requests: withTx.map(({ answer }) => ({
+      body: JSON.stringify({ transactionId: answer.transactionId }),
+    })),
+    connections: target.connections,
+  });
+  const started = survivors(
+    withTx,
+    parsedResponses<{ handshakeId: string; options: PublicKeyCredentialRequestOptionsJSON }>(start),
+  );
   const bodies: { body: string }[] = [];
-  for (const [i, answer] of answers.entries()) {
-    if (!answer) continue;
+  for (const { item, answer } of started) {
     const response = await authenticator.getAssertion({
       options: answer.options,
       origin: REFERENCE_RP.origin,
-      credentialId: users[i]!.credentialId,
+      credentialId: item.item.credentialId,
     });
-    bodies.push({ body: JSON.stringify({ session: answer.session, response }) });
+    bodies.push({ body: JSON.stringify({ handshakeId: answer.handshakeId, response }) });
   }
-  const verify = await runStage({
-    server,
+  const finish = await runStage({
+    server: target.server,
     method: 'POST',
-    path: '/login/verify',
+    path: '/authenticate/finish',
     requests: bodies,
-    connections,
+    connections: target.connections,
   });
-  return { completed: verify.ok, stages: { options, verify }, finishStage: 'verify' };
+  const nonces = parsedResponses<{ nonce: string }>(finish).flatMap((a) => (a ? [a.nonce] : []));
+  const redeem = await runStage({
+    server: target.server,
+    method: 'POST',
+    path: '/authenticate/redeem',
+    headers: backend,
+    requests: nonces.map((nonce) => ({ body: JSON.stringify({ nonce }) })),
+    connections: target.connections,
+  });
+  return {
+    completed: redeem.ok,
+    stages: { transaction, start, finish, redeem },
+    finishStage: 'finish',
+  };
 }

@@ -1,10 +1,15 @@
 /**
  * The naive reference server: what a developer writes from the SimpleWebAuthn example. Fastify,
  * `@simplewebauthn/server` generating options and verifying every response, users, credentials
- * and challenges in memory. It also serves `POST /trivial`, the floor's trivial route, and
+ * and challenges in memory, no persistence. Its sign-in has latchkey's shape, so that each stage
+ * compares with latchkey's: the app backend asks for a sign-in for a username (bearer API key) and
+ * gets a transaction id; the browser starts it and finishes it, and gets a one-time nonce; the
+ * backend redeems the nonce (bearer API key) for the username. Registration is the example's two
+ * requests. It also serves `POST /trivial` and `GET /healthz`, the bare Fastify routes, and
  * `GET /export`: its passkeys as the records the SimpleWebAuthn documentation's `Passkey` model
  * keeps (what a database dump of such an app holds), to move them to latchkey.
  */
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
   type AuthenticationResponseJSON,
   generateAuthenticationOptions,
@@ -19,14 +24,25 @@ import Fastify, { type FastifyInstance } from 'fastify';
 /** The reference's relying party. */
 export const REFERENCE_RP = { id: 'bench.example', origin: 'https://bench.example' } as const;
 
+/** The environment variable the reference server reads its backend API key from. */
+export const REFERENCE_API_KEY_ENV = 'REFERENCE_API_KEY';
+
 /**
- * Builds the reference server (not listening yet).
+ * Builds the reference server (not listening yet); `apiKey` is what the app backend's calls
+ * (transaction, redeem) must carry as a bearer token.
  *
  * @example
- * const app = buildReferenceServer(); await app.listen({ port: 8090 });
+ * const app = buildReferenceServer({ apiKey: 'k' }); await app.listen({ port: 8090 });
  */
-export function buildReferenceServer(): FastifyInstance {
+export function buildReferenceServer(options: { apiKey: string }): FastifyInstance {
   const app = Fastify({ logger: false });
+  const expectedAuthorization = Buffer.from(`Bearer ${options.apiKey}`);
+  const fromBackend = (authorization: string | undefined): boolean => {
+    const given = Buffer.from(authorization ?? '');
+    return (
+      given.length === expectedAuthorization.length && timingSafeEqual(given, expectedAuthorization)
+    );
+  };
   const users = new Map<string, { credentials: WebAuthnCredential[] }>();
   const credentialOwners = new Map<string, string>();
   // What the documentation's model keeps beside the library's credential.
@@ -36,7 +52,11 @@ export function buildReferenceServer(): FastifyInstance {
   >();
   const userIds = new Map<string, string>();
   const challenges = new Map<string, string>();
-  let sessions = 0;
+  // A sign-in's transaction (id → username), its handshake (id → username and challenge), and the
+  // nonce its finish mints (nonce → username), each used once.
+  const transactions = new Map<string, string>();
+  const handshakes = new Map<string, { username: string; challenge: string }>();
+  const nonces = new Map<string, string>();
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.post('/trivial', async () => ({ ok: true }));
@@ -86,33 +106,45 @@ export function buildReferenceServer(): FastifyInstance {
     },
   );
 
-  app.post<{ Body: { username?: string } }>('/login/options', async (request) => {
-    const user = request.body.username ? users.get(request.body.username) : undefined;
+  app.post<{ Body: { username: string } }>('/transactions/authenticate', async (request, reply) => {
+    if (!fromBackend(request.headers.authorization)) return reply.code(401).send({});
+    const { username } = request.body;
+    if (!users.has(username)) return reply.code(404).send({});
+    const transactionId = randomUUID();
+    transactions.set(transactionId, username);
+    return { transactionId };
+  });
+
+  app.post<{ Body: { transactionId: string } }>('/authenticate/start', async (request, reply) => {
+    const username = transactions.get(request.body.transactionId);
+    transactions.delete(request.body.transactionId);
+    const user = username ? users.get(username) : undefined;
+    if (!username || !user) return reply.code(404).send({});
     const options = await generateAuthenticationOptions({
       rpID: REFERENCE_RP.id,
       userVerification: 'required',
-      allowCredentials: user?.credentials.map((c) => ({ id: c.id })) ?? [],
+      allowCredentials: user.credentials.map((c) => ({ id: c.id })),
     });
-    sessions += 1;
-    const session = String(sessions);
-    challenges.set(`login:${session}`, options.challenge);
-    return { session, options };
+    const handshakeId = randomUUID();
+    handshakes.set(handshakeId, { username, challenge: options.challenge });
+    return { handshakeId, options };
   });
 
-  app.post<{ Body: { session: string; response: AuthenticationResponseJSON } }>(
-    '/login/verify',
+  app.post<{ Body: { handshakeId: string; response: AuthenticationResponseJSON } }>(
+    '/authenticate/finish',
     async (request, reply) => {
-      const { session, response } = request.body;
-      const expectedChallenge = challenges.get(`login:${session}`);
-      challenges.delete(`login:${session}`);
-      const owner = credentialOwners.get(response.id);
-      const credential = owner
-        ? users.get(owner)?.credentials.find((c) => c.id === response.id)
-        : undefined;
-      if (!expectedChallenge || !credential) return reply.code(400).send({ verified: false });
+      const { handshakeId, response } = request.body;
+      const handshake = handshakes.get(handshakeId);
+      handshakes.delete(handshakeId);
+      // The transaction named a user: the passkey must be one of theirs.
+      const credential =
+        handshake && credentialOwners.get(response.id) === handshake.username
+          ? users.get(handshake.username)?.credentials.find((c) => c.id === response.id)
+          : undefined;
+      if (!handshake || !credential) return reply.code(400).send({ verified: false });
       const result = await verifyAuthenticationResponse({
         response,
-        expectedChallenge,
+        expectedChallenge: handshake.challenge,
         expectedOrigin: REFERENCE_RP.origin,
         expectedRPID: REFERENCE_RP.id,
         credential,
@@ -120,9 +152,20 @@ export function buildReferenceServer(): FastifyInstance {
       });
       if (!result.verified) return reply.code(400).send({ verified: false });
       credential.counter = result.authenticationInfo.newCounter;
-      return { verified: true, username: owner };
+      const nonce = randomBytes(32).toString('base64url');
+      nonces.set(nonce, handshake.username);
+      return { nonce };
     },
   );
+
+  app.post<{ Body: { nonce: string } }>('/authenticate/redeem', async (request, reply) => {
+    if (!fromBackend(request.headers.authorization)) return reply.code(401).send({});
+    const username = nonces.get(request.body.nonce);
+    nonces.delete(request.body.nonce);
+    if (!username) return reply.code(404).send({});
+    return { username };
+  });
+
   app.get('/export', async () =>
     [...users.entries()].flatMap(([username, user]) =>
       user.credentials.map((credential) => ({
@@ -138,9 +181,11 @@ export function buildReferenceServer(): FastifyInstance {
   return app;
 }
 
-// Run as a script: `node --import tsx bench/src/reference/reference-server.ts --port 8090`.
+// Run as a script: `REFERENCE_API_KEY=… node --import tsx bench/src/reference/reference-server.ts --port 8090`.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const portFlag = process.argv.indexOf('--port');
   const port = Number(portFlag >= 0 ? process.argv[portFlag + 1] : 8090);
-  await buildReferenceServer().listen({ port, host: '127.0.0.1' });
+  const apiKey = process.env[REFERENCE_API_KEY_ENV];
+  if (!apiKey) throw new Error(`set ${REFERENCE_API_KEY_ENV} to the backend's API key`);
+  await buildReferenceServer({ apiKey }).listen({ port, host: '127.0.0.1' });
 }

@@ -35,15 +35,7 @@ describe('the bank over HTTP', () => {
   /** A signed-up customer with a passkey in a software authenticator. */
   async function customerWithPasskey() {
     const { c, email } = await customer();
-    const authenticator = new SoftwareAuthenticator();
-    const started = await c.request('POST', '/api/passkeys/register');
-    const nonce = await registerWithAuthenticator(
-      stack,
-      authenticator,
-      started.json.transactionId as string,
-    );
-    const verified = await c.request('POST', '/api/passkeys/verify', { json: { nonce } });
-    assert.equal(verified.status, 200, verified.body);
+    const authenticator = await c.addPasskey();
     return { c, email, authenticator };
   }
 

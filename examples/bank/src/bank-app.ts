@@ -14,6 +14,7 @@ import type { BankStore } from './bank-store.ts';
 import { buildClientAssets, type ClientAssets } from './client-assets.ts';
 import { pageRoutes } from './routes/page-routes.ts';
 import { passkeyRoutes } from './routes/passkey-routes.ts';
+import { recoveryRoutes } from './routes/recovery-routes.ts';
 import { transferRoutes } from './routes/transfer-routes.ts';
 import { isSameOriginRequest } from './same-origin.ts';
 import { wrongAddressAdvice, wrongAddressPage } from './wrong-address.ts';
@@ -126,6 +127,7 @@ export async function buildBankApp(options: BankAppOptions): Promise<FastifyInst
 
   pageRoutes(app, ctx);
   passkeyRoutes(app, ctx);
+  recoveryRoutes(app, ctx);
   transferRoutes(app, ctx);
   return app;
 }

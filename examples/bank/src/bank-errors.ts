@@ -54,6 +54,18 @@ export const BANK_ERRORS = {
     status: 401,
     message: 'This passkey is not linked to an account at this bank. Sign in with your password.',
   },
+  recovery_expired: {
+    status: 410,
+    message: 'This recovery request expired or was already used. Ask for a new code.',
+  },
+  recovery_code_wrong: {
+    status: 401,
+    message: 'That code is not right. Check the email we sent and try again.',
+  },
+  recovery_code_exhausted: {
+    status: 429,
+    message: 'Too many wrong codes. Ask for a new one.',
+  },
   latchkey_unavailable: {
     status: 503,
     message: 'The passkey service is not reachable right now. Try again in a moment.',

@@ -6,7 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { DemoMailbox } from './demo-mailbox.ts';
 import type { PasswordHash } from './passwords.ts';
+import { RecoveryRequests } from './recovery-requests.ts';
 
 /** A bank customer. */
 export interface User {
@@ -159,12 +161,18 @@ function toHeld(row: HeldRow): HeldTransfer {
  */
 export class BankStore {
   readonly #db: Database.Database;
+  /** "I lost my passkey" requests, proved by an emailed code. */
+  readonly recoveries: RecoveryRequests;
+  /** What the bank would have emailed: the demo has no mail server. */
+  readonly mailbox: DemoMailbox;
 
   constructor(path: string) {
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('foreign_keys = ON');
     this.#db.exec(SCHEMA);
+    this.recoveries = new RecoveryRequests(this.#db);
+    this.mailbox = new DemoMailbox(this.#db);
   }
 
   /** Creates a user, or returns null when the email is taken. */
@@ -225,6 +233,11 @@ export class BankStore {
 
   deleteSession(idHash: string): void {
     this.#db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(idHash);
+  }
+
+  /** Ends every session of a user (after an account recovery: one may be the thief's). */
+  deleteUserSessions(userId: string): number {
+    return this.#db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId).changes;
   }
 
   /**

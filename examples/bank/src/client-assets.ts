@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 /** The page scripts, by the name their `<script>` tag asks for. */
-export const PAGE_SCRIPTS = ['sign-in', 'account'] as const;
+export const PAGE_SCRIPTS = ['sign-in', 'account', 'recover'] as const;
 
 /** Files served under `/assets/`, by name, with their content type. */
 export type ClientAssets = Map<string, { body: string; contentType: string }>;

@@ -6,12 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SoftwareAuthenticator } from '@latchkey/authenticator';
 import Database from 'better-sqlite3';
 import { signInWithToken } from '../testing/actions-browser.ts';
 import { Customer } from '../testing/customer.ts';
 import { type DemoStack, startDemoStack } from '../testing/demo-stack.ts';
-import { registerWithAuthenticator } from '../testing/flex-browser.ts';
 import { TRANSFER_ACTION } from './transfer-approval.ts';
 
 describe('transfers and their passkey step-up', () => {
@@ -37,15 +35,7 @@ describe('transfers and their passkey step-up', () => {
   /** A customer who added a passkey with "Add passkey" (the flex API). */
   async function customerWithPasskey() {
     const { c, email } = await customer();
-    const authenticator = new SoftwareAuthenticator();
-    const started = await c.request('POST', '/api/passkeys/register');
-    const nonce = await registerWithAuthenticator(
-      stack,
-      authenticator,
-      started.json.transactionId as string,
-    );
-    const verified = await c.request('POST', '/api/passkeys/verify', { json: { nonce } });
-    assert.equal(verified.status, 200, verified.body);
+    const authenticator = await c.addPasskey();
     return { c, email, authenticator };
   }
 

@@ -2,7 +2,9 @@
  * A bank customer over real HTTP, without a browser: keeps the session cookie, sends the bank's own
  * Origin (as a browser would) unless told otherwise, and never follows redirects.
  */
+import { SoftwareAuthenticator } from '@latchkey/authenticator';
 import type { DemoStack } from './demo-stack.ts';
+import { registerWithAuthenticator } from './flex-browser.ts';
 
 export interface BankResponse {
   status: number;
@@ -19,6 +21,8 @@ export interface BankResponse {
  */
 export class Customer {
   cookie: string | null = null;
+  /** The cookie of an account recovery in progress (`bank_recovery=…`), while there is one. */
+  recoveryCookie: string | null = null;
 
   constructor(readonly stack: DemoStack) {}
 
@@ -34,7 +38,8 @@ export class Customer {
     } = {},
   ): Promise<BankResponse> {
     const headers: Record<string, string> = {};
-    if (this.cookie) headers.cookie = this.cookie;
+    const cookies = [this.cookie, this.recoveryCookie].filter((c) => c !== null);
+    if (cookies.length > 0) headers.cookie = cookies.join('; ');
     const origin = options.origin === undefined ? this.stack.bankUrl : options.origin;
     if (method === 'POST' && origin !== null) headers.origin = origin;
     if (options.referer) headers.referer = options.referer;
@@ -56,6 +61,9 @@ export class Customer {
     for (const line of setCookie) {
       const [pair] = line.split(';');
       if (pair?.startsWith('bank_session=')) this.cookie = pair.endsWith('=') ? null : pair;
+      if (pair?.startsWith('bank_recovery=')) {
+        this.recoveryCookie = pair.endsWith('=') ? null : pair;
+      }
     }
     const text = await res.text();
     let json: Record<string, unknown> = {};
@@ -79,6 +87,23 @@ export class Customer {
 
   signIn(email: string, password: string): Promise<BankResponse> {
     return this.request('POST', '/sign-in', { form: { email, password } });
+  }
+
+  /**
+   * Adds a passkey to the signed-in account as the account page does ("Add a passkey"), made by
+   * `authenticator`; resolves with it.
+   */
+  async addPasskey(authenticator = new SoftwareAuthenticator()): Promise<SoftwareAuthenticator> {
+    const started = await this.request('POST', '/api/passkeys/register');
+    const nonce = await registerWithAuthenticator(
+      this.stack,
+      authenticator,
+      started.json.transactionId as string,
+    );
+    const verified = await this.request('POST', '/api/passkeys/verify', { json: { nonce } });
+    if (verified.status !== 200)
+      throw new Error(`add a passkey: ${verified.status} ${verified.body}`);
+    return authenticator;
   }
 
   transfer(recipient: string, amount: string): Promise<BankResponse> {

@@ -87,6 +87,37 @@ describe('audit event sentences', () => {
     assert.equal(sentence.text, 'Operator Olivia (ops) revoked the passkey YubiKey 5 of bob');
   });
 
+  it('tells an account recovery from its start to the passkeys it revoked', () => {
+    const bob = { user_id: 'u-2', external_id: 'bob', display_name: '' };
+    const of = (overrides: Partial<AuditEvent>) =>
+      describeEvent(event({ user_id: 'u-2', user: bob, ...overrides }));
+    assert.equal(
+      of({ type: 'recovery.started', data: { revokeOtherPasskeys: true, passkeys: 2 } }).text,
+      'The app’s backend started an account recovery for bob: a new passkey will replace the 2 passkeys they hold',
+    );
+    assert.equal(
+      of({ type: 'recovery.started', data: { revokeOtherPasskeys: false, passkeys: 2 } }).text,
+      'The app’s backend started an account recovery for bob: a new passkey will be added beside the others',
+    );
+    assert.deepEqual(
+      of({
+        type: 'recovery.completed',
+        ip: '203.0.113.7',
+        data: { revokeOtherPasskeys: true, revoked: 2, prfPasskeysRevoked: 1 },
+        credential: { friendly_name: 'Passkey', provider: 'iCloud Keychain' },
+      }),
+      {
+        text: 'bob recovered their account with iCloud Keychain from 203.0.113.7; 2 passkeys revoked (1 with PRF: what was encrypted with their keys is lost)',
+        tone: 'warn',
+      },
+    );
+    assert.equal(
+      of({ type: 'credential.revoked', reason: 'recovery', data: { friendlyName: 'YubiKey 5' } })
+        .text,
+      'The passkey YubiKey 5 of bob was revoked by an account recovery',
+    );
+  });
+
   it('tells what a tracked action started as, coloured by its state', () => {
     const tracked = (state: string) =>
       describeEvent(

@@ -87,6 +87,8 @@ export const FAILURE_REASONS = [
   'attestation_untrusted',
   'attestation_unverified',
   'passkey_requirement_unmet',
+  /** The user's account was recovered after this registration began: its passkey is not added. */
+  'superseded_by_recovery',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 

@@ -44,6 +44,11 @@ export {
 } from './providers/providers.ts';
 export type { RateLimitCounter } from './rate-limits/rate-limit-counter-port.ts';
 export {
+  type CreateRecoveryTransactionOptions,
+  createRecoveryTransaction,
+} from './recovery/create-recovery-transaction.ts';
+export type { RecoveryMode } from './recovery/recovery-mode.ts';
+export {
   type FinishRegistrationOptions,
   finishRegistration,
   MAX_CREDENTIAL_ID_BYTES,

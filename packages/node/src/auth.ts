@@ -1,6 +1,12 @@
 /** `passage.auth`: transactions for the browser's ceremonies, and redeeming their nonces. */
+
+import { PassageError } from './errors.ts';
 import type { HttpClient } from './http-client.ts';
-import type { AuthenticateTransactionOptions, RegisterTransactionOptions } from './models.ts';
+import type {
+  AuthenticateTransactionOptions,
+  RecoveryTransactionOptions,
+  RegisterTransactionOptions,
+} from './models.ts';
 import { requireExternalId, requireText } from './require-text.ts';
 import { object, optionalText, text } from './wire.ts';
 
@@ -17,7 +23,8 @@ export interface RedeemedNonce {
 
 /**
  * Creates register and authenticate transactions and verifies nonces, as `passage.auth` of
- * passage-flex-node 1.x. None of these requests is retried once it may have reached latchkey.
+ * passage-flex-node 1.x, and account recovery transactions (latchkey's addition). None of these
+ * requests is retried once it may have reached latchkey.
  *
  * @example
  * const transactionId = await passage.auth.createRegisterTransaction('user-42', 'ada@example.com');
@@ -83,6 +90,52 @@ export class Auth {
           ...(options.hints === undefined ? {} : { hints: options.hints }),
         },
         action: 'create an authenticate transaction',
+      },
+      (body) => text(object(body), 'transaction_id'),
+    );
+  }
+
+  /**
+   * latchkey: creates an account recovery transaction for a user who lost their passkey. Prove who
+   * the person is by your own means first (an emailed code, your support desk): latchkey does not.
+   * The browser passes the transaction id to `passkey.register` as for any registration, and the
+   * nonce it gets names the user. Completing it revokes every other passkey of the user in the
+   * same database transaction, unless `revokeOtherPasskeys` is false. Rejects with
+   * `user_not_found` (404) for an external id latchkey has never seen: a recovery never creates a
+   * user.
+   *
+   * @example
+   * // After the user proved they own the account's email address:
+   * const transactionId = await passage.auth.createRecoveryTransaction('user-42');
+   * // Add a passkey and keep the others (a new device, not a lost one):
+   * await passage.auth.createRecoveryTransaction('user-42', { revokeOtherPasskeys: false });
+   */
+  async createRecoveryTransaction(
+    externalId: string,
+    options: RecoveryTransactionOptions = {},
+  ): Promise<string> {
+    const { passkeyDisplayName, revokeOtherPasskeys } = options ?? {};
+    if (revokeOtherPasskeys !== undefined && typeof revokeOtherPasskeys !== 'boolean') {
+      // "false" as a string must not silently mean "revoke".
+      throw new PassageError({
+        errorCode: 'invalid_argument',
+        message: 'revokeOtherPasskeys must be a boolean',
+      });
+    }
+    return this.#http.send(
+      {
+        method: 'POST',
+        path: '/transactions/recovery',
+        body: {
+          external_id: requireExternalId(externalId, 'externalId'),
+          ...(passkeyDisplayName === undefined
+            ? {}
+            : { passkey_display_name: requireText(passkeyDisplayName, 'passkeyDisplayName') }),
+          ...(revokeOtherPasskeys === undefined
+            ? {}
+            : { revoke_other_passkeys: revokeOtherPasskeys }),
+        },
+        action: 'create a recovery transaction',
       },
       (body) => text(object(body), 'transaction_id'),
     );

@@ -29,6 +29,7 @@ export {
   PASSKEY_HINTS,
   type PassageUser,
   type PasskeyHint,
+  type RecoveryTransactionOptions,
   type RegisterTransactionOptions,
   type RevokeDeviceOptions,
   USER_STATUSES,
@@ -53,6 +54,7 @@ export {
   type AuthenticateTransactionArgs,
   Latchkey,
   PassageFlex,
+  type RecoveryTransactionArgs,
   type RegisterTransactionArgs,
 } from './passage-flex.ts';
 export {

@@ -108,6 +108,22 @@ export interface RegisterTransactionOptions {
 }
 
 /**
+ * latchkey: options of an account recovery transaction.
+ *
+ * @example
+ * await passage.auth.createRecoveryTransaction('user-42', { revokeOtherPasskeys: false });
+ */
+export interface RecoveryTransactionOptions {
+  /** The name the passkey manager shows for the account; the user's display name when absent. */
+  passkeyDisplayName?: string;
+  /**
+   * Whether completing the recovery revokes every other passkey of the user, at once with the new
+   * one's registration. Default true: the lost passkey may be in someone else's hands.
+   */
+  revokeOtherPasskeys?: boolean;
+}
+
+/**
  * latchkey: options of an authenticate transaction.
  *
  * @example

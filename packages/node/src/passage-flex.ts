@@ -6,6 +6,7 @@ import {
   type AppInfo,
   type AuthenticateTransactionOptions,
   type PassageUser,
+  type RecoveryTransactionOptions,
   type RegisterTransactionOptions,
   type RevokeDeviceOptions,
   WELL_KNOWN_FILES,
@@ -35,6 +36,16 @@ export interface RegisterTransactionArgs extends RegisterTransactionOptions {
  * const args: AuthenticateTransactionArgs = { externalId: 'user-42' };
  */
 export interface AuthenticateTransactionArgs extends AuthenticateTransactionOptions {
+  externalId: string;
+}
+
+/**
+ * The arguments of the flat `createRecoveryTransaction` (latchkey's addition, in the 0.2.x style).
+ *
+ * @example
+ * const args: RecoveryTransactionArgs = { externalId: 'user-42', revokeOtherPasskeys: true };
+ */
+export interface RecoveryTransactionArgs extends RecoveryTransactionOptions {
   externalId: string;
 }
 
@@ -141,6 +152,17 @@ export class PassageFlex {
   createAuthenticateTransaction(args: AuthenticateTransactionArgs): Promise<string> {
     const { externalId, ...options } = args ?? {};
     return this.auth.createAuthenticateTransaction(externalId as string, options);
+  }
+
+  /**
+   * Same as `auth.createRecoveryTransaction(externalId, options)` (0.2.x style).
+   *
+   * @example
+   * const transactionId = await passage.createRecoveryTransaction({ externalId: 'user-42' });
+   */
+  createRecoveryTransaction(args: RecoveryTransactionArgs): Promise<string> {
+    const { externalId, ...options } = args ?? {};
+    return this.auth.createRecoveryTransaction(externalId as string, options);
   }
 
   /**

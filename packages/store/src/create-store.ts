@@ -1,6 +1,7 @@
 /** Assembles the `Store` port from the repositories over one Kysely handle. */
 import type { Store } from '@latchkey/core';
 import type { Kysely } from 'kysely';
+import type { ChangeSignal } from './caching/change-signal.ts';
 import { createActionConfigsRepository } from './repositories/action-configs.ts';
 import { createActionsRepository } from './repositories/actions.ts';
 import { createAdminQueriesRepository } from './repositories/admin-queries.ts';
@@ -30,26 +31,35 @@ export type StoreDialect = 'sqlite' | 'postgres';
 /** A `Store` together with the handle it runs on, for migrations and maintenance tools. */
 export type SqlStore = Store & { db: Kysely<Database>; dialect: StoreDialect };
 
+/** What a store is made of besides its handle. */
+export interface StoreParts {
+  /** Waits for grouped commits where the handle defers them (SQLite). Default: nothing to wait for. */
+  flush?: () => Promise<void>;
+  /** What tells the configuration caches that rows changed elsewhere. */
+  changes: ChangeSignal;
+}
+
 /**
- * Wraps an open, migrated Kysely handle as a `Store`. `close()` destroys the handle. `flush` waits
- * for grouped commits where the handle defers them (SQLite); PostgreSQL commits each statement.
+ * Wraps an open, migrated Kysely handle as a `Store`. `close()` stops the change signal and
+ * destroys the handle.
  */
 export function createStore(
   db: Kysely<Database>,
   dialect: StoreDialect,
-  flush: () => Promise<void> = () => Promise.resolve(),
+  parts: StoreParts,
 ): SqlStore {
   let closed: Promise<void> | undefined;
+  const { changes } = parts;
   return {
     db,
     dialect,
-    apps: createAppsRepository(db),
-    apiKeys: createApiKeysRepository(db),
+    apps: createAppsRepository(db, changes),
+    apiKeys: createApiKeysRepository(db, changes),
     users: createUsersRepository(db),
-    credentials: createCredentialsRepository(db),
-    ceremonies: createCeremoniesRepository(db),
-    transactions: createTransactionsRepository(db),
-    nonces: createNoncesRepository(db),
+    credentials: createCredentialsRepository(db, dialect),
+    ceremonies: createCeremoniesRepository(db, dialect),
+    transactions: createTransactionsRepository(db, dialect),
+    nonces: createNoncesRepository(db, dialect),
     audit: createAuditRepository(db),
     actionConfigs: createActionConfigsRepository(db),
     actions: createActionsRepository(db),
@@ -58,14 +68,14 @@ export function createStore(
     operatorSessions: createOperatorSessionsRepository(db),
     adminQueries: createAdminQueriesRepository(db),
     signingKeys: createSigningKeysRepository(db),
-    webhooks: createWebhooksRepository(db, dialect),
+    webhooks: createWebhooksRepository(db, dialect, changes),
     authenticatorMetadata: createAuthenticatorMetadataRepository(db),
     portability: createPortabilityRepository(db),
     ping: () => ping(db),
-    flush,
+    flush: parts.flush ?? (() => Promise.resolve()),
     // Idempotent: shutdown paths and test cleanups may both close the same store.
     close: () => {
-      closed ??= db.destroy();
+      closed ??= changes.close().then(() => db.destroy());
       return closed;
     },
   };

@@ -1,9 +1,11 @@
 /** Opens a store from a database URL. */
 import type { Kysely } from 'kysely';
+import { type ChangeSignal, everyTurn } from './caching/change-signal.ts';
 import { createStore, type SqlStore } from './create-store.ts';
 import { parseDatabaseUrl } from './database-url.ts';
 import { migrateToLatest } from './migrations/migrate.ts';
-import { openPostgres } from './postgres/open-postgres.ts';
+import { listenForConfigChanges } from './postgres/config-notifications.ts';
+import { holdWrites, type OpenPostgres, openPostgres } from './postgres/open-postgres.ts';
 import type { Database } from './schema.ts';
 import { type OpenSqlite, openSqlite } from './sqlite/open-sqlite.ts';
 
@@ -16,9 +18,12 @@ export interface OpenStoreOptions {
   /** Whether to apply pending migrations before returning. Default true. */
   migrate?: boolean;
   /**
-   * SQLite only: group the commits of concurrent requests (see `sqlite/group-commit.ts`). Only for
-   * a caller that awaits `store.flush()` before acknowledging anything, as the server does.
-   * Default false: every statement commits on its own.
+   * For a long-running caller that awaits `store.flush()` before acknowledging anything, as the
+   * server does. SQLite groups the commits of concurrent requests (see `sqlite/group-commit.ts`);
+   * PostgreSQL holds the writes nobody waits for until the end of each turn
+   * (`postgres/write-behind.ts`) and listens for configuration changes, so that apps and keys are
+   * cached across requests (`caching/config-cache.ts`). Default false: every statement commits
+   * on its own and a PostgreSQL store caches nothing past one event-loop turn.
    */
   groupCommit?: boolean;
 }
@@ -33,12 +38,14 @@ export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
     throw new Error('the schema option applies to PostgreSQL only');
   }
   let sqlite: OpenSqlite | null = null;
+  let postgres: OpenPostgres | null = null;
   let db: Kysely<Database>;
   if (target.dialect === 'sqlite') {
     sqlite = openSqlite(target.path);
     db = sqlite.db;
   } else {
-    db = await openPostgres(target.url, options.schema);
+    postgres = await openPostgres(target.url, options.schema);
+    db = postgres.db;
   }
   try {
     if (options.migrate ?? true) await migrateToLatest(db);
@@ -47,5 +54,15 @@ export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
     throw error;
   }
   if (sqlite && options.groupCommit) sqlite.startGrouping();
-  return createStore(db, target.dialect, sqlite?.flush);
+  let changes: ChangeSignal = sqlite?.changes ?? everyTurn();
+  let flush = sqlite?.flush;
+  if (postgres && target.dialect === 'postgres' && options.groupCommit) {
+    changes = await listenForConfigChanges({
+      url: target.url,
+      schema: postgres.schema,
+      connectTimeoutMs: postgres.connectTimeoutMs,
+    });
+    flush = holdWrites(db);
+  }
+  return createStore(db, target.dialect, { changes, ...(flush ? { flush } : {}) });
 }

@@ -51,6 +51,8 @@ export interface UsersTable {
   updated_at: number;
   last_login_at: number | null;
   login_count: number;
+  /** When a recovery last revoked the user's passkeys; null when never. */
+  recovered_at: Generated<number | null>;
 }
 
 /** `credentials`: registered passkeys (devices). */
@@ -107,6 +109,10 @@ export interface CeremoniesTable {
   created_at: number;
   /** 0/1, default 0: a conditional create (automatic passkey upgrade). */
   conditional: Generated<number>;
+  /** 0/1, default 0: a registration that recovers the user's account. */
+  recovery: Generated<number>;
+  /** 0/1, default 0: a recovery that revokes the user's other passkeys. */
+  revoke_other_passkeys: Generated<number>;
 }
 
 /** `transactions`: server-to-server grants to run one ceremony for one user. */
@@ -123,6 +129,10 @@ export interface TransactionsTable {
   hints: string | null;
   /** 0/1, default 0: an automatic passkey upgrade. */
   upgrade: Generated<number>;
+  /** 0/1, default 0: a registration that recovers the user's account. */
+  recovery: Generated<number>;
+  /** 0/1, default 0: a recovery that revokes the user's other passkeys. */
+  revoke_other_passkeys: Generated<number>;
 }
 
 /** `nonces`: single-use proofs of a finished ceremony, stored by hash. */

@@ -26,6 +26,8 @@ const ACCOUNT_NOTICES = {
   passkey_removed: 'Passkey removed. It can no longer be used to sign in to your account.',
   passkey_upgraded:
     'Your browser saved a passkey for your password. Next time, sign in with it instead.',
+  recovered:
+    'Your account is yours again. Your new passkey is now your only one: the old ones no longer sign in, and every other session was signed out.',
 } as const;
 
 /** Errors the account page shows after a redirect, by the `error` query value. */

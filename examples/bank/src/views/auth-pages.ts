@@ -46,6 +46,7 @@ export function signInPage(options: {
     <svg aria-hidden="true" viewBox="0 0 24 24" class="icon"><circle cx="9" cy="8" r="4"/><path d="M2 20c0-3.3 3.1-6 7-6 1.2 0 2.3.2 3.3.7"/><circle cx="18" cy="14" r="2.5"/><path d="M18 16.5V22m0-2h2"/></svg>
     Sign in with a passkey
   </button>
+  <p class="muted center small"><a href="/recover">Lost your passkey?</a></p>
   <p class="muted center">New here? <a href="/sign-up">Open an account</a></p>
 </section>`,
   });

@@ -21,7 +21,7 @@ export function layout(options: {
   body: Html;
   passkeys: PasskeySettings;
   user?: User | null;
-  script?: 'sign-in' | 'account';
+  script?: 'sign-in' | 'account' | 'recover';
 }): Html {
   const { user } = options;
   return html`<!doctype html>

@@ -10,7 +10,7 @@ import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { verifyAuthentication } from '../authentication/verify-authentication.ts';
 import { meetsRequirement } from '../authenticators/passkey-requirement.ts';
-import { burnCeremony } from '../ceremonies/burn-ceremony.ts';
+import { burnCeremonyForAssertion } from '../ceremonies/burn-ceremony.ts';
 import { auditFailures, recordCeremonySucceeded } from '../ceremonies/ceremony-audit.ts';
 import type { CeremonyBinding } from '../ceremonies/ceremony-port.ts';
 import { issueCeremony } from '../ceremonies/issue-ceremony.ts';
@@ -198,11 +198,12 @@ export async function finishStepUpAuthentication(
   try {
     return await auditFailures(runtime, context, { ...facts, binding: claimed }, async (note) => {
       const app = await getApp(runtime, appId);
-      const ceremony = await burnCeremony(runtime, {
+      const { ceremony, credential: named } = await burnCeremonyForAssertion(runtime, {
         appId,
         ceremonyId: options.challengeId,
         kind: 'authenticate',
         expected: { type: 'action', actionId: action?.id ?? null },
+        credentialId: options.response.id,
       });
       note({ binding: ceremony.binding });
       if (action) {
@@ -218,7 +219,7 @@ export async function finishStepUpAuthentication(
       }
       const { user, credential, userVerified } = await verifyAuthentication(
         runtime,
-        { app, ceremony, response: options.response, note },
+        { app, ceremony, response: options.response, note, credential: named },
         context,
       );
       // The options offered only passkeys that meet the requirement; a client may answer with

@@ -44,6 +44,8 @@ export const AUDIT_EVENT_TYPES = [
   'authenticator_metadata.loaded',
   'passkeys.exported',
   'passkeys.imported',
+  'recovery.started',
+  'recovery.completed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -1,4 +1,5 @@
 /** The audit log: the record and port. See `store-port.ts` for what every port promises. */
+import type { WebhookOutboxEvent } from '../webhooks/webhook-port.ts';
 import type { AuditEventType } from './audit-events.ts';
 
 export interface AuditEventRecord {
@@ -14,6 +15,16 @@ export interface AuditEventRecord {
   userAgent: string | null;
   requestId: string | null;
   data: Record<string, unknown> | null;
+}
+
+/**
+ * The rows that record one fact: its audit event, and the outbox event that announces it to the
+ * app's webhook endpoints (null when it announces none). A port that changes several things at
+ * once takes these, to write them in the same database transaction as the change.
+ */
+export interface EventRows {
+  audit: AuditEventRecord;
+  webhook: WebhookOutboxEvent | null;
 }
 
 export interface AuditPort {

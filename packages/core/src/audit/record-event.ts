@@ -1,6 +1,7 @@
 import { newId, type Runtime } from '../runtime.ts';
 import { webhookEventFor } from '../webhooks/webhook-events.ts';
 import type { AuditFacts } from './audit-events.ts';
+import type { AuditEventRecord, EventRows } from './audit-port.ts';
 
 export type { AuditFacts } from './audit-events.ts';
 
@@ -26,18 +27,22 @@ function bounded(value: string | null | undefined, max: number): string | null {
 }
 
 /**
- * Appends one audit event. The audit log is append-only (old events leave only by retention); a
- * failure to write it fails the operation, because a security fact that is not recorded did not
- * happen as far as an operator can tell.
+ * The rows of one audit event and of the webhook outbox event that announces it, stamped with a
+ * fresh id and the runtime's time, for a store operation that writes them itself (in the same
+ * database transaction as the change they record). Whoever writes them then calls
+ * {@link observeEvent}.
+ *
+ * @example
+ * const rows = eventRows(runtime, context, { type: 'credential.revoked', appId, userId, credentialId });
  */
-export async function recordEvent(
+export function eventRows(
   runtime: Runtime,
   context: RequestContext | undefined,
   facts: AuditFacts,
-): Promise<void> {
+): EventRows {
   const id = newId(runtime);
   const at = runtime.now();
-  await runtime.store.audit.append({
+  const audit: AuditEventRecord = {
     id,
     appId: facts.appId,
     type: facts.type,
@@ -49,20 +54,25 @@ export async function recordEvent(
     userAgent: bounded(context?.userAgent, AUDIT_CONTEXT_LIMITS.userAgent),
     requestId: bounded(context?.requestId, AUDIT_CONTEXT_LIMITS.requestId),
     data: facts.data ?? null,
-  });
-  // The webhook outbox is written right after the audit event of the same fact, in the same
-  // commit where the store groups them, and named by it (the `webhook-id`).
+  };
+  // The outbox event is named by the audit event of the same fact (the `webhook-id`).
   const event = facts.appId === null ? null : webhookEventFor(facts);
-  if (event !== null && facts.appId !== null) {
-    await runtime.store.webhooks.enqueue({
-      eventId: id,
-      appId: facts.appId,
-      type: event.type,
-      at,
-      userId: facts.userId ?? null,
-      data: event.data,
-    });
-  }
+  const webhook =
+    event === null || facts.appId === null
+      ? null
+      : {
+          eventId: id,
+          appId: facts.appId,
+          type: event.type,
+          at,
+          userId: facts.userId ?? null,
+          data: event.data,
+        };
+  return { audit, webhook };
+}
+
+/** Tells the runtime's observers (metrics) of an event once it is written. */
+export function observeEvent(runtime: Runtime, facts: AuditFacts): void {
   for (const observe of runtime.observers) {
     try {
       observe(facts);
@@ -70,4 +80,22 @@ export async function recordEvent(
       // An observer (metrics) must never fail the operation it watches.
     }
   }
+}
+
+/**
+ * Appends one audit event. The audit log is append-only (old events leave only by retention); a
+ * failure to write it fails the operation, because a security fact that is not recorded did not
+ * happen as far as an operator can tell.
+ */
+export async function recordEvent(
+  runtime: Runtime,
+  context: RequestContext | undefined,
+  facts: AuditFacts,
+): Promise<void> {
+  const rows = eventRows(runtime, context, facts);
+  await runtime.store.audit.append(rows.audit);
+  // The webhook outbox is written right after the audit event of the same fact, in the same
+  // commit where the store groups them.
+  if (rows.webhook !== null) await runtime.store.webhooks.enqueue(rows.webhook);
+  observeEvent(runtime, facts);
 }

@@ -1,7 +1,7 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { getApp } from '../apps/get-app.ts';
 import type { RequestContext } from '../audit/record-event.ts';
-import { burnCeremony } from '../ceremonies/burn-ceremony.ts';
+import { burnCeremonyForAssertion } from '../ceremonies/burn-ceremony.ts';
 import { auditFailures, recordCeremonySucceeded } from '../ceremonies/ceremony-audit.ts';
 import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { mintNonce } from '../nonces/nonces.ts';
@@ -58,16 +58,24 @@ export async function finishAuthentication(
   };
   return auditFailures(runtime, context, facts, async (note) => {
     const app = await getApp(runtime, options.appId);
-    const ceremony = await burnCeremony(runtime, {
+    const { ceremony, credential: named } = await burnCeremonyForAssertion(runtime, {
       appId: app.id,
       ceremonyId: options.ceremonyId,
       kind: 'authenticate',
       expected: { type: 'transaction', transactionId: options.transactionId },
+      credentialId: options.response.id,
     });
     note({ binding: ceremony.binding });
-    const { user, credential, userVerified } = await verifyAuthentication(
+    const { user, credential, userVerified, credentialIds } = await verifyAuthentication(
       runtime,
-      { app, ceremony, response: options.response, note },
+      {
+        app,
+        ceremony,
+        response: options.response,
+        note,
+        credential: named,
+        listCredentials: true,
+      },
       context,
     );
     const nonce = await mintNonce(runtime, {
@@ -86,14 +94,13 @@ export async function finishAuthentication(
       credentialId: credential.id,
       userVerified,
     });
-    const held = await runtime.store.credentials.listByUser(app.id, user.id);
     return {
       nonce,
       user,
       credential,
       rpId: app.rpId,
       userHandle: user.webauthnUserId,
-      acceptedCredentialIds: held.map((c) => c.credentialId),
+      acceptedCredentialIds: credentialIds,
     };
   });
 }

@@ -39,21 +39,21 @@ export async function startAuthentication(
   let transactionHints: readonly Hint[] | null = null;
   let allowCredentials: PublicKeyCredentialRequestOptionsJSON['allowCredentials'];
   if (options.transactionId !== null) {
-    const transaction = await runtime.store.transactions.consume(
+    const consumed = await runtime.store.transactions.consumeWithCredentials(
       app.id,
       options.transactionId,
       'authenticate',
       now,
     );
-    if (!transaction) {
+    if (!consumed) {
       throw new LatchkeyError(
         'transaction_invalid',
         'transaction is unknown, expired or already used',
       );
     }
+    const { transaction, credentials } = consumed;
     userId = transaction.userId;
     transactionHints = transaction.hints;
-    const credentials = await runtime.store.credentials.listByUser(app.id, userId);
     if (credentials.length === 0) {
       throw new LatchkeyError('user_has_no_passkeys', 'user has no passkeys');
     }

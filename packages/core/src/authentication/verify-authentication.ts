@@ -23,6 +23,13 @@ export interface VerifyAuthenticationOptions {
   response: AuthenticationResponseJSON;
   /** Told of the user and credential as soon as they are known, for the failure's audit event. */
   note?: (facts: CeremonyFacts) => void;
+  /**
+   * The credential the response names, when it was read with the burn
+   * (`burnCeremonyForAssertion`); null when the app has none. Looked up here when absent.
+   */
+  credential?: CredentialRecord | null;
+  /** Whether to read the ids of the credentials the user holds, with the sign-in's writes. */
+  listCredentials?: boolean;
 }
 
 /** A verified use of a credential. */
@@ -32,6 +39,8 @@ export interface VerifiedAuthentication {
   /** The credential as it was before this use was stored. */
   credential: CredentialRecord;
   userVerified: boolean;
+  /** The ids of the credentials the user holds, this one included (with `listCredentials`). */
+  credentialIds: string[];
 }
 
 function reject(reason: FailureReason, message: string): never {
@@ -59,7 +68,10 @@ export async function verifyAuthentication(
   if (response.id !== response.rawId) {
     return reject('credential_id_mismatch', 'credential id and raw id differ');
   }
-  const credential = await runtime.store.credentials.findByCredentialId(app.id, response.id);
+  const credential =
+    options.credential !== undefined
+      ? options.credential
+      : await runtime.store.credentials.findByCredentialId(app.id, response.id);
   if (!credential) {
     if (ceremony.userId) return reject('credential_unknown', 'credential is not registered');
     throw new LatchkeyError('credential_unknown', 'credential is not registered', {
@@ -120,19 +132,30 @@ export async function verifyAuthentication(
   const regression = isCounterRegression(credential.counter, parsed.counter);
   // Synced passkeys' counters are not reliable across devices, so their regressions are only
   // flagged; a device-bound credential's regression suggests a clone and follows the policy.
-  const refuse = regression && !credential.backupEligible && app.policy.counterPolicy === 'refuse';
-  if (refuse) return reject('counter_regression', 'signature counter did not increase');
-  const wrote = await runtime.store.credentials.recordUse(app.id, credential.id, {
-    counter: regression ? credential.counter : parsed.counter,
-    backupState: parsed.flags.bs,
-    at: now,
-    enforceIncrease: !regression && parsed.counter > 0,
-  });
-  // A concurrent assertion with the same or a higher counter got there first: the same clone signal.
-  if (!wrote && !credential.backupEligible && app.policy.counterPolicy === 'refuse') {
+  const refusesClones = !credential.backupEligible && app.policy.counterPolicy === 'refuse';
+  if (regression && refusesClones) {
     return reject('counter_regression', 'signature counter did not increase');
   }
-  if (regression || !wrote) {
+  // The use, the login and (if asked) the user's credential ids in one store call.
+  const signIn = await runtime.store.credentials.recordSignIn({
+    appId: app.id,
+    id: credential.id,
+    userId: credential.userId,
+    use: {
+      counter: regression ? credential.counter : parsed.counter,
+      backupState: parsed.flags.bs,
+      at: now,
+      enforceIncrease: !regression && parsed.counter > 0,
+    },
+    // A concurrent assertion with the same or a higher counter got there first: the same clone
+    // signal, refused where clones are, and then no login.
+    loginOnlyIfCounted: refusesClones,
+    listCredentials: options.listCredentials ?? false,
+  });
+  if (!signIn.counted && refusesClones) {
+    return reject('counter_regression', 'signature counter did not increase');
+  }
+  if (regression || !signIn.counted) {
     await recordEvent(runtime, context, {
       type: 'credential.counter_flagged',
       appId: app.id,
@@ -141,8 +164,11 @@ export async function verifyAuthentication(
       data: { stored: credential.counter, received: parsed.counter },
     });
   }
-  // One statement reads the user and records the login.
-  const user = await runtime.store.users.recordLogin(app.id, credential.userId, now);
-  if (!user) return reject('credential_unknown', 'credential user no longer exists');
-  return { user, credential, userVerified: parsed.flags.uv };
+  if (!signIn.user) return reject('credential_unknown', 'credential user no longer exists');
+  return {
+    user: signIn.user,
+    credential,
+    userVerified: parsed.flags.uv,
+    credentialIds: signIn.credentialIds,
+  };
 }

@@ -1,3 +1,4 @@
+import type { CredentialRecord } from '../credentials/credential-port.ts';
 import { type FailureReason, LatchkeyError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { CeremonyBindingType, CeremonyKind, CeremonyRecord } from './ceremony-port.ts';
@@ -48,20 +49,60 @@ export async function burnCeremony(
   options: BurnCeremonyOptions,
 ): Promise<CeremonyRecord> {
   const now = runtime.now();
+  const ceremony = validId(options.ceremonyId)
+    ? await runtime.store.ceremonies.consume(
+        options.appId,
+        options.ceremonyId,
+        now,
+        BURNABLE[options.expected.type],
+      )
+    : null;
+  return checkBurnt(ceremony, options, now);
+}
+
+/**
+ * {@link burnCeremony} for a sign-in: burns the ceremony and reads the credential the assertion
+ * names in the same call (one statement where the store allows), since a sign-in needs both
+ * before it can check anything. The credential is null when the app has none with that id.
+ *
+ * @example
+ * const { ceremony, credential } = await burnCeremonyForAssertion(runtime, { appId, ceremonyId, kind: 'authenticate', expected, credentialId: response.id });
+ */
+export async function burnCeremonyForAssertion(
+  runtime: Runtime,
+  options: BurnCeremonyOptions & { credentialId: string },
+): Promise<{ ceremony: CeremonyRecord; credential: CredentialRecord | null }> {
+  const now = runtime.now();
+  const burnt = validId(options.ceremonyId)
+    ? await runtime.store.ceremonies.consumeWithCredential(
+        options.appId,
+        options.ceremonyId,
+        now,
+        BURNABLE[options.expected.type],
+        options.credentialId,
+      )
+    : null;
+  return {
+    ceremony: checkBurnt(burnt?.ceremony ?? null, options, now),
+    credential: burnt?.credential ?? null,
+  };
+}
+
+function validId(ceremonyId: string): boolean {
+  return ceremonyId.length > 0 && ceremonyId.length <= 100;
+}
+
+/** The checks every burnt ceremony passes before anything else is looked at. */
+function checkBurnt(
+  ceremony: CeremonyRecord | null,
+  options: BurnCeremonyOptions,
+  now: number,
+): CeremonyRecord {
   const { expected } = options;
   const unknown = `${NOUN[expected.type]} is unknown, expired or already used`;
   const fail = (reason: FailureReason, message: string): never => {
     throw new LatchkeyError('ceremony_invalid', message, { reason });
   };
-  const ceremony =
-    options.ceremonyId.length > 0 && options.ceremonyId.length <= 100
-      ? await runtime.store.ceremonies.consume(
-          options.appId,
-          options.ceremonyId,
-          now,
-          BURNABLE[expected.type],
-        )
-      : null;
   if (!ceremony) return fail('ceremony_unknown', unknown);
   if (ceremony.kind !== options.kind) return fail('ceremony_kind_mismatch', unknown);
   if (ceremony.expiresAt <= now) return fail('ceremony_expired', unknown);

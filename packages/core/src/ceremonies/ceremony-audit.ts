@@ -28,6 +28,8 @@ export interface CeremonyFacts {
   binding?: CeremonyBinding;
   /** Whether the ceremony was an automatic passkey upgrade (a conditional create). */
   upgrade?: boolean;
+  /** Whether the ceremony was an account recovery's registration. */
+  recovery?: boolean;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function auditFailures<T>(
           code: error.code,
           ...bindingFacts(known.binding ?? facts.binding),
           ...(known.upgrade ? { upgrade: true } : {}),
+          ...(known.recovery ? { recovery: true } : {}),
         },
       });
     }
@@ -77,6 +80,7 @@ export async function recordCeremonySucceeded(
     credentialId: string;
     userVerified?: boolean;
     upgrade?: boolean;
+    recovery?: boolean;
   },
 ): Promise<void> {
   await recordEvent(runtime, context, {
@@ -90,6 +94,7 @@ export async function recordCeremonySucceeded(
       ...bindingFacts(succeeded.binding),
       ...(succeeded.userVerified === undefined ? {} : { userVerified: succeeded.userVerified }),
       ...(succeeded.upgrade ? { upgrade: true } : {}),
+      ...(succeeded.recovery ? { recovery: true } : {}),
     },
   });
 }

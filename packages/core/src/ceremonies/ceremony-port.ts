@@ -3,6 +3,8 @@
  * use. What a ceremony answers for is its binding, so that one table, one port and one burn serve
  * flex sign-in, registration and the actions surface's step-up alike.
  */
+import type { CredentialRecord } from '../credentials/credential-port.ts';
+import type { RecoveryMode } from '../recovery/recovery-mode.ts';
 
 export const CEREMONY_KINDS = ['register', 'authenticate'] as const;
 export type CeremonyKind = (typeof CEREMONY_KINDS)[number];
@@ -43,6 +45,11 @@ export interface CeremonyRecord {
    * for): the one ceremony whose response may come without user presence (WebAuthn L3 §5.1.3).
    */
   conditional: boolean;
+  /**
+   * A registration that recovers the user's account, copied from its transaction: its finish
+   * stores the passkey as a recovery does (revoking the others where asked). Null otherwise.
+   */
+  recovery: RecoveryMode | null;
   expiresAt: number;
   consumedAt: number | null;
   createdAt: number;
@@ -64,4 +71,16 @@ export interface CeremoniesPort {
     at: number,
     bindings: readonly CeremonyBindingType[],
   ): Promise<CeremonyRecord | null>;
+  /**
+   * Burns as `consume` does and, when it wins, finds the app's credential with `credentialId` (the
+   * one an assertion names) with it: one statement where the database allows. Nothing is read
+   * unless the ceremony was burnt here.
+   */
+  consumeWithCredential(
+    appId: string,
+    id: string,
+    at: number,
+    bindings: readonly CeremonyBindingType[],
+    credentialId: string,
+  ): Promise<{ ceremony: CeremonyRecord; credential: CredentialRecord | null } | null>;
 }

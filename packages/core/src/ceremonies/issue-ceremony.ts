@@ -1,6 +1,7 @@
 import type { AppRecord } from '../apps/app-port.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
+import type { RecoveryMode } from '../recovery/recovery-mode.ts';
 import { newId, type Runtime } from '../runtime.ts';
 import { bindingFacts } from './ceremony-audit.ts';
 import type { CeremonyBinding, CeremonyKind, CeremonyRecord } from './ceremony-port.ts';
@@ -18,6 +19,8 @@ export interface IssueCeremonyOptions {
   userVerificationRequired: boolean;
   /** A conditional create (automatic passkey upgrade); only a register ceremony can be one. */
   conditional?: boolean;
+  /** An account recovery's registration, and its choice; only a register ceremony can be one. */
+  recovery?: RecoveryMode | null;
 }
 
 /**
@@ -43,6 +46,7 @@ export async function issueCeremony(
     binding: options.binding,
     userVerificationRequired: options.userVerificationRequired,
     conditional: options.kind === 'register' && options.conditional === true,
+    recovery: options.kind === 'register' ? (options.recovery ?? null) : null,
     expiresAt: now + (app.policy.ceremonyTtlSeconds + CEREMONY_MARGIN_SECONDS) * 1000,
     consumedAt: null,
     createdAt: now,
@@ -58,6 +62,7 @@ export async function issueCeremony(
       ...bindingFacts(options.binding),
       ...(options.kind === 'authenticate' ? { discoverable: options.userId === null } : {}),
       ...(ceremony.conditional ? { upgrade: true } : {}),
+      ...(ceremony.recovery ? { recovery: true } : {}),
     },
   });
   return ceremony;

@@ -60,11 +60,12 @@ export async function redeemNonce(
   options: { appId: string; nonce: string },
   context?: RequestContext,
 ): Promise<RedeemedNonce> {
-  const consumed =
+  const redeemed =
     options.nonce.length > 0 && options.nonce.length <= 200
-      ? await runtime.store.nonces.consume(options.appId, sha256Hex(options.nonce), runtime.now())
+      ? await runtime.store.nonces.redeem(options.appId, sha256Hex(options.nonce), runtime.now())
       : null;
-  const user = consumed ? await runtime.store.users.findById(options.appId, consumed.userId) : null;
+  const consumed = redeemed?.nonce ?? null;
+  const user = redeemed?.user ?? null;
   if (!consumed || !user) {
     await recordEvent(runtime, context, { type: 'nonce.rejected', appId: options.appId });
     throw new LatchkeyError('invalid_nonce', 'nonce is invalid, expired, or cannot be found');

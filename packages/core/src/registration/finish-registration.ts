@@ -37,7 +37,9 @@ export interface FinishRegistrationResult {
 /**
  * Finishes a flex registration: burns the ceremony (bound to the register transaction), verifies
  * the attestation and stores the credential like every registration ({@link verifyRegistration}),
- * and mints a nonce for the app backend: the flex outcome.
+ * and mints a nonce for the app backend: the flex outcome. The ceremony of an account recovery
+ * stores the passkey as the recovery says (revoking the user's others by default); its nonce,
+ * like any registration's, names the user.
  *
  * @example
  * const { nonce } = await finishRegistration(runtime, { appId, ceremonyId, transactionId, response });
@@ -64,7 +66,11 @@ export async function finishRegistration(
       kind: 'register',
       expected: { type: 'transaction', transactionId: options.transactionId },
     });
-    note({ binding: ceremony.binding, upgrade: ceremony.conditional });
+    note({
+      binding: ceremony.binding,
+      upgrade: ceremony.conditional,
+      recovery: ceremony.recovery !== null,
+    });
     const { user, credential } = await verifyRegistration(
       runtime,
       { app, ceremony, response: options.response, note },
@@ -84,6 +90,7 @@ export async function finishRegistration(
       userId: user.id,
       credentialId: credential.id,
       upgrade: ceremony.conditional,
+      recovery: ceremony.recovery !== null,
     });
     const held = await runtime.store.credentials.listByUser(app.id, user.id);
     return {

@@ -19,7 +19,8 @@ export interface StartRegistrationOptions {
 
 /**
  * Starts a registration: consumes the app backend's register transaction and issues a fresh
- * challenge bound to the transaction's user, with the user's existing credentials excluded.
+ * challenge bound to the transaction's user, with the user's existing credentials excluded (none
+ * for an account recovery that revokes them).
  *
  * @example
  * const { ceremonyId, options } = await startRegistration(runtime, { appId, transactionId });
@@ -51,7 +52,13 @@ export async function startRegistration(
   }
   const user = await runtime.store.users.findById(app.id, transaction.userId);
   if (!user) throw new LatchkeyError('transaction_invalid', 'transaction user no longer exists');
-  const existing = await runtime.store.credentials.listByUser(app.id, user.id);
+  // A recovery that revokes the user's other passkeys excludes none of them: an authenticator that
+  // still holds one (the very device, found again, or a synced copy out of the user's reach) may
+  // then replace it with the new passkey instead of refusing, and the old one goes anyway.
+  const excluded =
+    transaction.recovery?.revokeOtherPasskeys === true
+      ? []
+      : await runtime.store.credentials.listByUser(app.id, user.id);
   const { policy } = app;
   const challenge = toBase64Url(runtime.randomBytes(32));
   const attachment =
@@ -68,7 +75,7 @@ export async function startRegistration(
       alg: ALGORITHMS[name],
     })),
     timeout: policy.ceremonyTtlSeconds * 1000,
-    excludeCredentials: existing.map((c) => ({
+    excludeCredentials: excluded.map((c) => ({
       id: c.credentialId,
       type: 'public-key',
       ...(c.transports.length ? { transports: c.transports as AuthenticatorTransport[] } : {}),
@@ -94,6 +101,7 @@ export async function startRegistration(
       binding: { type: 'transaction', transactionId: transaction.id },
       userVerificationRequired: policy.userVerification === 'required',
       conditional: transaction.upgrade,
+      recovery: transaction.recovery,
     },
     context,
   );

@@ -4,6 +4,7 @@ import { cose, decodeCredentialPublicKey, isoBase64URL } from '@simplewebauthn/s
 import type { AppRecord } from '../apps/app-port.ts';
 import { ceremonyOrigins } from '../apps/ceremony-origins.ts';
 import { ALGORITHMS } from '../apps/policy.ts';
+import type { AuditFacts } from '../audit/audit-events.ts';
 import type { RequestContext } from '../audit/record-event.ts';
 import { recordEvent } from '../audit/record-event.ts';
 import { checkAuthenticator } from '../authenticators/check-authenticator.ts';
@@ -11,10 +12,11 @@ import type { CeremonyFacts } from '../ceremonies/ceremony-audit.ts';
 import type { CeremonyRecord } from '../ceremonies/ceremony-port.ts';
 import { checkAuthenticatorData } from '../ceremonies/check-authenticator-data.ts';
 import { checkClientData } from '../ceremonies/check-client-data.ts';
-import type { CredentialRecord } from '../credentials/credential-port.ts';
+import type { CredentialInsertOutcome, CredentialRecord } from '../credentials/credential-port.ts';
 import { prfEnabled } from '../credentials/prf.ts';
 import { type FailureReason, LatchkeyError } from '../errors.ts';
 import { credentialTypeOf, defaultFriendlyName } from '../providers/providers.ts';
+import { completeRecovery } from '../recovery/complete-recovery.ts';
 import { newId, type Runtime, toBase64Url } from '../runtime.ts';
 import type { UserRecord } from '../users/user-port.ts';
 import {
@@ -39,6 +41,8 @@ export interface VerifyRegistrationOptions {
 export interface VerifiedRegistration {
   user: UserRecord;
   credential: CredentialRecord;
+  /** The user's passkeys an account recovery revoked with it; empty for any other registration. */
+  revoked: CredentialRecord[];
 }
 
 const ATTESTATION_OBJECT_MESSAGES: Record<AttestationObjectProblem, string> = {
@@ -56,7 +60,9 @@ function reject(reason: FailureReason, message: string): never {
  * client data, authenticator data and flags against the app's origins, RP ID and policy, the
  * attested algorithm, discoverability and attestation requirements, and the attestation itself;
  * then stores the credential with its counter and backup flags and records
- * `credential.registered`. What follows (a nonce, an action's state) is the caller's.
+ * `credential.registered`. A registration begun before the user's account was recovered is
+ * refused (`superseded_by_recovery`); an account recovery's own stores its passkey through
+ * {@link completeRecovery}. What follows (a nonce, an action's state) is the caller's.
  *
  * @example
  * const { credential } = await verifyRegistration(runtime, { app, ceremony, response });
@@ -193,14 +199,7 @@ export async function verifyRegistration(
     createdByUpgrade: ceremony.conditional,
     prfEnabled: prfEnabled(response.clientExtensionResults),
   };
-  // Security row 6: a credential id belongs to one user of one app; the unique index decides races.
-  if (!(await runtime.store.credentials.insert(credential))) {
-    throw new LatchkeyError('credential_already_registered', 'credential is already registered', {
-      reason: 'credential_exists',
-    });
-  }
-  note({ credentialId: credential.id });
-  await recordEvent(runtime, context, {
+  const registered: AuditFacts = {
     type: 'credential.registered',
     appId: app.id,
     userId,
@@ -213,9 +212,40 @@ export async function verifyRegistration(
       aaguidAttested,
       ...(credential.createdByUpgrade ? { upgrade: true } : {}),
       ...(credential.prfEnabled ? { prfEnabled: true } : {}),
+      ...(ceremony.recovery ? { recovery: true } : {}),
     },
-  });
-  return { user, credential };
+  };
+  if (ceremony.recovery) {
+    const { outcome, revoked } = await completeRecovery(
+      runtime,
+      { ceremony, recovery: ceremony.recovery, credential, registered },
+      context,
+    );
+    refuseUnstored(outcome);
+    note({ credentialId: credential.id });
+    return { user, credential, revoked };
+  }
+  refuseUnstored(
+    await runtime.store.credentials.insertFromCeremony(credential, ceremony.createdAt),
+  );
+  note({ credentialId: credential.id });
+  await recordEvent(runtime, context, registered);
+  return { user, credential, revoked: [] };
+}
+
+/** Throws the refusal of a credential the store did not keep. */
+function refuseUnstored(outcome: CredentialInsertOutcome): void {
+  // Security row 6: a credential id belongs to one user of one app; the unique index decides races.
+  if (outcome === 'exists') {
+    throw new LatchkeyError('credential_already_registered', 'credential is already registered', {
+      reason: 'credential_exists',
+    });
+  }
+  // A recovery revoked the user's passkeys after this ceremony began: what it began with (a
+  // session, a token) may have been the attacker's, so its passkey must not outlive the recovery.
+  if (outcome === 'superseded') {
+    reject('superseded_by_recovery', "the user's account was recovered meanwhile");
+  }
 }
 
 /** The x5c of an attestation statement (DER certificates, leaf first), or none. */

@@ -1,3 +1,4 @@
+import type { AppRecord } from '../apps/app-port.ts';
 import { getApp } from '../apps/get-app.ts';
 import type { Hint } from '../apps/policy.ts';
 import { resolveHints } from '../apps/resolve-policy.ts';
@@ -69,24 +70,20 @@ export async function createTransaction(
       await runtime.store.users.updateDisplayName(app.id, user.id, displayName, now);
     }
   } else {
-    user = await runtime.store.users.findByExternalId(app.id, options.externalId);
-    const count = await runtime.store.credentials.countByUser(app.id, user?.id ?? '');
-    if (!user || count === 0) {
+    const found = await runtime.store.users.findWithPasskeyCount(app.id, options.externalId);
+    if (!found || found.passkeys === 0) {
       throw new LatchkeyError('user_has_no_passkeys', 'user has no passkeys');
     }
+    user = found.user;
   }
-  const transaction: TransactionRecord = {
-    id: newId(runtime),
-    appId: app.id,
+  const transaction = newTransaction(runtime, app, now, {
     kind: options.kind,
     userId: user.id,
     passkeyDisplayName: options.passkeyDisplayName ?? null,
     hints,
     upgrade: options.upgrade === true,
-    expiresAt: now + app.policy.transactionTtlSeconds * 1000,
-    consumedAt: null,
-    createdAt: now,
-  };
+    recovery: null,
+  });
   await runtime.store.transactions.insert(transaction);
   await recordEvent(runtime, context, {
     type: 'transaction.created',
@@ -99,4 +96,29 @@ export async function createTransaction(
     },
   });
   return transaction;
+}
+
+/**
+ * A new, unconsumed transaction of `app`, made at `now` and living the app's transaction lifetime.
+ *
+ * @example
+ * const tx = newTransaction(runtime, app, runtime.now(), { kind: 'register', userId, passkeyDisplayName: null, hints: null, upgrade: false, recovery: null });
+ */
+export function newTransaction(
+  runtime: Runtime,
+  app: AppRecord,
+  now: number,
+  fields: Pick<
+    TransactionRecord,
+    'kind' | 'userId' | 'passkeyDisplayName' | 'hints' | 'upgrade' | 'recovery'
+  >,
+): TransactionRecord {
+  return {
+    id: newId(runtime),
+    appId: app.id,
+    ...fields,
+    expiresAt: now + app.policy.transactionTtlSeconds * 1000,
+    consumedAt: null,
+    createdAt: now,
+  };
 }

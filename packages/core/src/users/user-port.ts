@@ -33,6 +33,14 @@ export interface UsersPort {
   upsertByExternalId(candidate: UserRecord): Promise<UserRecord>;
   findById(appId: string, id: string): Promise<UserRecord | null>;
   findByExternalId(appId: string, externalId: string): Promise<UserRecord | null>;
+  /**
+   * The user with this external id and how many passkeys they hold, in one read (a sign-in's
+   * transaction needs both). Null when no such user.
+   */
+  findWithPasskeyCount(
+    appId: string,
+    externalId: string,
+  ): Promise<{ user: UserRecord; passkeys: number } | null>;
   /** Users of an app, newest first; `externalId` filters to an exact match. */
   list(
     appId: string,

@@ -68,6 +68,60 @@ describe('webhook events from audit events', () => {
     );
   });
 
+  it('announces an account recovery, and the passkeys it revoked, with the listed fields only', () => {
+    assert.deepEqual(
+      webhookEventFor({
+        ...base,
+        credentialId: null,
+        type: 'recovery.started',
+        data: { transactionId: 't1', revokeOtherPasskeys: true, passkeys: 2, secret: 'x' },
+      }),
+      {
+        type: 'recovery.started',
+        data: { transaction_id: 't1', revoke_other_passkeys: true, passkey_count: 2 },
+      },
+    );
+    assert.deepEqual(
+      webhookEventFor({
+        ...base,
+        credentialId: 'd3',
+        type: 'recovery.completed',
+        data: {
+          transactionId: 't1',
+          ceremonyId: 'c1',
+          credentialId: 'cred-3',
+          revokeOtherPasskeys: true,
+          revoked: 2,
+          revokedDeviceIds: ['d1', 'd2'],
+          prfPasskeysRevoked: 1,
+        },
+      }),
+      {
+        type: 'recovery.completed',
+        data: {
+          device_id: 'd3',
+          transaction_id: 't1',
+          revoke_other_passkeys: true,
+          revoked_count: 2,
+          revoked_device_ids: ['d1', 'd2'],
+          prf_passkeys_revoked: 1,
+        },
+      },
+    );
+    assert.deepEqual(
+      webhookEventFor({
+        ...base,
+        type: 'credential.revoked',
+        reason: 'recovery',
+        data: { friendlyName: 'Phone' },
+      }),
+      {
+        type: 'passkey.revoked',
+        data: { device_id: 'd1', friendly_name: 'Phone', reason: 'recovery' },
+      },
+    );
+  });
+
   it('does not call a step-up or a registration a sign-in', () => {
     for (const data of [
       { kind: 'authenticate', binding: 'action', actionId: 'a1', actionCode: 'pay' },

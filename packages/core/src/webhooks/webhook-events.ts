@@ -13,7 +13,6 @@ export const WEBHOOK_EVENT_TYPES = [
   'sign_in.failed',
   'action.tracked',
   'action.state_changed',
-  // Announced by account recovery; defined now so that endpoints can subscribe ahead of it.
   'recovery.started',
   'recovery.completed',
 ] as const;
@@ -82,7 +81,11 @@ export function webhookEventFor(facts: AuditFacts): WebhookEvent | null {
     case 'credential.revoked':
       return {
         type: 'passkey.revoked',
-        data: { ...device, ...pick(facts.data, { friendlyName: 'friendly_name' }) },
+        data: {
+          ...device,
+          ...pick(facts.data, { friendlyName: 'friendly_name' }),
+          ...(facts.reason ? { reason: facts.reason } : {}),
+        },
       };
     case 'ceremony.succeeded':
       if (!isSignIn(facts.data)) return null;
@@ -125,6 +128,29 @@ export function webhookEventFor(facts: AuditFacts): WebhookEvent | null {
             to: 'to',
           }),
           ...device,
+        },
+      };
+    case 'recovery.started':
+      return {
+        type: 'recovery.started',
+        data: pick(facts.data, {
+          transactionId: 'transaction_id',
+          revokeOtherPasskeys: 'revoke_other_passkeys',
+          passkeys: 'passkey_count',
+        }),
+      };
+    case 'recovery.completed':
+      return {
+        type: 'recovery.completed',
+        data: {
+          ...device,
+          ...pick(facts.data, {
+            transactionId: 'transaction_id',
+            revokeOtherPasskeys: 'revoke_other_passkeys',
+            revoked: 'revoked_count',
+            revokedDeviceIds: 'revoked_device_ids',
+            prfPasskeysRevoked: 'prf_passkeys_revoked',
+          }),
         },
       };
     default:

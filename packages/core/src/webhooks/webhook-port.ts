@@ -64,6 +64,17 @@ export interface ClaimedWebhookDelivery {
   previousSecretExpiresAt: number | null;
 }
 
+/** One event to put in the outbox, for every endpoint of the app subscribed to it. */
+export interface WebhookOutboxEvent {
+  /** The id of the audit event of the same fact: the `webhook-id`. */
+  eventId: string;
+  appId: string;
+  type: WebhookEventType;
+  at: number;
+  userId: string | null;
+  data: Record<string, unknown>;
+}
+
 /** What an endpoint update may change. */
 export type WebhookEndpointPatch = Partial<
   Pick<
@@ -81,8 +92,8 @@ export type WebhookEndpointPatch = Partial<
 
 /**
  * Endpoints, and the outbox. `enqueue` is one statement that writes a delivery for every enabled
- * endpoint of the app subscribed to the event; it runs right after the audit event of the same fact,
- * in the same commit where the store groups commits. `claimDue` takes a lease on due deliveries so
+ * endpoint of the app subscribed to the event; it runs right after the audit event of the same fact
+ * and is committed with it (SQLite's grouped commit; PostgreSQL's held writes, one statement). `claimDue` takes a lease on due deliveries so
  * that two workers (two instances on one database) never send the same attempt at once.
  */
 export interface WebhooksPort {
@@ -96,15 +107,11 @@ export interface WebhooksPort {
   ): Promise<WebhookEndpointRecord | null>;
   /** Deletes an endpoint with its deliveries and their attempts; false when there was none. */
   deleteEndpoint(appId: string, endpointId: string): Promise<boolean>;
-  /** Writes the event's deliveries; resolves with how many endpoints it went to. */
-  enqueue(event: {
-    eventId: string;
-    appId: string;
-    type: WebhookEventType;
-    at: number;
-    userId: string | null;
-    data: Record<string, unknown>;
-  }): Promise<number>;
+  /**
+   * Writes the event's deliveries, one for each enabled endpoint that takes its type, committed
+   * before the store's next `flush()` resolves.
+   */
+  enqueue(event: WebhookOutboxEvent): Promise<void>;
   /**
    * Leases up to `limit` pending deliveries due at `now` whose lease (if any) has run out: sets the
    * lease to `owner` until `leaseUntil`, atomically, and returns them.

@@ -87,14 +87,15 @@ export async function browserRegister(
 }
 
 /**
- * The browser's half of a sign-in with a transaction: start, sign, finish. Resolves with the nonce.
+ * The browser's half of a sign-in with a transaction (or, with null, a discoverable one): start,
+ * sign, finish. Resolves with the nonce.
  *
  * @example
  * const nonce = await browserAuthenticate(server, transactionId, authenticator);
  */
 export async function browserAuthenticate(
   server: LatchkeyServer,
-  transactionId: string,
+  transactionId: string | null,
   authenticator: SoftwareAuthenticator,
   appId = server.harness.app.id,
 ): Promise<string> {

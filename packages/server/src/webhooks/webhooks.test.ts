@@ -88,8 +88,18 @@ for (const db of databases()) {
       return res.json().deliveries as { id: string; event_type: string; state: string }[];
     };
 
-    const track = (externalId: string, appId = h.app.id) =>
-      trackAction(h.runtime, { appId, actionCode: 'transfer', externalId, attributes: {} });
+    // Called on the core directly, not through a request that flushes before it answers: the
+    // store may hold the event's outbox row until flushed (PostgreSQL).
+    const track = async (externalId: string, appId = h.app.id) => {
+      const tracked = await trackAction(h.runtime, {
+        appId,
+        actionCode: 'transfer',
+        externalId,
+        attributes: {},
+      });
+      await h.store.flush();
+      return tracked;
+    };
 
     before(async () => {
       process.env.LATCHKEY_WEBHOOK_ALLOW_PRIVATE_NETWORKS = 'true';

@@ -184,6 +184,8 @@ for (const name of databases) {
         userVerificationRequired: true,
         // Added by 0007: a ceremony from before it is no conditional create.
         conditional: false,
+        // Added by 0014: a ceremony from before it is no recovery.
+        recovery: null,
         expiresAt: T0 + 300_000,
         consumedAt: null,
         createdAt: T0,

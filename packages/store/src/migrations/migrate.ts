@@ -22,6 +22,8 @@ import * as authenticatorPolicy from './0008-authenticator-policy.ts';
 import * as webhooks from './0009-webhooks.ts';
 import * as portability from './0011-portability.ts';
 import * as sessionTokens from './0012-session-tokens.ts';
+import * as configNotifications from './0013-config-notifications.ts';
+import * as accountRecovery from './0014-account-recovery.ts';
 
 /** Every migration, keyed by name; names sort in the order they apply. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -36,6 +38,8 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0009_webhooks': webhooks,
   '0011_portability': portability,
   '0012_session_tokens': sessionTokens,
+  '0013_config_notifications': configNotifications,
+  '0014_account_recovery': accountRecovery,
 });
 
 const provider: MigrationProvider = {

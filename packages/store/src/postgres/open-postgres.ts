@@ -6,6 +6,8 @@ import pg from 'pg';
 import { setMigrationSchema } from '../migrations/migrate.ts';
 import type { Database } from '../schema.ts';
 import { countStatements } from '../statement-count.ts';
+import { setStatementRunner } from '../statement-runner.ts';
+import { writeBehind } from './write-behind.ts';
 
 const INT8_OID = 20;
 
@@ -87,16 +89,72 @@ export function poolStats(db: Kysely<Database>): PoolStats | null {
   return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
 
+// Kysely's executor checks a client out of the same pool for each query; `pool.query` does that
+// with less around it.
+async function query(pool: pg.Pool, text: string, parameters: readonly unknown[]) {
+  const result = await pool.query(text, parameters as unknown[]);
+  return {
+    rows: result.rows,
+    ...(result.command === 'SELECT' ? {} : { numAffectedRows: BigInt(result.rowCount ?? 0) }),
+  };
+}
+
+/**
+ * Holds the writes that nobody waits for until the end of each turn (`write-behind.ts`), for a
+ * caller that awaits the returned flush before acknowledging anything, as the server does.
+ *
+ * @example
+ * const flush = holdWrites(db);
+ */
+export function holdWrites(db: Kysely<Database>): () => Promise<void> {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('holdWrites needs a handle opened by openPostgres');
+  const writes = writeBehind((text, parameters) => query(pool, text, parameters));
+  setStatementRunner(db, {
+    // A statement sent anyway carries the writes held so far: they cost no round trip of their own.
+    run: (text, parameters) => {
+      const carrier = writes.carry(text, parameters);
+      if (!carrier) return query(pool, text, parameters);
+      return query(pool, carrier.sql, carrier.parameters).then(
+        (result) => {
+          carrier.committed();
+          return result;
+        },
+        // Nothing of a failed statement was applied: its carried writes are sent again on their
+        // own, and the statement itself runs again alone, so that each fails only for itself.
+        () => {
+          carrier.failed();
+          return query(pool, text, parameters);
+        },
+      );
+    },
+    hold: (text, parameters) => {
+      writes.hold(text, parameters);
+      return true;
+    },
+  });
+  return () => writes.flush();
+}
+
 /** Whether `name` is usable as a schema name by `openPostgres`. */
 export function isValidSchemaName(name: string): boolean {
   return SCHEMA_NAME.test(name);
+}
+
+/** An open PostgreSQL pool: the Kysely handle and where it lives. */
+export interface OpenPostgres {
+  db: Kysely<Database>;
+  /** The schema every table resolves to (`current_schema()`). */
+  schema: string;
+  /** The connect timeout the URL asked for, in milliseconds. */
+  connectTimeoutMs: number;
 }
 
 /**
  * Opens a pool on `url`. With `schema`, the schema is created when missing and every connection's
  * `search_path` is set to it, so all unqualified table names resolve there.
  */
-export async function openPostgres(url: string, schema?: string): Promise<Kysely<Database>> {
+export async function openPostgres(url: string, schema?: string): Promise<OpenPostgres> {
   if (schema !== undefined && !isValidSchemaName(schema)) {
     throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(schema)}`);
   }
@@ -128,12 +186,18 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   countStatements(db, statements);
+  setStatementRunner(db, {
+    run: (text, parameters) => query(pool, text, parameters),
+    hold: () => false,
+  });
+  let current: string;
   try {
     if (schema !== undefined) await createSchema(db, schema);
     const { rows } = await sql<{
       schema: string | null;
     }>`select current_schema() as schema`.execute(db);
-    setMigrationSchema(db, rows[0]?.schema ?? schema ?? 'public');
+    current = rows[0]?.schema ?? schema ?? 'public';
+    setMigrationSchema(db, current);
   } catch (error) {
     await db.destroy();
     if (error instanceof Error && POOL_CONNECT_TIMEOUT.test(error.message)) {
@@ -141,7 +205,7 @@ export async function openPostgres(url: string, schema?: string): Promise<Kysely
     }
     throw error;
   }
-  return db;
+  return { db, schema: current, connectTimeoutMs: timeoutSeconds * 1000 };
 }
 
 async function createSchema(db: Kysely<Database>, schema: string): Promise<void> {

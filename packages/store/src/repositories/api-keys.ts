@@ -1,10 +1,11 @@
 /** The `api_keys` table behind `ApiKeysPort`. */
 import type { ApiKeyRecord, ApiKeysPort } from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
+import type { ChangeSignal } from '../caching/change-signal.ts';
+import { configCache } from '../caching/config-cache.ts';
 import type { ApiKeysTable, Database } from '../schema.ts';
 import { touched } from './codec.ts';
 import { prepare } from './prepared.ts';
-import { turnCache } from './turn-cache.ts';
 
 function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
   return {
@@ -18,9 +19,9 @@ function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
 }
 
 /** API keys, stored in `api_keys` by the hash of their secret. */
-export function createApiKeysRepository(db: Kysely<Database>): ApiKeysPort {
+export function createApiKeysRepository(db: Kysely<Database>, changes: ChangeSignal): ApiKeysPort {
   // An app backend's calls each present the key; concurrent ones share one read per turn.
-  const cache = turnCache<ApiKeyRecord | null>();
+  const cache = configCache<ApiKeyRecord | null>({ changes });
   const byId = prepare(db, (a: { id: string }) =>
     db.selectFrom('api_keys').selectAll().where('id', '=', a.id),
   );

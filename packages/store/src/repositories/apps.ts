@@ -1,10 +1,11 @@
 /** The `apps` table behind `AppsPort`. */
 import type { AppPolicy, AppRecord, AppsPort } from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
+import type { ChangeSignal } from '../caching/change-signal.ts';
+import { configCache } from '../caching/config-cache.ts';
 import type { AppsTable, Database } from '../schema.ts';
 import { fromJson, toJson, touched } from './codec.ts';
 import { prepare } from './prepared.ts';
-import { turnCache } from './turn-cache.ts';
 
 function toRecord(row: Selectable<AppsTable>): AppRecord {
   return {
@@ -19,9 +20,9 @@ function toRecord(row: Selectable<AppsTable>): AppRecord {
 }
 
 /** Apps, stored in `apps`. */
-export function createAppsRepository(db: Kysely<Database>): AppsPort {
+export function createAppsRepository(db: Kysely<Database>, changes: ChangeSignal): AppsPort {
   // Every request of an app reads it (CORS, rate limits, the route): once per turn is enough.
-  const cache = turnCache<AppRecord | null>();
+  const cache = configCache<AppRecord | null>({ changes });
   const byId = prepare(db, (a: { id: string }) =>
     db.selectFrom('apps').selectAll().where('id', '=', a.id),
   );

@@ -3,7 +3,7 @@ import type { AuditEventRecord, AuditPort } from '@latchkey/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditEventsTable, Database } from '../schema.ts';
 import { fromJson, toJson } from './codec.ts';
-import { prepare } from './prepared.ts';
+import { prepareHeldWrite } from './prepared.ts';
 
 /** Reads one `audit_events` row. */
 export function toAuditEventRecord(row: Selectable<AuditEventsTable>): AuditEventRecord {
@@ -24,7 +24,7 @@ export function toAuditEventRecord(row: Selectable<AuditEventsTable>): AuditEven
 
 /** The audit log, stored in `audit_events`; append and read only. */
 export function createAuditRepository(db: Kysely<Database>): AuditPort {
-  const append = prepare(db, (e: Selectable<AuditEventsTable>) =>
+  const append = prepareHeldWrite(db, (e: Selectable<AuditEventsTable>) =>
     db.insertInto('audit_events').values({
       id: e.id,
       app_id: e.app_id,

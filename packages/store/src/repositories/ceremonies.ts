@@ -5,10 +5,12 @@ import type {
   CeremonyBindingType,
   CeremonyRecord,
 } from '@latchkey/core';
-import type { Kysely, Selectable } from 'kysely';
-import type { CeremoniesTable, Database } from '../schema.ts';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { StoreDialect } from '../create-store.ts';
+import type { CeremoniesTable, CredentialsTable, Database } from '../schema.ts';
 import { fromFlag, toFlag } from './codec.ts';
-import { type PreparedQuery, prepare } from './prepared.ts';
+import { credentialByCredentialIdQuery, toCredentialRecord } from './credentials.ts';
+import { type PreparedQuery, prepare, prepareHeldWrite } from './prepared.ts';
 
 function toBinding(row: Selectable<CeremoniesTable>): CeremonyBinding {
   if (row.binding === 'transaction' && row.transaction_id !== null) {
@@ -35,6 +37,9 @@ function toRecord(row: Selectable<CeremoniesTable>): CeremonyRecord {
     binding: toBinding(row),
     userVerificationRequired: fromFlag(row.user_verification_required),
     conditional: fromFlag(row.conditional),
+    recovery: fromFlag(row.recovery)
+      ? { revokeOtherPasskeys: fromFlag(row.revoke_other_passkeys) }
+      : null,
     expiresAt: Number(row.expires_at),
     consumedAt: row.consumed_at === null ? null : Number(row.consumed_at),
     createdAt: Number(row.created_at),
@@ -59,14 +64,19 @@ function toRow(ceremony: CeremonyRecord): Selectable<CeremoniesTable> {
     consumed_at: ceremony.consumedAt,
     created_at: ceremony.createdAt,
     conditional: toFlag(ceremony.conditional),
+    recovery: toFlag(ceremony.recovery !== null),
+    revoke_other_passkeys: toFlag(ceremony.recovery?.revokeOtherPasskeys === true),
   };
 }
 
 type ConsumeArgs = { appId: string; id: string; at: number } & Record<string, unknown>;
 
 /** WebAuthn ceremonies (issued challenges) of every binding, stored in `ceremonies`. */
-export function createCeremoniesRepository(db: Kysely<Database>): CeremoniesPort {
-  const insert = prepare(db, (c: Selectable<CeremoniesTable>) =>
+export function createCeremoniesRepository(
+  db: Kysely<Database>,
+  dialect: StoreDialect,
+): CeremoniesPort {
+  const insert = prepareHeldWrite(db, (c: Selectable<CeremoniesTable>) =>
     db.insertInto('ceremonies').values({
       id: c.id,
       app_id: c.app_id,
@@ -83,6 +93,8 @@ export function createCeremoniesRepository(db: Kysely<Database>): CeremoniesPort
       consumed_at: c.consumed_at,
       created_at: c.created_at,
       conditional: c.conditional,
+      recovery: c.recovery,
+      revoke_other_passkeys: c.revoke_other_passkeys,
     }),
   );
   const findUnconsumed = prepare(db, (a: { appId: string; id: string }) =>
@@ -93,32 +105,69 @@ export function createCeremoniesRepository(db: Kysely<Database>): CeremoniesPort
       .where('id', '=', a.id)
       .where('consumed_at', 'is', null),
   );
+  // One statement decides the winner. No expiry filter on purpose: an expired challenge is burnt as
+  // well, and the caller reports it as expired rather than unknown. The binding filter keeps a
+  // finish of one product from burning another product's ceremony.
+  const burning = (bindings: readonly CeremonyBindingType[], a: ConsumeArgs) =>
+    db
+      .updateTable('ceremonies')
+      .set({ consumed_at: a.at })
+      .where('app_id', '=', a.appId)
+      .where('id', '=', a.id)
+      .where('consumed_at', 'is', null)
+      .where(
+        'binding',
+        'in',
+        bindings.map((_, i) => a[`binding${i}`] as CeremonyBindingType),
+      )
+      .returningAll();
   // One prepared statement per list of bindings (a finish asks for one of two lists).
-  const consumers = new Map<string, PreparedQuery<ConsumeArgs, Selectable<CeremoniesTable>>>();
-  const consumer = (bindings: readonly CeremonyBindingType[]) => {
-    const key = bindings.join(',');
-    let query = consumers.get(key);
-    if (!query) {
-      // One statement decides the winner. No expiry filter on purpose: an expired challenge is
-      // burnt as well, and the caller reports it as expired rather than unknown. The binding filter
-      // keeps a finish of one product from burning another product's ceremony.
-      query = prepare(db, (a: ConsumeArgs) =>
-        db
-          .updateTable('ceremonies')
-          .set({ consumed_at: a.at })
-          .where('app_id', '=', a.appId)
-          .where('id', '=', a.id)
-          .where('consumed_at', 'is', null)
-          .where(
-            'binding',
-            'in',
-            bindings.map((_, i) => a[`binding${i}`] as CeremonyBindingType),
-          )
-          .returningAll(),
-      );
-      consumers.set(key, query);
-    }
-    return query;
+  const perBindings = <R>(
+    build: (bindings: readonly CeremonyBindingType[]) => PreparedQuery<ConsumeArgs, R>,
+  ) => {
+    const prepared = new Map<string, PreparedQuery<ConsumeArgs, R>>();
+    return (bindings: readonly CeremonyBindingType[]) => {
+      const key = bindings.join(',');
+      let query = prepared.get(key);
+      if (!query) {
+        query = build(bindings);
+        prepared.set(key, query);
+      }
+      return query;
+    };
+  };
+  const consumer = perBindings((bindings) => prepare(db, (a: ConsumeArgs) => burning(bindings, a)));
+  // PostgreSQL: the assertion's credential comes back with the burnt ceremony (one round trip),
+  // and is read only when this call burnt it. SQLite runs the two statements in process.
+  const consumerWithCredential =
+    dialect === 'postgres'
+      ? perBindings((bindings) =>
+          prepare(db, (a: ConsumeArgs) =>
+            db
+              .with('b', () => burning(bindings, a))
+              .selectFrom('b')
+              .selectAll('b')
+              .select(
+                sql<Selectable<CredentialsTable> | null>`(SELECT row_to_json(c) FROM credentials c
+                  WHERE c.app_id = b.app_id AND c.credential_id = ${a.credentialId})`.as(
+                  'credential',
+                ),
+              ),
+          ),
+        )
+      : null;
+  const credentialByCredentialId = credentialByCredentialIdQuery(db);
+  const argsOf = (
+    appId: string,
+    id: string,
+    at: number,
+    bindings: readonly CeremonyBindingType[],
+  ): ConsumeArgs => {
+    const args: ConsumeArgs = { appId, id, at };
+    bindings.forEach((binding, i) => {
+      args[`binding${i}`] = binding;
+    });
+    return args;
   };
   return {
     async insert(ceremony) {
@@ -132,12 +181,28 @@ export function createCeremoniesRepository(db: Kysely<Database>): CeremoniesPort
 
     async consume(appId, id, at, bindings) {
       if (bindings.length === 0) return null;
-      const args: ConsumeArgs = { appId, id, at };
-      bindings.forEach((binding, i) => {
-        args[`binding${i}`] = binding;
-      });
-      const [row] = (await consumer(bindings)(args)).rows;
+      const [row] = (await consumer(bindings)(argsOf(appId, id, at, bindings))).rows;
       return row ? toRecord(row) : null;
+    },
+
+    async consumeWithCredential(appId, id, at, bindings, credentialId) {
+      if (bindings.length === 0) return null;
+      const args = argsOf(appId, id, at, bindings);
+      if (consumerWithCredential) {
+        const [row] = (await consumerWithCredential(bindings)({ ...args, credentialId })).rows;
+        if (!row) return null;
+        return {
+          ceremony: toRecord(row),
+          credential: row.credential ? toCredentialRecord(row.credential) : null,
+        };
+      }
+      const [row] = (await consumer(bindings)(args)).rows;
+      if (!row) return null;
+      const [credential] = (await credentialByCredentialId({ appId, credentialId })).rows;
+      return {
+        ceremony: toRecord(row),
+        credential: credential ? toCredentialRecord(credential) : null,
+      };
     },
   };
 }

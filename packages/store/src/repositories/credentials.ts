@@ -1,9 +1,21 @@
 /** The `credentials` table behind `CredentialsPort`. */
-import type { CredentialRecord, CredentialsPort } from '@latchkey/core';
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { CredentialsTable, Database } from '../schema.ts';
+import type {
+  CredentialInsertOutcome,
+  CredentialRecord,
+  CredentialsPort,
+  RecoveryResult,
+  RecoveryWrite,
+  UserRecord,
+} from '@latchkey/core';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { everyTurn } from '../caching/change-signal.ts';
+import type { StoreDialect } from '../create-store.ts';
+import type { CredentialsTable, Database, UsersTable } from '../schema.ts';
+import { createAuditRepository } from './audit.ts';
 import { fromFlag, fromJson, toFlag, toJson, touched } from './codec.ts';
 import { affected, prepare } from './prepared.ts';
+import { recordLoginQuery, toUserRecord } from './users.ts';
+import { createWebhooksRepository } from './webhooks.ts';
 
 /** Reads one `credentials` row. */
 export function toCredentialRecord(row: Selectable<CredentialsTable>): CredentialRecord {
@@ -59,16 +71,48 @@ export function toCredentialRow(credential: CredentialRecord): Insertable<Creden
   };
 }
 
-/** Registered credentials (devices), stored in `credentials`, unique per app by credential id. */
-export function createCredentialsRepository(db: Kysely<Database>): CredentialsPort {
-  const byCredentialId = prepare(db, (a: { appId: string; credentialId: string }) =>
+/**
+ * The SQL type of every column, for the casts an `INSERT … SELECT` of parameters needs: PostgreSQL
+ * takes an untyped parameter in a select list for text, which a bigint column does not accept.
+ */
+const COLUMN_TYPES = {
+  id: 'text',
+  app_id: 'text',
+  user_id: 'text',
+  credential_id: 'text',
+  public_key: 'text',
+  algorithm: 'integer',
+  counter: 'bigint',
+  transports: 'text',
+  aaguid: 'text',
+  backup_eligible: 'integer',
+  backup_state: 'integer',
+  attachment: 'text',
+  type: 'text',
+  friendly_name: 'text',
+  created_at: 'bigint',
+  updated_at: 'bigint',
+  last_used_at: 'bigint',
+  usage_count: 'bigint',
+  aaguid_attested: 'integer',
+  created_by_upgrade: 'integer',
+  prf_enabled: 'integer',
+} as const satisfies Record<keyof CredentialsTable, 'text' | 'integer' | 'bigint'>;
+
+/** An app's credential by the credential id an authenticator names. */
+export function credentialByCredentialIdQuery(db: Kysely<Database>) {
+  return prepare(db, (a: { appId: string; credentialId: string }) =>
     db
       .selectFrom('credentials')
       .selectAll()
       .where('app_id', '=', a.appId)
       .where('credential_id', '=', a.credentialId),
   );
-  const byUser = prepare(db, (a: { appId: string; userId: string }) =>
+}
+
+/** A user's credentials, oldest first. */
+export function credentialsOfUserQuery(db: Kysely<Database>) {
+  return prepare(db, (a: { appId: string; userId: string }) =>
     db
       .selectFrom('credentials')
       .selectAll()
@@ -77,6 +121,30 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
       .orderBy('created_at')
       .orderBy('id'),
   );
+}
+
+/**
+ * Registered credentials (devices), stored in `credentials`, unique per app by credential id.
+ * `dialect` picks the row locks that order a registration and a recovery of the same user on
+ * PostgreSQL (SQLite runs one writer at a time, which orders them by itself), and the statements
+ * that PostgreSQL can make one round trip.
+ */
+export function createCredentialsRepository(
+  db: Kysely<Database>,
+  dialect: StoreDialect,
+): CredentialsPort {
+  const byCredentialId = credentialByCredentialIdQuery(db);
+  const byUser = credentialsOfUserQuery(db);
+  const idsOfUser = prepare(db, (a: { appId: string; userId: string }) =>
+    db
+      .selectFrom('credentials')
+      .select('credential_id')
+      .where('app_id', '=', a.appId)
+      .where('user_id', '=', a.userId)
+      .orderBy('created_at')
+      .orderBy('id'),
+  );
+  const recordLogin = recordLoginQuery(db);
   const countByUser = prepare(db, (a: { appId: string; userId: string }) =>
     db
       .selectFrom('credentials')
@@ -109,6 +177,33 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
   const recordIncreasingUse = prepare(db, (a: Use) =>
     recordUse(a).where('counter', '<', a.counter),
   );
+  // PostgreSQL: the use, the login and the list in one statement (one round trip). The login's
+  // condition reads the use's outcome from its clause; the list is read as the statement began,
+  // which is what it was after the use (a use changes no credential id).
+  type SignIn = Use & { userId: string; loginOnlyIfCounted: number };
+  const signIn = (increasing: boolean) =>
+    prepare(
+      db,
+      (a: SignIn) => sql<{ counted: number; user: Selectable<UsersTable> | null; ids: string[] }>`
+        WITH used AS (
+          UPDATE credentials SET counter = ${a.counter}, backup_state = ${a.backupState},
+            last_used_at = ${a.at}, usage_count = usage_count + 1
+          WHERE app_id = ${a.appId} AND id = ${a.id}${increasing ? sql` AND counter < ${a.counter}` : sql``}
+          RETURNING id
+        ), login AS (
+          UPDATE users SET last_login_at = ${a.at}, login_count = login_count + 1
+          WHERE app_id = ${a.appId} AND id = ${a.userId}
+            AND (${a.loginOnlyIfCounted} = 0 OR EXISTS (SELECT 1 FROM used))
+          RETURNING *
+        )
+        SELECT (SELECT count(*) FROM used) AS counted,
+          (SELECT row_to_json(login) FROM login) AS "user",
+          COALESCE((SELECT json_agg(c.credential_id ORDER BY c.created_at, c.id) FROM credentials c
+            WHERE c.app_id = ${a.appId} AND c.user_id = ${a.userId}), '[]') AS ids
+      `,
+    );
+  const signInIncreasing = dialect === 'postgres' ? signIn(true) : null;
+  const signInAny = dialect === 'postgres' ? signIn(false) : null;
   return {
     async insert(credential) {
       // DO NOTHING on the (app, credential id) index only: a duplicate registration is an expected
@@ -120,6 +215,35 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
         .returning('id')
         .executeTakeFirst();
       return inserted !== undefined;
+    },
+
+    async insertFromCeremony(credential, ceremonyIssuedAt) {
+      const row = toCredentialRow(credential);
+      const columns = Object.keys(COLUMN_TYPES) as (keyof typeof COLUMN_TYPES)[];
+      // FOR KEY SHARE conflicts with the FOR UPDATE a recovery takes on the user: this statement
+      // waits for a recovery in progress and then checks the user's row as the recovery left it.
+      const lock = dialect === 'postgres' ? sql`FOR KEY SHARE OF u` : sql``;
+      const { rows } = await sql<{ id: string }>`
+        INSERT INTO credentials (${sql.join(columns.map((c) => sql.ref(c)))})
+        SELECT ${sql.join(
+          columns.map((c) => sql`CAST(${row[c] ?? null} AS ${sql.raw(COLUMN_TYPES[c])})`),
+        )}
+        FROM users u
+        WHERE u.app_id = ${credential.appId} AND u.id = ${credential.userId}
+          AND (u.recovered_at IS NULL OR u.recovered_at < ${ceremonyIssuedAt})
+        ${lock}
+        ON CONFLICT (app_id, credential_id) DO NOTHING
+        RETURNING id
+      `.execute(db);
+      if (rows.length > 0) return 'inserted';
+      const [existing] = (
+        await byCredentialId({ appId: credential.appId, credentialId: credential.credentialId })
+      ).rows;
+      return existing ? 'exists' : 'superseded';
+    },
+
+    async recover(write) {
+      return db.transaction().execute(async (trx) => recoverIn(trx, dialect, write));
     },
 
     async findByCredentialId(appId, credentialId) {
@@ -164,6 +288,46 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
       return affected(await (increasing ? recordIncreasingUse : recordAnyUse)(args)) > 0;
     },
 
+    async recordSignIn(options) {
+      const { use } = options;
+      const args = {
+        appId: options.appId,
+        id: options.id,
+        counter: use.counter,
+        backupState: toFlag(use.backupState),
+        at: use.at,
+      };
+      // A zero counter means the authenticator does not count at all.
+      const increasing = use.enforceIncrease && use.counter > 0;
+      if (signInIncreasing && signInAny) {
+        const [row] = (
+          await (increasing ? signInIncreasing : signInAny)({
+            ...args,
+            userId: options.userId,
+            loginOnlyIfCounted: options.loginOnlyIfCounted ? 1 : 0,
+          })
+        ).rows;
+        return {
+          counted: Number(row?.counted ?? 0) > 0,
+          user: row?.user ? toUserRecord(row.user) : null,
+          credentialIds: options.listCredentials ? (row?.ids ?? []) : [],
+        };
+      }
+      const counted = affected(await (increasing ? recordIncreasingUse : recordAnyUse)(args)) > 0;
+      let user: UserRecord | null = null;
+      if (counted || !options.loginOnlyIfCounted) {
+        const [row] = (await recordLogin({ appId: options.appId, id: options.userId, at: use.at }))
+          .rows;
+        user = row ? toUserRecord(row) : null;
+      }
+      const credentialIds = options.listCredentials
+        ? (await idsOfUser({ appId: options.appId, userId: options.userId })).rows.map(
+            (row) => row.credential_id,
+          )
+        : [];
+      return { counted, user, credentialIds };
+    },
+
     async delete(appId, userId, id) {
       const result = await db
         .deleteFrom('credentials')
@@ -174,4 +338,64 @@ export function createCredentialsRepository(db: Kysely<Database>): CredentialsPo
       return touched(result.numDeletedRows);
     },
   };
+}
+
+/** The body of `recover`, in its transaction. */
+async function recoverIn(
+  trx: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+  write: RecoveryWrite,
+): Promise<RecoveryResult> {
+  const { credential } = write;
+  const refused = (outcome: CredentialInsertOutcome): RecoveryResult => ({ outcome, revoked: [] });
+  let userQuery = trx
+    .selectFrom('users')
+    .select('recovered_at')
+    .where('app_id', '=', credential.appId)
+    .where('id', '=', credential.userId);
+  // FOR UPDATE conflicts with the FOR KEY SHARE every credential insert takes on its user (the
+  // foreign key's, and insertFromCeremony's own): a registration of this user in flight either
+  // committed before this lock, and the delete below sees it, or waits until this commits, and is
+  // then refused.
+  if (dialect === 'postgres') userQuery = userQuery.forUpdate();
+  const user = await userQuery.executeTakeFirst();
+  if (!user) return refused('superseded');
+  if (user.recovered_at !== null && Number(user.recovered_at) >= write.ceremonyIssuedAt) {
+    return refused('superseded');
+  }
+  const inserted = await trx
+    .insertInto('credentials')
+    .values(toCredentialRow(credential))
+    .onConflict((oc) => oc.columns(['app_id', 'credential_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted === undefined) return refused('exists');
+  let revoked: CredentialRecord[] = [];
+  if (write.revokeOthers) {
+    await trx
+      .updateTable('users')
+      .set({ recovered_at: write.at })
+      .where('app_id', '=', credential.appId)
+      .where('id', '=', credential.userId)
+      .execute();
+    const rows = await trx
+      .deleteFrom('credentials')
+      .where('app_id', '=', credential.appId)
+      .where('user_id', '=', credential.userId)
+      .where('id', '!=', credential.id)
+      .returningAll()
+      .execute();
+    revoked = rows
+      .map(toCredentialRecord)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  }
+  // The outcome's audit events and outbox rows commit with it, or not at all.
+  const audit = createAuditRepository(trx);
+  // Inside the transaction nothing is cached: the endpoints are read as the transaction sees them.
+  const webhooks = createWebhooksRepository(trx, dialect, everyTurn());
+  for (const rows of write.events(revoked)) {
+    await audit.append(rows.audit);
+    if (rows.webhook !== null) await webhooks.enqueue(rows.webhook);
+  }
+  return { outcome: 'inserted', revoked };
 }

@@ -1,9 +1,11 @@
 /** The `nonces` table behind `NoncesPort`. */
 import type { NonceRecord, NoncesPort } from '@latchkey/core';
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, NoncesTable } from '../schema.ts';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { StoreDialect } from '../create-store.ts';
+import type { Database, NoncesTable, UsersTable } from '../schema.ts';
 import { fromFlag, toFlag } from './codec.ts';
-import { prepare } from './prepared.ts';
+import { prepare, prepareHeldWrite } from './prepared.ts';
+import { toUserRecord, userByIdQuery } from './users.ts';
 
 function toRecord(row: Selectable<NoncesTable>): NonceRecord {
   return {
@@ -20,8 +22,8 @@ function toRecord(row: Selectable<NoncesTable>): NonceRecord {
 }
 
 /** Result nonces, stored in `nonces` by hash. */
-export function createNoncesRepository(db: Kysely<Database>): NoncesPort {
-  const insert = prepare(db, (n: Selectable<NoncesTable>) =>
+export function createNoncesRepository(db: Kysely<Database>, dialect: StoreDialect): NoncesPort {
+  const insert = prepareHeldWrite(db, (n: Selectable<NoncesTable>) =>
     db.insertInto('nonces').values({
       hash: n.hash,
       app_id: n.app_id,
@@ -34,8 +36,9 @@ export function createNoncesRepository(db: Kysely<Database>): NoncesPort {
       created_at: n.created_at,
     }),
   );
+  type ConsumeArgs = { appId: string; hash: string; at: number };
   // Single statement: of any number of concurrent redemptions exactly one gets the row back.
-  const consume = prepare(db, (a: { appId: string; hash: string; at: number }) =>
+  const consuming = (a: ConsumeArgs) =>
     db
       .updateTable('nonces')
       .set({ consumed_at: a.at })
@@ -43,8 +46,23 @@ export function createNoncesRepository(db: Kysely<Database>): NoncesPort {
       .where('hash', '=', a.hash)
       .where('consumed_at', 'is', null)
       .where('expires_at', '>', a.at)
-      .returningAll(),
-  );
+      .returningAll();
+  const consume = prepare(db, consuming);
+  const userById = userByIdQuery(db);
+  // PostgreSQL: the user comes back with the consumed nonce (one round trip).
+  const redeem =
+    dialect === 'postgres'
+      ? prepare(db, (a: ConsumeArgs) =>
+          db
+            .with('n', () => consuming(a))
+            .selectFrom('n')
+            .selectAll('n')
+            .select(
+              sql<Selectable<UsersTable> | null>`(SELECT row_to_json(u) FROM users u
+                WHERE u.app_id = n.app_id AND u.id = n.user_id)`.as('user'),
+            ),
+        )
+      : null;
   return {
     async insert(nonce) {
       await insert({
@@ -63,6 +81,19 @@ export function createNoncesRepository(db: Kysely<Database>): NoncesPort {
     async consume(appId, hash, at) {
       const [row] = (await consume({ appId, hash, at })).rows;
       return row ? toRecord(row) : null;
+    },
+
+    async redeem(appId, hash, at) {
+      if (redeem) {
+        const [row] = (await redeem({ appId, hash, at })).rows;
+        return row
+          ? { nonce: toRecord(row), user: row.user ? toUserRecord(row.user) : null }
+          : null;
+      }
+      const [row] = (await consume({ appId, hash, at })).rows;
+      if (!row) return null;
+      const [user] = (await userById({ appId, id: row.user_id })).rows;
+      return { nonce: toRecord(row), user: user ? toUserRecord(user) : null };
     },
   };
 }

@@ -9,10 +9,19 @@
  * How: `build` receives placeholders for its arguments. Each placeholder becomes one parameter of
  * the compiled query; at run time the parameters are replaced by the call's values, in order.
  * Values that are not placeholders (a literal `1` in `usage_count + 1`) are kept as compiled. A
- * query whose shape depends on its arguments needs one prepared query per shape.
+ * query whose shape depends on its arguments needs one prepared query per shape. The compiled
+ * statement then runs on the handle's short way to the database where it has one
+ * (`statement-runner.ts`), else through Kysely's executor.
  */
-import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from 'kysely';
+import {
+  type Compilable,
+  CompiledQuery,
+  type Kysely,
+  type QueryResult,
+  type RawBuilder,
+} from 'kysely';
 import type { Database } from '../schema.ts';
+import { type StatementRunner, statementRunner } from '../statement-runner.ts';
 
 const PLACEHOLDER = Symbol('placeholder');
 
@@ -27,6 +36,52 @@ function isPlaceholder(value: unknown): value is Placeholder {
 /** Runs a prepared query with one call's arguments. */
 export type PreparedQuery<A, R> = (args: A) => Promise<QueryResult<R>>;
 
+/** A query compiled once: its SQL, and where each call's arguments go among its parameters. */
+interface Compiled<A> {
+  sql: string;
+  parameters(args: A): unknown[];
+}
+
+function compileOnce<A extends Record<string, unknown>, R>(
+  db: Kysely<Database>,
+  build: (args: A) => Compilable<R> | RawBuilder<R>,
+): () => Compiled<A> {
+  let compiled: Compiled<A> | undefined;
+  return () => {
+    if (compiled) return compiled;
+    const placeholders = new Proxy(
+      {},
+      { get: (_target, name) => ({ [PLACEHOLDER]: String(name) }) },
+    ) as A;
+    const built = build(placeholders);
+    const query = isRawBuilder(built) ? built.compile(db) : built.compile();
+    const slots = query.parameters.map((p) => (isPlaceholder(p) ? p[PLACEHOLDER] : { value: p }));
+    compiled = {
+      sql: query.sql,
+      parameters: (args) =>
+        slots.map((slot) => (typeof slot === 'string' ? args[slot] : slot.value)),
+    };
+    return compiled;
+  };
+}
+
+function isRawBuilder<R>(built: Compilable<R> | RawBuilder<R>): built is RawBuilder<R> {
+  return 'isRawBuilder' in built && built.isRawBuilder === true;
+}
+
+function run<R>(db: Kysely<Database>, sql: string, parameters: unknown[]): Promise<QueryResult<R>> {
+  const runner = statementRunner(db);
+  let result: ReturnType<StatementRunner['run']> | undefined;
+  try {
+    result = runner?.run(sql, parameters);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (result instanceof Promise) return result as Promise<QueryResult<R>>;
+  if (result) return Promise.resolve(result as QueryResult<R>);
+  return db.executeQuery(CompiledQuery.raw(sql, parameters) as CompiledQuery<R>);
+}
+
 /**
  * @example
  * const consume = prepare(db, (a: { id: string; at: number }) =>
@@ -36,22 +91,35 @@ export type PreparedQuery<A, R> = (args: A) => Promise<QueryResult<R>>;
  */
 export function prepare<A extends Record<string, unknown>, R>(
   db: Kysely<Database>,
-  build: (args: A) => Compilable<R>,
+  build: (args: A) => Compilable<R> | RawBuilder<R>,
 ): PreparedQuery<A, R> {
-  let sql: string | undefined;
-  let slots: readonly (string | { value: unknown })[] = [];
+  const compiled = compileOnce(db, build);
   return (args) => {
-    if (sql === undefined) {
-      const placeholders = new Proxy(
-        {},
-        { get: (_target, name) => ({ [PLACEHOLDER]: String(name) }) },
-      ) as A;
-      const compiled = build(placeholders).compile();
-      slots = compiled.parameters.map((p) => (isPlaceholder(p) ? p[PLACEHOLDER] : { value: p }));
-      sql = compiled.sql;
-    }
-    const parameters = slots.map((slot) => (typeof slot === 'string' ? args[slot] : slot.value));
-    return db.executeQuery(CompiledQuery.raw(sql, parameters) as CompiledQuery<R>);
+    const { sql, parameters } = compiled();
+    return run<R>(db, sql, parameters(args));
+  };
+}
+
+/**
+ * A prepared write whose outcome nobody waits for: an insert under a fresh random key that
+ * cannot conflict, whose row nobody reads before the answer that carries its key has left. Where
+ * the store can (PostgreSQL, when serving), it is held and sent with the turn's other such writes
+ * in one statement before the answer (`postgres/write-behind.ts`); elsewhere it runs at once.
+ *
+ * @example
+ * const append = prepareHeldWrite(db, (e: { id: string }) => db.insertInto('audit_events').values(e));
+ * await append({ id });
+ */
+export function prepareHeldWrite<A extends Record<string, unknown>>(
+  db: Kysely<Database>,
+  build: (args: A) => Compilable<unknown> | RawBuilder<unknown>,
+): (args: A) => Promise<void> {
+  const compiled = compileOnce(db, build);
+  return async (args) => {
+    const { sql, parameters } = compiled();
+    const values = parameters(args);
+    if (statementRunner(db)?.hold(sql, values)) return;
+    await run(db, sql, values);
   };
 }
 

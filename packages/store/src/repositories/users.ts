@@ -37,6 +37,25 @@ export function toUserRow(user: UserRecord): Insertable<UsersTable> {
   };
 }
 
+/** `UPDATE users … RETURNING *`: a login recorded and the user read in one statement. */
+export function recordLoginQuery(db: Kysely<Database>) {
+  return prepare(db, (a: { appId: string; id: string; at: number }) =>
+    db
+      .updateTable('users')
+      .set((eb) => ({ last_login_at: a.at, login_count: eb('login_count', '+', 1) }))
+      .where('app_id', '=', a.appId)
+      .where('id', '=', a.id)
+      .returningAll(),
+  );
+}
+
+/** A user by id, within an app. */
+export function userByIdQuery(db: Kysely<Database>) {
+  return prepare(db, (a: { appId: string; id: string }) =>
+    db.selectFrom('users').selectAll().where('app_id', '=', a.appId).where('id', '=', a.id),
+  );
+}
+
 /** Users, stored in `users`, unique per app by external id and by WebAuthn user handle. */
 export function createUsersRepository(db: Kysely<Database>): UsersPort {
   const byExternalId = prepare(db, (a: { appId: string; externalId: string }) =>
@@ -46,16 +65,23 @@ export function createUsersRepository(db: Kysely<Database>): UsersPort {
       .where('app_id', '=', a.appId)
       .where('external_id', '=', a.externalId),
   );
-  const byId = prepare(db, (a: { appId: string; id: string }) =>
-    db.selectFrom('users').selectAll().where('app_id', '=', a.appId).where('id', '=', a.id),
-  );
-  const recordLogin = prepare(db, (a: { appId: string; id: string; at: number }) =>
+  const byId = userByIdQuery(db);
+  const recordLogin = recordLoginQuery(db);
+  // The passkey count rides along as a scalar subquery: one read instead of two.
+  const withPasskeyCount = prepare(db, (a: { appId: string; externalId: string }) =>
     db
-      .updateTable('users')
-      .set((eb) => ({ last_login_at: a.at, login_count: eb('login_count', '+', 1) }))
-      .where('app_id', '=', a.appId)
-      .where('id', '=', a.id)
-      .returningAll(),
+      .selectFrom('users')
+      .selectAll('users')
+      .select((eb) =>
+        eb
+          .selectFrom('credentials')
+          .select((inner) => inner.fn.countAll<number>().as('n'))
+          .whereRef('credentials.app_id', '=', 'users.app_id')
+          .whereRef('credentials.user_id', '=', 'users.id')
+          .as('passkeys'),
+      )
+      .where('users.app_id', '=', a.appId)
+      .where('users.external_id', '=', a.externalId),
   );
   const findByExternalId = async (
     appId: string,
@@ -91,6 +117,11 @@ export function createUsersRepository(db: Kysely<Database>): UsersPort {
     },
 
     findByExternalId,
+
+    async findWithPasskeyCount(appId, externalId) {
+      const [row] = (await withPasskeyCount({ appId, externalId })).rows;
+      return row ? { user: toUserRecord(row), passkeys: Number(row.passkeys ?? 0) } : null;
+    },
 
     async list(appId, options) {
       let filtered = db.selectFrom('users').where('app_id', '=', appId);

@@ -8,6 +8,8 @@ import type {
   WebhooksPort,
 } from '@latchkey/core';
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import type { ChangeSignal } from '../caching/change-signal.ts';
+import { configCache } from '../caching/config-cache.ts';
 import type {
   Database,
   WebhookAttemptsTable,
@@ -15,6 +17,7 @@ import type {
   WebhookEndpointsTable,
 } from '../schema.ts';
 import { fromFlag, fromJson, toFlag, toJson, touched } from './codec.ts';
+import { prepare, prepareHeldWrite } from './prepared.ts';
 
 /** Events as the `events` column holds them: between commas, so one can be matched with LIKE. */
 function toEventsColumn(events: readonly WebhookEventType[]): string {
@@ -83,7 +86,56 @@ function toAttemptRecord(row: Selectable<WebhookAttemptsTable>): WebhookAttemptR
 export function createWebhooksRepository(
   db: Kysely<Database>,
   dialect: 'sqlite' | 'postgres',
+  changes: ChangeSignal,
 ): WebhooksPort {
+  // The event types an app's enabled endpoints take, so that an event nobody takes (most apps
+  // have no endpoint) costs no statement. Forgotten at once by a change made here, and by the
+  // change signal for one made elsewhere.
+  const subscriptions = configCache<readonly string[]>({ changes });
+  const subscribedTypes = prepare(db, (a: { appId: string }) =>
+    db
+      .selectFrom('webhook_endpoints')
+      .select('events')
+      .where('app_id', '=', a.appId)
+      .where('enabled', '=', 1),
+  );
+  // One statement: a delivery for every enabled endpoint of the app subscribed to the event, none
+  // when there is none, and the user's external id as it is now. The delivery id is the event's
+  // and the endpoint's, so an event reaches an endpoint once. Held with the audit event it comes
+  // from, where the store holds writes, so that both are committed together.
+  const enqueue = prepareHeldWrite(
+    db,
+    (a: {
+      deliveryPrefix: string;
+      eventId: string;
+      type: string;
+      at: number;
+      userId: string | null;
+      data: string;
+      appId: string;
+      pattern: string;
+    }) => sql`
+        INSERT INTO webhook_deliveries (id, app_id, endpoint_id, event_id, event_type, event_at,
+          external_id, data, state, attempts, next_attempt_at, created_at)
+        SELECT CAST(${a.deliveryPrefix} AS text) || e.id, e.app_id, e.id,
+          CAST(${a.eventId} AS text), CAST(${a.type} AS text),
+          CAST(${a.at} AS bigint),
+          (SELECT u.external_id FROM users u WHERE u.app_id = e.app_id
+            AND u.id = CAST(${a.userId} AS text)),
+          CAST(${a.data} AS text), 'pending', 0, CAST(${a.at} AS bigint),
+          CAST(${a.at} AS bigint)
+        FROM webhook_endpoints e
+        WHERE e.app_id = ${a.appId} AND e.enabled = 1
+          AND e.events LIKE ${a.pattern}
+      `,
+  );
+  const takes = async (appId: string, type: string): Promise<boolean> => {
+    const types = await subscriptions.get(appId, async () => {
+      const { rows } = await subscribedTypes({ appId });
+      return [...new Set(rows.flatMap((row) => fromEventsColumn(row.events)))];
+    });
+    return types.includes(type);
+  };
   const findEndpoint = async (appId: string, endpointId: string) => {
     const row = await db
       .selectFrom('webhook_endpoints')
@@ -97,6 +149,7 @@ export function createWebhooksRepository(
 
   return {
     async insertEndpoint(e) {
+      subscriptions.forget(e.appId);
       await db
         .insertInto('webhook_endpoints')
         .values({
@@ -113,6 +166,8 @@ export function createWebhooksRepository(
           updated_at: e.updatedAt,
         })
         .execute();
+      // Again after the write: a read that raced it may have cached the endpoints as they were.
+      subscriptions.forget(e.appId);
     },
 
     async listEndpoints(appId) {
@@ -129,6 +184,7 @@ export function createWebhooksRepository(
     findEndpoint,
 
     async updateEndpoint(appId, endpointId, patch) {
+      subscriptions.forget(appId);
       const set: Updateable<WebhookEndpointsTable> = {};
       if (patch.url !== undefined) set.url = patch.url;
       if (patch.description !== undefined) set.description = patch.description;
@@ -145,10 +201,13 @@ export function createWebhooksRepository(
         .where('app_id', '=', appId)
         .where('id', '=', endpointId)
         .executeTakeFirst();
+      // Again after the write: a read that raced it may have cached the endpoints as they were.
+      subscriptions.forget(appId);
       return touched(result.numUpdatedRows) ? findEndpoint(appId, endpointId) : null;
     },
 
     async deleteEndpoint(appId, endpointId) {
+      subscriptions.forget(appId);
       // Children first in one transaction, so that nothing is left half removed.
       return db.transaction().execute(async (trx) => {
         const deliveryIds = trx
@@ -172,24 +231,17 @@ export function createWebhooksRepository(
     },
 
     async enqueue(event) {
-      // One statement: a delivery for every enabled endpoint of the app subscribed to the event,
-      // none when there is none, and the user's external id as it is now. The delivery id is the
-      // event's and the endpoint's, so an event reaches an endpoint once.
-      const result = await sql`
-        INSERT INTO webhook_deliveries (id, app_id, endpoint_id, event_id, event_type, event_at,
-          external_id, data, state, attempts, next_attempt_at, created_at)
-        SELECT CAST(${`${event.eventId}.`} AS text) || e.id, e.app_id, e.id,
-          CAST(${event.eventId} AS text), CAST(${event.type} AS text),
-          CAST(${event.at} AS bigint),
-          (SELECT u.external_id FROM users u WHERE u.app_id = e.app_id
-            AND u.id = CAST(${event.userId} AS text)),
-          CAST(${toJson(event.data)} AS text), 'pending', 0, CAST(${event.at} AS bigint),
-          CAST(${event.at} AS bigint)
-        FROM webhook_endpoints e
-        WHERE e.app_id = ${event.appId} AND e.enabled = 1
-          AND e.events LIKE ${`%,${event.type},%`}
-      `.execute(db);
-      return Number(result.numAffectedRows ?? 0n);
+      if (!(await takes(event.appId, event.type))) return;
+      await enqueue({
+        deliveryPrefix: `${event.eventId}.`,
+        eventId: event.eventId,
+        type: event.type,
+        at: event.at,
+        userId: event.userId,
+        data: toJson(event.data),
+        appId: event.appId,
+        pattern: `%,${event.type},%`,
+      });
     },
 
     async claimDue({ owner, now, leaseUntil, limit }) {

@@ -92,21 +92,30 @@ class GroupCommitConnection implements DatabaseConnection, GroupCommit {
 
   executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     try {
-      return Promise.resolve(this.#run<R>(compiled));
+      return Promise.resolve(this.#run<R>(compiled.sql, compiled.parameters));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  #run<R>(compiled: CompiledQuery): QueryResult<R> {
+  /**
+   * Runs a statement at once, outside Kysely's connection queue, or returns null when a Kysely
+   * transaction is open: its savepoint would take in the statement, and roll it back with its own.
+   */
+  runNow<R>(sql: string, parameters: readonly unknown[]): QueryResult<R> | null {
+    if (this.#explicit > 0) return null;
+    return this.#run<R>(sql, parameters);
+  }
+
+  #run<R>(sql: string, parameters: readonly unknown[]): QueryResult<R> {
     this.#statements.count++;
-    const statement = this.#db.prepare(compiled.sql);
+    const statement = this.#db.prepare(sql);
     // `readonly`, not `reader`: an UPDATE … RETURNING returns rows and writes.
-    if (statement.readonly) return { rows: statement.all(compiled.parameters) as R[] };
+    if (statement.readonly) return { rows: statement.all(parameters) as R[] };
     if (this.#grouping) this.#open();
     try {
-      if (statement.reader) return { rows: statement.all(compiled.parameters) as R[] };
-      const { changes, lastInsertRowid } = statement.run(compiled.parameters);
+      if (statement.reader) return { rows: statement.all(parameters) as R[] };
+      const { changes, lastInsertRowid } = statement.run(parameters);
       return {
         numAffectedRows: BigInt(changes),
         insertId: BigInt(lastInsertRowid),
@@ -119,7 +128,7 @@ class GroupCommitConnection implements DatabaseConnection, GroupCommit {
   }
 
   async *streamQuery<R>(compiled: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-    yield this.#run<R>(compiled);
+    yield this.#run<R>(compiled.sql, compiled.parameters);
   }
 
   /** Opens a batch unless one is open; schedules its commit. */
@@ -308,5 +317,10 @@ export class GroupCommitSqliteDialect extends SqliteDialect implements GroupComm
   /** From now on, writes are grouped; whoever answers clients must await `flush` first. */
   startGrouping(): void {
     this.#connection.startGrouping();
+  }
+
+  /** Runs a statement at once where no Kysely transaction is open (see `statement-runner.ts`). */
+  runNow(sql: string, parameters: readonly unknown[]): QueryResult<unknown> | null {
+    return this.#connection.runNow(sql, parameters);
   }
 }

@@ -6,9 +6,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely } from 'kysely';
+import type { ChangeSignal } from '../caching/change-signal.ts';
 import type { Database } from '../schema.ts';
 import { countStatements } from '../statement-count.ts';
+import { setStatementRunner } from '../statement-runner.ts';
 import { startCheckpointer } from './checkpointer.ts';
+import { dataVersion } from './data-version.ts';
 import { GroupCommitSqliteDialect } from './group-commit.ts';
 
 /** The path better-sqlite3 understands as an in-memory database. */
@@ -61,6 +64,8 @@ export interface OpenSqlite {
   db: Kysely<Database>;
   /** Resolves once every write made so far is committed (see `group-commit.ts`). */
   flush(): Promise<void>;
+  /** Changes whenever another connection committed to the file (`PRAGMA data_version`). */
+  changes: ChangeSignal;
   /**
    * Starts grouping commits (until then each statement commits on its own), and moves WAL
    * checkpoints off this connection to a worker thread (see `checkpointer.ts`).
@@ -94,9 +99,15 @@ export function openSqlite(path: string): OpenSqlite {
   const dialect = new GroupCommitSqliteDialect(database, statements);
   const db = new Kysely<Database>({ dialect });
   countStatements(db, statements);
+  setStatementRunner(db, {
+    run: (sql, parameters) => dialect.runNow(sql, parameters),
+    // Writes join the open batch in process at no cost: nothing to gain by holding them.
+    hold: () => false,
+  });
   return {
     db,
     flush: () => dialect.flush(),
+    changes: dataVersion(database),
     startGrouping: () => {
       dialect.startGrouping();
       if (memory) return;

@@ -1,6 +1,7 @@
 /**
  * The contract every `Store` implementation passes: each port method, scoping by app, single use
- * under concurrency, expiry, counter compare-and-set and pagination. Registers `node:test` suites.
+ * under concurrency, expiry, counter compare-and-set, pagination and the atomic recovery.
+ * Registers `node:test` suites.
  */
 import { describe } from 'node:test';
 import { actionsContract } from './contract/actions.ts';
@@ -11,6 +12,7 @@ import { openForSuite } from './contract/context.ts';
 import { credentialsContract } from './contract/credentials.ts';
 import { operatorsContract } from './contract/operators.ts';
 import { portabilityContract } from './contract/portability.ts';
+import { recoveryContract } from './contract/recovery.ts';
 import { singleUseContract } from './contract/single-use.ts';
 import { usersContract } from './contract/users.ts';
 import type { TestDatabase } from './test-databases.ts';
@@ -28,5 +30,6 @@ export function storeContract(database: TestDatabase): void {
     operatorsContract(ctx);
     authenticatorMetadataContract(ctx);
     portabilityContract(ctx);
+    recoveryContract(ctx);
   });
 }

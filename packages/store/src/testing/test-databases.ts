@@ -81,7 +81,8 @@ function postgresTestDatabase(url: string): TestDatabase {
     async open() {
       // Unique across parallel test processes sharing one database.
       const schema = `latchkey_test_${process.pid}_${randomBytes(6).toString('hex')}`;
-      const store = await openStore({ url, schema });
+      // As the server runs it: listening for configuration changes, caching across requests.
+      const store = await openStore({ url, schema, groupCommit: true });
       return {
         store,
         url,

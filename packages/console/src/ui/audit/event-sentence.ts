@@ -49,6 +49,28 @@ const withPasskey = (e: AuditEvent): string => {
 const actionCode = (e: AuditEvent): string => text(e.data?.actionCode) ?? 'action';
 const why = (e: AuditEvent): string => (e.reason ? `: ${explainFailure(e.reason)}` : '');
 
+/** "1 passkey", "2 passkeys". */
+const passkeyCount = (n: number): string => `${n} ${n === 1 ? 'passkey' : 'passkeys'}`;
+const count = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+/** What a recovery will do with the user's other passkeys, as its start said. */
+function recoveryPlan(e: AuditEvent): string {
+  if (e.data?.revokeOtherPasskeys === false) return 'a new passkey will be added beside the others';
+  const held = count(e.data?.passkeys);
+  if (held === 0) return 'a new passkey will be their only one';
+  return `a new passkey will replace ${held === null ? 'the ones they hold' : `the ${passkeyCount(held)} they hold`}`;
+}
+
+/** What a completed recovery did with the user's other passkeys. */
+function recoveryOutcome(e: AuditEvent): string {
+  if (e.data?.revokeOtherPasskeys === false) return '; the other passkeys were kept';
+  const revoked = count(e.data?.revoked);
+  if (!revoked) return '';
+  const prf = count(e.data?.prfPasskeysRevoked);
+  const lost = prf ? ` (${prf} with PRF: what was encrypted with their keys is lost)` : '';
+  return `; ${passkeyCount(revoked)} revoked${lost}`;
+}
+
 const ok = (s: string): EventSentence => ({ text: s, tone: 'ok' });
 const bad = (s: string): EventSentence => ({ text: s, tone: 'bad' });
 const warn = (s: string): EventSentence => ({ text: s, tone: 'warn' });
@@ -112,12 +134,17 @@ export const SENTENCES: Record<string, Describe> = {
       `${who(e)}’s passkey${name ? ` (${name})` : ''} sent a signature counter that went backwards${counts}: it may be cloned`,
     );
   },
-  'credential.revoked': (e) =>
-    warn(
-      e.actor
-        ? `Operator ${operator(e)} revoked the passkey ${passkeyName(e) ?? '(unnamed)'} of ${userName(e)}`
-        : `${who(e)} revoked a passkey (${passkeyName(e) ?? 'unnamed'})`,
-    ),
+  'credential.revoked': (e) => {
+    if (e.actor)
+      return warn(
+        `Operator ${operator(e)} revoked the passkey ${passkeyName(e) ?? '(unnamed)'} of ${userName(e)}`,
+      );
+    if (e.reason === 'recovery')
+      return warn(
+        `The passkey ${passkeyName(e) ?? '(unnamed)'} of ${userName(e)} was revoked by an account recovery`,
+      );
+    return warn(`${who(e)} revoked a passkey (${passkeyName(e) ?? 'unnamed'})`);
+  },
   'nonce.redeemed': (e) =>
     ok(
       `The app’s backend redeemed the ${e.data?.kind === 'register' ? 'registration' : 'sign-in'} result of ${userName(e)}`,
@@ -194,6 +221,12 @@ export const SENTENCES: Record<string, Describe> = {
   'passkeys.imported': (e) =>
     ok(
       `${typeof e.data?.passkeysImported === 'number' ? e.data.passkeysImported : 'Some'} passkeys and ${typeof e.data?.usersCreated === 'number' ? e.data.usersCreated : 'some'} new users were imported${typeof e.data?.skipped === 'number' && e.data.skipped > 0 ? `, ${e.data.skipped} entries skipped` : ''}${by(e)}`,
+    ),
+  'recovery.started': (e) =>
+    warn(`The app’s backend started an account recovery for ${userName(e)}: ${recoveryPlan(e)}`),
+  'recovery.completed': (e) =>
+    warn(
+      `${who(e)} recovered their account with ${passkeyName(e) ?? 'a new passkey'}${from(e)}${recoveryOutcome(e)}`,
     ),
   'signing_key.rotated': (e) =>
     info(

@@ -42,6 +42,8 @@ export const FAILURE_HELP: Record<string, string> = {
   credential_unknown: 'the passkey is not registered in this app (deleted, or from elsewhere)',
   credential_not_allowed: 'the passkey is not one of those the sign-in asked for',
   credential_exists: 'this passkey is already registered in this app',
+  superseded_by_recovery:
+    'the user’s account was recovered after this registration began, so its passkey was not added',
   signature_invalid: 'the assertion’s signature did not verify with the stored public key',
   counter_regression: 'the signature counter went backwards: the passkey may be cloned',
   action_mismatch: 'the response was bound to another action than the one being confirmed',

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, api, apiPath } from '../api.ts';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { Badge, Notice } from '../components/notice.tsx';
+import { PasskeyHistory } from '../components/passkey-history.tsx';
 import { ago, when } from '../format.ts';
 import { href, navigate } from '../router.ts';
 import type { App, Passkey, User } from '../types.ts';
@@ -103,7 +104,10 @@ function ProviderIcon(props: { passkey: Passkey }) {
   );
 }
 
-/** One user: their passkeys (provider, type, backup state, usage), revoke, and the audit trail. */
+/**
+ * One user: their passkeys (provider, type, backup state, usage), revoke, their passkey history
+ * (account recoveries among it), and the audit trail.
+ */
 export function UserPage(props: { app: App; userId: string }) {
   const path = apiPath(['apps', props.app.app_id, 'users', props.userId]);
   const { data, error, reload } = useData(
@@ -111,6 +115,7 @@ export function UserPage(props: { app: App; userId: string }) {
     [path],
   );
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [changes, setChanges] = useState(0);
   if (error) return <Notice kind="error">{error}</Notice>;
   if (!data) return <p aria-busy="true">Loading…</p>;
   const { user, passkeys } = data;
@@ -237,6 +242,7 @@ export function UserPage(props: { app: App; userId: string }) {
                     }
                     setMessage({ kind: 'success', text: `Passkey “${p.friendly_name}” revoked.` });
                     await reload();
+                    setChanges((n) => n + 1);
                   } catch (e) {
                     setMessage({ kind: 'error', text: (e as Error).message });
                   }
@@ -246,6 +252,7 @@ export function UserPage(props: { app: App; userId: string }) {
           </article>
         ))}
       </div>
+      <PasskeyHistory appId={props.app.app_id} userId={props.userId} version={changes} />
     </section>
   );
 }

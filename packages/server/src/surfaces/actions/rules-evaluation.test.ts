@@ -127,6 +127,8 @@ for (const db of databases()) {
       }
       assert.equal((await admin('GET', '')).body.policy.onRuleError, 'BLOCK');
       await updateApp(h.runtime, { appId: h.app.id, policy: { onRuleError: 'CHALLENGE' } });
+      // Called on the core directly: its audit event may be held until flushed (PostgreSQL).
+      await h.store.flush();
     });
 
     it('shows a rule that cannot be evaluated as an error in the dry run, not as ALLOW', async () => {

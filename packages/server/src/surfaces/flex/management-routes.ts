@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   authenticateApiKey,
+  createRecoveryTransaction,
   createTransaction,
   getApp,
   getUser,
@@ -19,6 +20,7 @@ import {
   AppInfoResponse,
   AppParams,
   CreateAuthenticateTransactionBody,
+  CreateRecoveryTransactionBody,
   CreateRegisterTransactionBody,
   DeviceParams,
   DevicesResponse,
@@ -108,6 +110,43 @@ export function registerManagementRoutes(app: FastifyInstance, runtime: Runtime)
           kind: 'authenticate',
           externalId: request.body.external_id,
           ...(request.body.hints ? { hints: request.body.hints } : {}),
+        },
+        requestContext(request),
+      );
+      return reply.code(201).send({ transaction_id: transaction.id });
+    },
+  );
+
+  // Account recovery: the app proved who the person is by its own means; an unknown external id is
+  // user_not_found, which tells the app's own backend nothing it does not know.
+  r.post(
+    '/v1/apps/:app_id/transactions/recovery',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Create an account recovery transaction: a registration for an existing user',
+        description:
+          'The browser runs the ordinary registration with it. Its finish stores the new passkey and, unless revoke_other_passkeys is false, revokes the user’s other passkeys in the same database transaction.',
+        params: AppParams,
+        body: CreateRecoveryTransactionBody,
+        response: { 201: TransactionCreated, ...errors },
+      },
+      onRequest: authorize,
+    },
+    async (request, reply) => {
+      const { body } = request;
+      const transaction = await createRecoveryTransaction(
+        runtime,
+        {
+          appId: request.params.app_id,
+          externalId: body.external_id,
+          ...(body.passkey_display_name === undefined
+            ? {}
+            : { passkeyDisplayName: body.passkey_display_name }),
+          ...(body.revoke_other_passkeys === undefined
+            ? {}
+            : { revokeOtherPasskeys: body.revoke_other_passkeys }),
         },
         requestContext(request),
       );

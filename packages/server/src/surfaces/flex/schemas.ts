@@ -43,6 +43,22 @@ export const CreateRegisterTransactionBody = Type.Object({
     }),
   ),
 });
+export const CreateRecoveryTransactionBody = Type.Object({
+  external_id: ExternalId,
+  passkey_display_name: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description: 'The name the passkey manager shows for the account; the user’s when absent',
+    }),
+  ),
+  revoke_other_passkeys: Type.Optional(
+    Type.Boolean({
+      description:
+        'Whether completing the recovery revokes every other passkey of the user, in the same database transaction that stores the new one. Default true: the lost passkey may be in someone else’s hands',
+    }),
+  ),
+});
 export const CreateAuthenticateTransactionBody = Type.Object({
   external_id: ExternalId,
   hints: Type.Optional(hintsSchema()),

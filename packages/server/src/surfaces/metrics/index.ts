@@ -25,6 +25,13 @@ const OUTCOMES: Record<string, string> = {
   'ceremony.failed': 'failed',
 };
 
+/** How a registration's ceremony events say it was made. */
+function creationMode(data: Readonly<AuditFacts>['data']): 'upgrade' | 'recovery' | 'prompt' {
+  if (data?.upgrade === true) return 'upgrade';
+  if (data?.recovery === true) return 'recovery';
+  return 'prompt';
+}
+
 /**
  * Registers `/metrics` and the hooks that feed it.
  *
@@ -62,10 +69,10 @@ export function metricsSurface(
     registers: [registry],
   });
   // Adoption of passkeys: how many are made, how many of them by an automatic upgrade after a
-  // password sign-in, and how many attempts of each fail.
+  // password sign-in or by an account recovery, and how many attempts of each fail.
   const creations = new Counter({
     name: 'latchkey_passkey_creations_total',
-    help: 'Passkey registrations by mode (prompt, or upgrade: a conditional create after a password sign-in) and outcome (started, succeeded, failed)',
+    help: 'Passkey registrations by mode (prompt; upgrade: a conditional create after a password sign-in; recovery: an account recovery) and outcome (started, succeeded, failed)',
     labelNames: ['mode', 'outcome'] as const,
     registers: [registry],
   });
@@ -124,7 +131,7 @@ export function metricsSurface(
     if (outcome) {
       const kind = typeof facts.data?.kind === 'string' ? facts.data.kind : 'unknown';
       if (kind === 'register') {
-        creations.inc({ mode: facts.data?.upgrade === true ? 'upgrade' : 'prompt', outcome });
+        creations.inc({ mode: creationMode(facts.data), outcome });
       }
       ceremonies.inc({
         kind,

@@ -1,4 +1,7 @@
-/** Contract of `audit` and `ping`. */
+/**
+ * Contract of `audit` and `ping`. An appended event may be held until the store's next `flush()`
+ * (PostgreSQL, when serving), so tests flush before they read events back.
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { auditEventFixture, T0 } from '../fixtures.ts';
@@ -22,6 +25,7 @@ export function auditContract(ctx: ContractContext): void {
       });
       await ctx.store().audit.append(older);
       await ctx.store().audit.append(newer);
+      await ctx.store().flush();
       assert.deepEqual(await ctx.store().audit.list({ appId: app.id, limit: 10 }), [newer, older]);
     });
 
@@ -35,6 +39,7 @@ export function auditContract(ctx: ContractContext): void {
         auditEventFixture(other.id, { at: T0 + 3, userId: 'u1', type: 'ceremony.succeeded' }),
       ];
       for (const event of events) await ctx.store().audit.append(event);
+      await ctx.store().flush();
       const ids = async (options: Parameters<ReturnType<typeof ctx.store>['audit']['list']>[0]) =>
         (await ctx.store().audit.list(options)).map((e) => e.id);
       assert.deepEqual(
@@ -55,6 +60,7 @@ export function auditContract(ctx: ContractContext): void {
     it('keeps events that belong to no app', async () => {
       const event = auditEventFixture(null, { type: 'api_key.rejected', at: T0 + 10 ** 9 });
       await ctx.store().audit.append(event);
+      await ctx.store().flush();
       const listed = await ctx.store().audit.list({ type: 'api_key.rejected', limit: 100 });
       assert.deepEqual(
         listed.find((e) => e.id === event.id),

@@ -131,6 +131,87 @@ export function credentialsContract(ctx: ContractContext): void {
       assert.equal(results.filter(Boolean).length, 1);
     });
 
+    it('records a sign-in: the use, the login and the user’s credential ids', async () => {
+      const { app, user } = await appWithUser();
+      const credential = credentialFixture(app.id, user.id, { counter: 3, createdAt: T0 });
+      const second = credentialFixture(app.id, user.id, { createdAt: T0 + 1 });
+      for (const c of [second, credential]) await ctx.store().credentials.insert(c);
+      const signIn = await ctx.store().credentials.recordSignIn({
+        appId: app.id,
+        id: credential.id,
+        userId: user.id,
+        use: { counter: 4, backupState: true, at: T0 + 5, enforceIncrease: true },
+        loginOnlyIfCounted: true,
+        listCredentials: true,
+      });
+      assert.equal(signIn.counted, true);
+      assert.equal(signIn.user?.id, user.id);
+      assert.equal(signIn.user?.loginCount, user.loginCount + 1);
+      assert.equal(signIn.user?.lastLoginAt, T0 + 5);
+      assert.deepEqual(signIn.credentialIds, [credential.credentialId, second.credentialId]);
+      const found = await ctx.store().credentials.findById(app.id, credential.id);
+      assert.equal(found?.counter, 4);
+      assert.equal(found?.usageCount, credential.usageCount + 1);
+    });
+
+    it('records no login for a use that lost the counter race, where asked', async () => {
+      const { app, user } = await appWithUser();
+      const credential = credentialFixture(app.id, user.id, { counter: 9 });
+      await ctx.store().credentials.insert(credential);
+      const signIn = (loginOnlyIfCounted: boolean) =>
+        ctx.store().credentials.recordSignIn({
+          appId: app.id,
+          id: credential.id,
+          userId: user.id,
+          use: { counter: 9, backupState: false, at: T0 + 1, enforceIncrease: true },
+          loginOnlyIfCounted,
+          listCredentials: false,
+        });
+      assert.deepEqual(await signIn(true), { counted: false, user: null, credentialIds: [] });
+      assert.equal((await ctx.store().users.findById(app.id, user.id))?.loginCount, 0);
+      const flagged = await signIn(false);
+      assert.equal(flagged.counted, false);
+      assert.equal(flagged.user?.loginCount, 1, 'recorded where the race is only flagged');
+      assert.equal((await ctx.store().credentials.findById(app.id, credential.id))?.counter, 9);
+    });
+
+    it('lets only one of several racing sign-ins with the same counter count', async () => {
+      const { app, user } = await appWithUser();
+      const credential = credentialFixture(app.id, user.id, { counter: 1 });
+      await ctx.store().credentials.insert(credential);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          ctx.store().credentials.recordSignIn({
+            appId: app.id,
+            id: credential.id,
+            userId: user.id,
+            use: { counter: 2, backupState: true, at: T0, enforceIncrease: true },
+            loginOnlyIfCounted: true,
+            listCredentials: false,
+          }),
+        ),
+      );
+      assert.equal(results.filter((r) => r.counted).length, 1);
+      assert.equal(results.filter((r) => r.user !== null).length, 1);
+    });
+
+    it('records neither use nor login through another app', async () => {
+      const { app, user } = await appWithUser();
+      const b = await ctx.newApp();
+      const credential = credentialFixture(app.id, user.id);
+      await ctx.store().credentials.insert(credential);
+      const signIn = await ctx.store().credentials.recordSignIn({
+        appId: b.id,
+        id: credential.id,
+        userId: user.id,
+        use: { counter: 0, backupState: true, at: T0, enforceIncrease: false },
+        loginOnlyIfCounted: false,
+        listCredentials: true,
+      });
+      assert.deepEqual(signIn, { counted: false, user: null, credentialIds: [] });
+      assert.deepEqual(await ctx.store().credentials.findById(app.id, credential.id), credential);
+    });
+
     it('always records a use when the counter is zero', async () => {
       const { app, user } = await appWithUser();
       const credential = credentialFixture(app.id, user.id, { counter: 0 });

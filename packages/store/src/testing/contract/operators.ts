@@ -1,4 +1,7 @@
-/** Contract of `operatorTokens`, `operatorSessions` and `adminQueries`. */
+/**
+ * Contract of `operatorTokens`, `operatorSessions` and `adminQueries`. Audit events may be held
+ * until the store's next `flush()` (PostgreSQL, when serving): tests flush before they query them.
+ */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
@@ -72,6 +75,7 @@ export function operatorsContract(ctx: ContractContext): void {
         auditEventFixture(app.id, { at: T0 + 20, userId: 'u2', type: 'ceremony.succeeded' }),
       ];
       for (const event of events) await ctx.store().audit.append(event);
+      await ctx.store().flush();
       const ids = async (
         search: Parameters<ReturnType<typeof ctx.store>['adminQueries']['searchAudit']>[0],
       ) => (await ctx.store().adminQueries.searchAudit(search)).map((e) => e.id);
@@ -191,6 +195,7 @@ export function operatorsContract(ctx: ContractContext): void {
       await store.audit.append(mine);
       await store.audit.append(auditEventFixture(app.id, { userId: grace.id }));
       await store.audit.append(auditEventFixture(app.id, { userId: elsewhere.id }));
+      await store.flush();
       const ids = async (userQuery: string) =>
         (await store.adminQueries.searchAudit({ appId: app.id, userQuery, limit: 10 })).map(
           (e) => e.id,

@@ -1,7 +1,7 @@
 /** Contract of `users`. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { T0, userFixture } from '../fixtures.ts';
+import { credentialFixture, T0, userFixture } from '../fixtures.ts';
 import type { ContractContext } from './context.ts';
 
 /** Registers the users tests. */
@@ -57,6 +57,27 @@ export function usersContract(ctx: ContractContext): void {
       assert.equal(await ctx.store().users.findById(b.id, user.id), null);
       assert.equal(await ctx.store().users.findByExternalId(b.id, user.externalId), null);
       assert.equal(await ctx.store().users.findById(a.id, 'no-such-user'), null);
+    });
+
+    it('finds a user with the number of passkeys they hold, within the app only', async () => {
+      const a = await ctx.newApp();
+      const b = await ctx.newApp();
+      const users = ctx.store().users;
+      const ada = await users.upsertByExternalId(userFixture(a.id));
+      const grace = await users.upsertByExternalId(userFixture(a.id));
+      for (const c of [credentialFixture(a.id, ada.id), credentialFixture(a.id, ada.id)]) {
+        await ctx.store().credentials.insert(c);
+      }
+      assert.deepEqual(await users.findWithPasskeyCount(a.id, ada.externalId), {
+        user: ada,
+        passkeys: 2,
+      });
+      assert.deepEqual(await users.findWithPasskeyCount(a.id, grace.externalId), {
+        user: grace,
+        passkeys: 0,
+      });
+      assert.equal(await users.findWithPasskeyCount(b.id, ada.externalId), null);
+      assert.equal(await users.findWithPasskeyCount(a.id, 'nobody'), null);
     });
 
     it('lists users newest first, by page, with the total', async () => {
