@@ -13,15 +13,21 @@ import Fastify, {
 } from 'fastify';
 import { webhookSettings } from './config.ts';
 import { parseJsonBody } from './http/json-body.ts';
+import { normaliseInput } from './http/normalise-input.ts';
 import { requestId } from './http/request-context.ts';
+import { addRouteHook, routeMethods } from './http/route-hooks.ts';
 import { sendNoRoute, sendSurfaceError } from './http/surface-error-handler.ts';
 import { fastifyTrustProxy, type TrustProxy } from './http/trust-proxy.ts';
+import {
+  type BatchedRateLimitCounter,
+  batchPerTurn,
+} from './rate-limits/batched-rate-limit-counter.ts';
 import { createMemoryRateLimitCounter } from './rate-limits/memory-rate-limit-counter.ts';
 import { registerRateLimits } from './rate-limits/rate-limits.ts';
 import { actionsSurface } from './surfaces/actions/index.ts';
 import { consoleSurface } from './surfaces/admin/console-routes.ts';
 import { adminSurface } from './surfaces/admin/index.ts';
-import { docsSurface, noSniff } from './surfaces/docs/index.ts';
+import { docsSurface } from './surfaces/docs/index.ts';
 import { errorShapeForUrl, SYSTEM_ERROR_SHAPE } from './surfaces/error-shapes.ts';
 import { flexSurface } from './surfaces/flex/index.ts';
 import { metricsSurface } from './surfaces/metrics/index.ts';
@@ -100,15 +106,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   app.setErrorHandler((error: FastifyError, request, reply) =>
     sendSurfaceError(SYSTEM_ERROR_SHAPE, error, request, reply),
   );
-  app.addHook('preValidation', async (request) => {
-    // A POST without a body or Content-Type is not parsed at all; it means the same as `{}`.
-    if (request.method === 'POST' && request.body === undefined) request.body = {};
-    // Querystrings are strings by nature; coerce only those.
-    const query = request.query as Record<string, unknown> | undefined;
-    if (!query) return;
-    for (const key of ['limit', 'page', 'created_before']) {
-      const value = query[key];
-      if (typeof value === 'string' && /^\d{1,15}$/.test(value)) query[key] = Number(value);
+  // Only where there is something to normalise: a POST, or a route whose querystring is validated.
+  // Other routes (health checks, lookups by path) run no hook at all for it.
+  app.addHook('onRoute', (route) => {
+    if (routeMethods(route).includes('POST') || route.schema?.querystring !== undefined) {
+      addRouteHook(route, 'preValidation', normaliseInput);
     }
   });
   app.removeAllContentTypeParsers();
@@ -119,11 +121,17 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       done(error as Error, undefined);
     }
   });
-  app.addHook('onSend', async (request, reply) => {
+  // One hook for what every response carries, callback-style: an async hook costs every request a
+  // promise and a turn of the microtask queue on top of the store's own.
+  const { store } = options.runtime;
+  app.addHook('onSend', (request, reply, _payload, done) => {
     reply.header('x-request-id', request.id);
+    // Never sniffed into another type: a JSON answer (which may echo what a client sent) is never
+    // read as HTML or script. API and pages alike.
+    reply.header('x-content-type-options', 'nosniff');
     // Nothing is acknowledged before it is stored: the store may group commits (SQLite), and this
     // waits for the one holding this request's writes and anything it read.
-    await options.runtime.store.flush();
+    store.flush().then(() => done(), done);
   });
 
   await app.register(swagger, {
@@ -152,8 +160,6 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       },
     },
   });
-  // Every response, API and pages alike: never sniffed into another type.
-  app.addHook('onSend', noSniff);
   await app.register(docsSurface);
   // Registered before the surfaces, so its hooks time every route.
   app.decorate(
@@ -164,9 +170,15 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       ...(options.statements ? { statements: options.statements } : {}),
     }),
   );
+  // Counted in one call per event-loop turn: a turn's requests share a statement or a round trip.
+  // What is queued when the server closes is sent before `close()` resolves, so before the caller
+  // closes the database or Redis under it.
+  const counter = batchPerTurn(options.rateLimitCounter ?? createMemoryRateLimitCounter());
+  app.decorate('rateLimitCounter', counter);
+  app.addHook('onClose', () => counter.drain());
   registerRateLimits(app, {
     runtime: options.runtime,
-    counter: options.rateLimitCounter ?? createMemoryRateLimitCounter(),
+    counter,
     ...(options.refusedCredentialsPerIp === undefined
       ? {}
       : { refusedCredentialsPerIp: options.refusedCredentialsPerIp }),
@@ -189,4 +201,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     sendNoRoute(errorShapeForUrl(request.url), request, reply),
   );
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The server's rate-limit counter, batched per turn: `drain()` sends what is still queued. */
+    rateLimitCounter: BatchedRateLimitCounter;
+  }
 }

@@ -97,6 +97,8 @@ export async function serve(options: ServeOptions): Promise<FastifyInstance> {
   let closing = false;
   let stopSignal: string | null = null;
   const closeResources = async (): Promise<void> => {
+    // Slots given back after the last answers may still be queued for the counter.
+    await app.rateLimitCounter.drain();
     await webhookWorker.stop();
     await sweeper.stop();
     await redis?.close();

@@ -13,6 +13,14 @@ describe('parseJsonBody', () => {
     assert.deepEqual(parseJsonBody(JSON.stringify({ a: text })), { a: text });
   });
 
+  it('accepts nesting exactly at the limit, however few or many brackets the body holds', () => {
+    const atLimit = `${'{"a":'.repeat(MAX_JSON_DEPTH - 1)}{}${'}'.repeat(MAX_JSON_DEPTH - 1)}`;
+    assert.ok(parseJsonBody(atLimit));
+    // Past the limit in brackets (inside strings), not in depth: measured exactly, and accepted.
+    const padded = JSON.stringify({ a: '{'.repeat(MAX_JSON_DEPTH), b: [[[]]] });
+    assert.ok(parseJsonBody(padded));
+  });
+
   it('refuses nesting deeper than the limit, non-objects and malformed JSON', () => {
     const deep = `${'{"a":'.repeat(MAX_JSON_DEPTH + 1)}1${'}'.repeat(MAX_JSON_DEPTH + 1)}`;
     for (const text of [deep, '[]', '1', 'null', '"s"', '{', '{"a":1}x']) {

@@ -1,12 +1,14 @@
 /**
  * One contract for every rate-limit counter: the database's (SQLite and PostgreSQL), Redis, and
- * the in-process one. Each hit is atomic, so N concurrent hits see N distinct counts; a release
- * gives one back in the window of its hit.
+ * the in-process one, each on its own and batched per turn (as the server runs them). Each hit is
+ * atomic, so N concurrent hits see N distinct counts; a release gives one back in the window of its
+ * hit.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSqlRateLimitCounter, type RateLimitCounter, type SqlStore } from '@latchkey/store';
 import { databases } from '../testing/harness.ts';
+import { batchPerTurn } from './batched-rate-limit-counter.ts';
 import { createMemoryRateLimitCounter } from './memory-rate-limit-counter.ts';
 import { createRedisRateLimitCounter } from './redis-rate-limit-counter.ts';
 
@@ -31,7 +33,7 @@ function redisTarget(): CounterUnderTest {
   };
 }
 
-const targets: CounterUnderTest[] = [
+const counters: CounterUnderTest[] = [
   ...databases().map((db) => ({
     name: db.name,
     skip: false as const,
@@ -52,6 +54,26 @@ const targets: CounterUnderTest[] = [
     },
   },
 ];
+
+/** Each counter, and the same counter batched per turn. */
+const targets: CounterUnderTest[] = counters.flatMap((target) => [
+  target,
+  {
+    ...target,
+    name: `${target.name}, batched per turn`,
+    async open() {
+      const opened = await target.open();
+      const counter = batchPerTurn(opened.counter);
+      return {
+        counter,
+        close: async () => {
+          await counter.drain();
+          await opened.close();
+        },
+      };
+    },
+  },
+]);
 
 const WINDOW = 60_000;
 
@@ -109,6 +131,18 @@ for (const target of targets) {
       assert.deepEqual(await counter.peek([a], WINDOW, now), [1]);
       assert.deepEqual(await counter.hit([a], WINDOW, now + WINDOW), [1]);
       await counter.release([], WINDOW, now);
+    });
+
+    it('adds a count per key in one call, and gives several back at once, never below zero', async () => {
+      const [a, b, none] = [key('n1'), key('n2'), key('n3')];
+      assert.deepEqual(await counter.hit([a, b], WINDOW, now, [3, 1]), [3, 1]);
+      assert.deepEqual(await counter.hit([b, a], WINDOW, now, [4, 1]), [5, 4]);
+      await counter.release([a, b, none], WINDOW, now, [2, 9, 1]);
+      assert.deepEqual(await counter.peek([a, b, none], WINDOW, now), [2, 0, 0]);
+      // Slots given back with a hit of the same call: the give-backs go first.
+      assert.deepEqual(await counter.hit([a], WINDOW, now, [0]), [2]);
+      assert.deepEqual(await counter.hit([a], WINDOW, now, [-1]), [1]);
+      assert.deepEqual(await counter.peek([a], WINDOW, now), [1]);
     });
 
     it('keeps keys apart', async () => {

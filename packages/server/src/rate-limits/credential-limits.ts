@@ -11,7 +11,8 @@
  * an instance that has not yet refused an address lets it have one refusal before it knows.
  */
 import { isLatchkeyError, type RateLimitCounter } from '@latchkey/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { addRouteHook } from '../http/route-hooks.ts';
 import {
   RATE_LIMIT_WINDOW_MS,
   type RateLimitSurface,
@@ -87,28 +88,12 @@ export function registerCredentialLimits(
     }
     return seen.get(ip) ?? 0;
   };
-  app.addHook('onRoute', (route) => {
-    const surface = surfaceOf(route as Parameters<typeof surfaceOf>[0]);
-    if (surface) route.config = { ...(route.config as object), credentialLimit: surface };
-  });
-
-  // Before every other hook: the surfaces check credentials in their own onRequest hooks.
-  app.addHook('onRequest', async (request, reply) => {
-    const surface = request.routeOptions.config.credentialLimit;
-    if (!surface) return;
-    const at = now();
-    if (refusalsOf(request.ip, at) >= limit) {
-      return sendRateLimited(request, reply, {
-        surface,
-        limit: 'refusedCredentialsPerIp',
-        now: at,
-      });
-    }
-  });
-
   // Counted before the refusal is answered, so the client's next request already sees it.
-  app.addHook('onError', async (request, _reply, error) => {
-    if (!request.routeOptions.config.credentialLimit) return;
+  const countRefusal = async (
+    request: FastifyRequest,
+    _reply: FastifyReply,
+    error: FastifyError,
+  ): Promise<void> => {
     if (!isLatchkeyError(error, 'unauthorized')) return;
     const at = now();
     try {
@@ -117,5 +102,25 @@ export function registerCredentialLimits(
     } catch (failure) {
       request.log.warn({ err: failure }, 'could not count a refused credential');
     }
+  };
+  app.addHook('onRoute', (route) => {
+    const surface = surfaceOf(route as Parameters<typeof surfaceOf>[0]);
+    if (!surface) return;
+    route.config = { ...(route.config as object), credentialLimit: surface };
+    addRouteHook(route, 'onError', countRefusal);
+  });
+
+  // Before every other hook: the surfaces check credentials in their own onRequest hooks, so this
+  // one is the application's, not the route's (a route's hooks run after its surface's). It reads
+  // only this instance's memory, so it is callback-style, and returns at once while no address has
+  // a refusal this window.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (seen.size === 0) return done();
+    const surface = request.routeOptions.config.credentialLimit;
+    if (!surface) return done();
+    const at = now();
+    if (refusalsOf(request.ip, at) < limit) return done();
+    // Answered here: the request goes no further, so `done` is not called.
+    sendRateLimited(request, reply, { surface, limit: 'refusedCredentialsPerIp', now: at });
   });
 }

@@ -23,11 +23,11 @@ export function createMemoryRateLimitCounter(): RateLimitCounter {
     }
   };
   return {
-    async hit(keys, windowMs, now) {
+    async hit(keys, windowMs, now, counts) {
       sweep(windowMs, now);
-      return keys.map((key) => {
+      return keys.map((key, i) => {
         const k = keyOf(key, windowMs, now);
-        const count = (windows.get(k) ?? 0) + 1;
+        const count = (windows.get(k) ?? 0) + (counts?.[i] ?? 1);
         windows.set(k, count);
         return count;
       });
@@ -35,12 +35,12 @@ export function createMemoryRateLimitCounter(): RateLimitCounter {
     async peek(keys, windowMs, now) {
       return keys.map((key) => windows.get(keyOf(key, windowMs, now)) ?? 0);
     },
-    async release(keys, windowMs, now) {
-      for (const key of keys) {
+    async release(keys, windowMs, now, counts) {
+      keys.forEach((key, i) => {
         const k = keyOf(key, windowMs, now);
         const count = windows.get(k);
-        if (count !== undefined && count > 0) windows.set(k, count - 1);
-      }
+        if (count !== undefined) windows.set(k, Math.max(0, count - (counts?.[i] ?? 1)));
+      });
     },
   };
 }

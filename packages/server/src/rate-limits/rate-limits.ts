@@ -15,7 +15,14 @@ import {
   type RateLimits,
   type Runtime,
 } from '@latchkey/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+} from 'fastify';
+import { addRouteHook, routeMethods } from '../http/route-hooks.ts';
 import { bearerToken, tenantId } from '../surfaces/actions/credentials-header.ts';
 import { registerCredentialLimits } from './credential-limits.ts';
 import {
@@ -106,9 +113,6 @@ interface FinishHold {
 }
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    rateLimit?: RateLimitRouteConfig;
-  }
   interface FastifyRequest {
     /** A finish's failure slot, taken before the finish is examined. */
     rateLimitHold: FinishHold | null;
@@ -153,13 +157,6 @@ export function registerRateLimits(
 ): void {
   const { runtime, counter } = options;
   app.decorateRequest('rateLimitHold', null);
-  // Must run before the surfaces add their routes.
-  app.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const limited = LIMITED_ROUTES[route.url];
-    if (!limited || !methods.includes('POST')) return;
-    route.config = { ...(route.config as object), rateLimit: limited };
-  });
   registerCredentialLimits(app, {
     counter,
     now: runtime.now,
@@ -189,10 +186,13 @@ export function registerRateLimits(
     }
   };
 
-  // In onRequest, before the body is parsed or validated: a malformed body is a failure too.
-  app.addHook('onRequest', async (request, reply) => {
-    const config = request.routeOptions.config.rateLimit;
-    if (!config) return;
+  // In onRequest, before the body is parsed or validated: a malformed body is a failure too. A
+  // refusal returns the reply it sent, which tells Fastify to run nothing further.
+  const limit = async (
+    config: RateLimitRouteConfig,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply | undefined> => {
     const appId = await appIdOf(request, config, runtime);
     if (!appId) return;
     // No such app: nothing is counted, so made-up app ids create no counters.
@@ -233,10 +233,14 @@ export function registerRateLimits(
         now,
       });
     }
-  });
+  };
 
   // A failure that reached a ceremony counts toward the app's alert before it is answered.
-  app.addHook('onError', async (request, _reply, error) => {
+  const countFailure = async (
+    request: FastifyRequest,
+    _reply: FastifyReply,
+    error: FastifyError,
+  ): Promise<void> => {
     const hold = request.rateLimitHold;
     if (!hold || hold.limits.failuresPerApp === 0 || !reachedCeremony(error)) return;
     try {
@@ -246,18 +250,38 @@ export function registerRateLimits(
     } catch (failure) {
       request.log.warn({ err: failure }, 'could not count a failed finish toward its app');
     }
-  });
+  };
 
-  app.addHook('onResponse', async (request, reply) => {
+  const giveBackSlot = (request: FastifyRequest, status: number): void => {
     const hold = request.rateLimitHold;
+    if (!hold || hold.keys.length === 0) return;
     // A success, or the server's own failure (a 5xx), is not the client's to pay for, nor is a 404
-    // (the app went away). Given back after the answer, so that a success waits for nothing.
-    if (!hold || hold.keys.length === 0 || isClientFailure(reply.statusCode)) return;
-    if (reply.statusCode === 429) return;
-    try {
-      await counter.release(hold.keys, RATE_LIMIT_WINDOW_MS, hold.at);
-    } catch (error) {
+    // (the app went away). A 429 keeps its slot.
+    if (isClientFailure(status) || status === 429) return;
+    counter.release(hold.keys, RATE_LIMIT_WINDOW_MS, hold.at).catch((error: unknown) => {
       request.log.warn({ err: error }, 'could not give back a failure slot');
+    });
+  };
+  // Given back after the answer, so that a success waits for nothing: callback-style, the response
+  // is not held while the counter answers.
+  const giveBack = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookHandlerDoneFunction,
+  ): void => {
+    giveBackSlot(request, reply.statusCode);
+    done();
+  };
+
+  // Only the limited routes run these hooks: every other request pays nothing for them. Must run
+  // before the surfaces add their routes.
+  app.addHook('onRoute', (route) => {
+    const config = LIMITED_ROUTES[route.url];
+    if (!config || !routeMethods(route).includes('POST')) return;
+    addRouteHook(route, 'onRequest', (request, reply) => limit(config, request, reply));
+    if (config.kind === 'finish') {
+      addRouteHook(route, 'onError', countFailure);
+      addRouteHook(route, 'onResponse', giveBack);
     }
   });
 }

@@ -3,7 +3,36 @@ import type { RateLimitCounter } from '@latchkey/core';
 import { Redis } from 'ioredis';
 
 /**
- * Fixed windows as `INCR` on a key that expires with its window: atomic, and shared by every
+ * Adds ARGV[i + 1] to each window KEYS[i] and sets it to expire ARGV[1] ms from now; returns the
+ * new counts. One command (EVALSHA) instead of a MULTI of two commands per key: the client then
+ * encodes and parses one command and one reply, and the script is atomic like the MULTI was.
+ */
+const HIT = `local counts = {}
+for i, k in ipairs(KEYS) do
+  counts[i] = redis.call('INCRBY', k, ARGV[i + 1])
+  redis.call('PEXPIRE', k, ARGV[1])
+end
+return counts`;
+
+/**
+ * Gives ARGV[i] slots back to each window KEYS[i], only where the window still exists and holds
+ * some, never below zero: a DECRBY on an expired key would create it negative, and a key without
+ * an expiry would never go away.
+ */
+const RELEASE = `for i, k in ipairs(KEYS) do
+  local n = tonumber(redis.call('GET', k) or '0')
+  if n > 0 then redis.call('DECRBY', k, math.min(n, tonumber(ARGV[i]))) end
+end
+return 0`;
+
+/** The scripts, as ioredis defines them: EVALSHA, falling back to EVAL once after a restart. */
+interface Scripts {
+  latchkeyHit(keyCount: number, ...keysAndArgs: (string | number)[]): Promise<number[]>;
+  latchkeyRelease(keyCount: number, ...keysAndArgs: (string | number)[]): Promise<number>;
+}
+
+/**
+ * Fixed windows as `INCRBY` on a key that expires with its window: atomic, and shared by every
  * instance that uses the same Redis.
  *
  * @example
@@ -17,42 +46,41 @@ export function createRedisRateLimitCounter(
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
   });
-  // Gives a slot back only where the window still exists and holds one: a DECR on an expired key
-  // would create it at -1, and a key without an expiry would never go away.
-  const RELEASE = `for _, k in ipairs(KEYS) do
-    local n = tonumber(redis.call('GET', k) or '0')
-    if n > 0 then redis.call('DECR', k) end
-  end
-  return 0`;
+  redis.defineCommand('latchkeyHit', { lua: HIT });
+  redis.defineCommand('latchkeyRelease', { lua: RELEASE });
+  const scripts = redis as unknown as Scripts;
   const windowKey = (key: string, windowMs: number, now: number): string =>
     `latchkey:rl:${key}:${now - (now % windowMs)}`;
+  const amounts = (keys: readonly string[], counts?: readonly number[]): number[] =>
+    keys.map((_, i) => counts?.[i] ?? 1);
   return {
-    async hit(keys, windowMs, now) {
+    async hit(keys, windowMs, now, counts) {
       if (keys.length === 0) return [];
-      // One round trip for all the keys: INCR and PEXPIRE for each.
-      const multi = redis.multi();
-      for (const key of keys) {
-        const k = windowKey(key, windowMs, now);
-        multi.incr(k).pexpire(k, 2 * windowMs);
+      const windows = keys.map((key) => windowKey(key, windowMs, now));
+      const results = await scripts.latchkeyHit(
+        keys.length,
+        ...windows,
+        2 * windowMs,
+        ...amounts(keys, counts),
+      );
+      if (!Array.isArray(results) || results.length !== keys.length) {
+        throw new Error('no answer from Redis');
       }
-      const results = (await multi.exec()) ?? [];
-      return keys.map((_, i) => {
-        const [incrError, count] = results[2 * i] ?? [new Error('no answer from Redis')];
-        const [expireError] = results[2 * i + 1] ?? [null];
-        if (incrError) throw incrError;
-        if (expireError) throw expireError;
-        return Number(count);
-      });
+      return results.map(Number);
     },
     async peek(keys, windowMs, now) {
       if (keys.length === 0) return [];
       const values = await redis.mget(keys.map((key) => windowKey(key, windowMs, now)));
       return values.map((value) => (value === null ? 0 : Number(value)));
     },
-    async release(keys, windowMs, now) {
+    async release(keys, windowMs, now, counts) {
       if (keys.length === 0) return;
       // One round trip: the script runs atomically on the server.
-      await redis.eval(RELEASE, keys.length, ...keys.map((key) => windowKey(key, windowMs, now)));
+      await scripts.latchkeyRelease(
+        keys.length,
+        ...keys.map((key) => windowKey(key, windowMs, now)),
+        ...amounts(keys, counts),
+      );
     },
     async ping() {
       try {

@@ -31,22 +31,29 @@ export function createSqlRateLimitCounter(db: Kysely<Database>): RateLimitCounte
   };
   const keysOf = (a: Args, n: number) =>
     Array.from({ length: n }, (_, i) => a[`key${i}`] as string);
-  // An upsert that returns the counts it wrote: concurrent hits on any instance each see a
-  // distinct count, so a limit of N lets exactly N through.
+  const countsOf = (a: Args, n: number) =>
+    Array.from({ length: n }, (_, i) => a[`count${i}`] as number);
+  // An upsert that adds each key's count and returns the totals it wrote: concurrent hits on any
+  // instance each add at once, so each sees a distinct count and a limit of N lets exactly N through.
   const hitQuery = perKeyCount((n) =>
-    prepare(db, (a: Args) =>
-      db
+    prepare(db, (a: Args) => {
+      const counts = countsOf(a, n);
+      return db
         .insertInto('rate_limit_windows')
         .values(
-          keysOf(a, n).map((key) => ({ key, window_start: a.windowStart as number, count: 1 })),
+          keysOf(a, n).map((key, i) => ({
+            key,
+            window_start: a.windowStart as number,
+            count: counts[i] as number,
+          })),
         )
         .onConflict((oc) =>
           oc.columns(['key', 'window_start']).doUpdateSet({
-            count: sql<number>`rate_limit_windows.count + 1`,
+            count: sql<number>`rate_limit_windows.count + excluded.count`,
           }),
         )
-        .returning(['key', 'count']),
-    ),
+        .returning(['key', 'count']);
+    }),
   );
   const peekQuery = perKeyCount((n) =>
     prepare(db, (a: Args) =>
@@ -68,10 +75,36 @@ export function createSqlRateLimitCounter(db: Kysely<Database>): RateLimitCounte
         .where('count', '>', 0),
     ),
   );
-  const args = (keys: readonly string[], windowMs: number, now: number): Args => {
+  // The same with a count per key (the give-backs of several requests at once), never below zero.
+  // The counts are cast: PostgreSQL cannot infer a type for a parameter that is only a CASE result.
+  const releaseManyQuery = perKeyCount((n) =>
+    prepare(db, (a: Args) => {
+      const keys = keysOf(a, n);
+      const counts = countsOf(a, n);
+      const amount = sql<number>`case rate_limit_windows.key ${sql.join(
+        keys.map((key, i) => sql`when ${key} then cast(${counts[i]} as integer)`),
+        sql` `,
+      )} end`;
+      return db
+        .updateTable('rate_limit_windows')
+        .set({
+          count: sql<number>`case when rate_limit_windows.count > ${amount} then rate_limit_windows.count - ${amount} else 0 end`,
+        })
+        .where('key', 'in', keys)
+        .where('window_start', '=', a.windowStart as number)
+        .where('count', '>', 0);
+    }),
+  );
+  const args = (
+    keys: readonly string[],
+    windowMs: number,
+    now: number,
+    counts?: readonly number[],
+  ): Args => {
     const out: Args = { windowStart: now - (now % windowMs) };
     keys.forEach((key, i) => {
       out[`key${i}`] = key;
+      out[`count${i}`] = counts?.[i] ?? 1;
     });
     return out;
   };
@@ -80,12 +113,11 @@ export function createSqlRateLimitCounter(db: Kysely<Database>): RateLimitCounte
     return keys.map((key) => counts.get(key) ?? 0);
   };
   return {
-    async hit(keys, windowMs, now) {
+    async hit(keys, windowMs, now, counts) {
       if (keys.length === 0) return [];
-      const { rows } = await hitQuery(keys.length)(args(keys, windowMs, now));
-      const counts = inOrder(keys, rows);
-      if (counts.includes(0)) throw new Error('the rate-limit upsert returned no count');
-      return counts;
+      const { rows } = await hitQuery(keys.length)(args(keys, windowMs, now, counts));
+      if (rows.length !== keys.length) throw new Error('the rate-limit upsert returned no count');
+      return inOrder(keys, rows);
     },
 
     async peek(keys, windowMs, now) {
@@ -94,9 +126,10 @@ export function createSqlRateLimitCounter(db: Kysely<Database>): RateLimitCounte
       return inOrder(keys, rows);
     },
 
-    async release(keys, windowMs, now) {
+    async release(keys, windowMs, now, counts) {
       if (keys.length === 0) return;
-      await releaseQuery(keys.length)(args(keys, windowMs, now));
+      const query = counts?.some((count) => count !== 1) ? releaseManyQuery : releaseQuery;
+      await query(keys.length)(args(keys, windowMs, now, counts));
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   type Runtime,
 } from '@latchkey/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { addRouteHook, routeMethods } from '../../http/route-hooks.ts';
 import { bearerToken, tenantId } from './credentials-header.ts';
 
 /** The Authorization header makes every client call non-simple, so each has a preflight. */
@@ -35,13 +36,18 @@ export function registerClientCors(app: FastifyInstance, runtime: Runtime): void
     if (origin) reply.header('Access-Control-Allow-Origin', origin);
   }
 
-  app.addHook('onRequest', async (request, reply) => {
+  const cors = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const origin = request.headers.origin;
-    if (request.method === 'OPTIONS' || typeof origin !== 'string') return;
-    if (!request.url.startsWith('/v1/client/')) return;
+    if (typeof origin !== 'string') return;
     const record = await requestApp(request);
     const allowed = record ? ceremonyOrigins(record).includes(origin) : await anyAppHas(origin);
     allow(reply, allowed ? origin : null);
+  };
+  // Only the client API's routes (the server API is not called from browsers), preflights aside,
+  // after the hooks the application already put on them (the rate limits).
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/v1/client/') || routeMethods(route).includes('OPTIONS')) return;
+    addRouteHook(route, 'onRequest', cors);
   });
 
   app.options('/v1/client/*', { schema: { hide: true } }, async (request, reply) => {

@@ -21,12 +21,13 @@ const CONTENT_SECURITY_POLICY = [
  * in memory once (on the first request) from `@latchkey/console`.
  */
 export async function consoleSurface(app: FastifyInstance): Promise<void> {
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, _payload, done) => {
     reply
       .header('content-security-policy', CONTENT_SECURITY_POLICY)
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'no-referrer')
       .header('x-frame-options', 'DENY');
+    done();
   });
   const page = async (_request: unknown, reply: import('fastify').FastifyReply) => {
     const assets = await consoleAssets();

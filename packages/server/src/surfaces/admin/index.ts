@@ -1,5 +1,6 @@
 import { authenticateOperator, type Runtime, type WebhookNetworkPolicy } from '@latchkey/core';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { coerceWholeNumbers } from '../../http/normalise-input.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { sendNoRoute, sendSurfaceError } from '../../http/surface-error-handler.ts';
 import { ADMIN_ERROR_SHAPE } from './admin-errors.ts';
@@ -49,16 +50,14 @@ export async function adminSurface(
       requestContext(request),
     );
   });
-  app.addHook('preValidation', async (request) => {
-    const query = request.query as Record<string, unknown> | undefined;
-    if (!query) return;
-    for (const key of NUMERIC_QUERY) {
-      const value = query[key];
-      if (typeof value === 'string' && /^\d{1,15}$/.test(value)) query[key] = Number(value);
-    }
+  // Callback-style: neither waits, so neither costs a promise.
+  app.addHook('preValidation', (request, _reply, done) => {
+    coerceWholeNumbers(request.query, NUMERIC_QUERY);
+    done();
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, _payload, done) => {
     reply.header('cache-control', 'no-store');
+    done();
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) =>

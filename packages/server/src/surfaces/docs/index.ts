@@ -4,7 +4,7 @@
  * forbids framing, no MIME sniffing, and no referrer.
  */
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 
 /**
  * Swagger UI 5 as @fastify/swagger-ui serves it has no inline script (its initializer is a file),
@@ -43,17 +43,10 @@ export const DOCS_HEADERS = {
  * await app.register(docsSurface);
  */
 export async function docsSurface(app: FastifyInstance): Promise<void> {
-  app.addHook('onSend', async (_request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onSend', (_request, reply, _payload, done) => {
     reply.headers(DOCS_HEADERS);
+    done();
   });
   // staticCSP is left off: the hook above sets one policy for every route instead.
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
-}
-
-/**
- * `X-Content-Type-Options: nosniff` on a response: a browser then never reads a JSON answer (which
- * may echo what a client sent) as HTML or script. Cheap enough for every response.
- */
-export async function noSniff(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  reply.header('x-content-type-options', 'nosniff');
 }

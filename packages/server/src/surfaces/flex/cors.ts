@@ -1,5 +1,6 @@
 import { ceremonyOrigins, findApp, type Runtime } from '@latchkey/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { addRouteHook, routeMethods } from '../../http/route-hooks.ts';
 
 /** Headers the browser SDKs send: passage-flex-js adds `Passage-Flex-Version` to every call. */
 const ALLOWED_HEADERS = 'Content-Type, Passage-Flex-Version';
@@ -24,9 +25,14 @@ export function registerFlexCors(app: FastifyInstance, runtime: Runtime): void {
     if (origin) reply.header('Access-Control-Allow-Origin', origin);
   }
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'OPTIONS' || request.headers.origin === undefined) return;
+  const cors = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (request.headers.origin === undefined) return;
     allow(reply, await allowedOrigin(request));
+  };
+  // On each route of this surface but the preflights, after the hooks the application already put
+  // on it (the rate limits).
+  app.addHook('onRoute', (route) => {
+    if (!routeMethods(route).includes('OPTIONS')) addRouteHook(route, 'onRequest', cors);
   });
 
   // Returns the reply: an async handler that sends without returning it has Fastify send again.
