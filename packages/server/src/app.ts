@@ -106,6 +106,13 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   app.setErrorHandler((error: FastifyError, request, reply) =>
     sendSurfaceError(SYSTEM_ERROR_SHAPE, error, request, reply),
   );
+  // First of all hooks: before the request writes anything (a rate-limit count included), it
+  // notes which deferred commit its writes may go into, for the flush before its answer.
+  app.decorateRequest('storeMark', null);
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.storeMark = options.runtime.store.mark();
+    done();
+  });
   // Only where there is something to normalise: a POST, or a route whose querystring is validated.
   // Other routes (health checks, lookups by path) run no hook at all for it.
   app.addHook('onRoute', (route) => {
@@ -129,9 +136,13 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     // Never sniffed into another type: a JSON answer (which may echo what a client sent) is never
     // read as HTML or script. API and pages alike.
     reply.header('x-content-type-options', 'nosniff');
-    // Nothing is acknowledged before it is stored: the store may group commits (SQLite), and this
-    // waits for the one holding this request's writes and anything it read.
-    store.flush().then(() => done(), done);
+    // Nothing is acknowledged before it is stored: the store may defer commits (SQLite's groups,
+    // PostgreSQL's held writes), and this waits for those that may hold this request's writes;
+    // from its mark, so that one that failed while the request was busy fails it too.
+    // Once only: the 503 that follows a failed commit is sent through this hook again.
+    const mark = request.storeMark ?? undefined;
+    request.storeMark = null;
+    store.flush(mark).then(() => done(), done);
   });
 
   await app.register(swagger, {
@@ -204,6 +215,10 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
 }
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** The store's mark when the request arrived (see `Store.mark`); null if no route ran. */
+    storeMark: number | null;
+  }
   interface FastifyInstance {
     /** The server's rate-limit counter, batched per turn: `drain()` sends what is still queued. */
     rateLimitCounter: BatchedRateLimitCounter;
