@@ -89,15 +89,28 @@ async function runMigrator(
   });
   let outcome = await call(migrator);
   for (let attempt = 1; attempt < 4 && isOtherSchemaGone(outcome.error, schema); attempt++) {
+    await new Promise((retry) => setTimeout(retry, 25 * attempt));
     outcome = await call(migrator);
   }
   return outcome;
 }
 
-/** Whether a migration failed only because a schema other than its own vanished while listed. */
-function isOtherSchemaGone(error: unknown, schema: string | undefined): boolean {
+// What PostgreSQL says when the table listing reaches a schema, or a table in it, that a concurrent
+// `DROP SCHEMA … CASCADE` has just removed (the listing names each table as `schema.table`).
+const VANISHED = [
+  /^schema "([^"]+)" does not exist$/,
+  /^relation "([^".]+)\.[^"]+" does not exist$/,
+] as const;
+const VANISHED_BY_OID = /^(cache lookup failed for|could not open relation with OID) /;
+
+/**
+ * Whether a migrator call failed only because a schema other than `schema` vanished while Kysely
+ * listed every schema's tables: nothing to do with this one, so the call may be made again.
+ */
+export function isOtherSchemaGone(error: unknown, schema: string | undefined): boolean {
   if (!(error instanceof Error)) return false;
-  const gone = /^schema "([^"]+)" does not exist$/.exec(error.message)?.[1];
+  if (VANISHED_BY_OID.test(error.message)) return true;
+  const gone = VANISHED.map((pattern) => pattern.exec(error.message)?.[1]).find(Boolean);
   return gone !== undefined && gone !== schema;
 }
 
