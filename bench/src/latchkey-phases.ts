@@ -27,6 +27,12 @@ export interface LatchkeyTarget {
   connections: number;
 }
 
+/** What runs around each stage of a phase, outside its measurement. */
+export interface StageHooks {
+  before(): void | Promise<void>;
+  after(): void | Promise<void>;
+}
+
 /** A user of the pool: who they are and the credential that signs for them. */
 export interface PoolUser {
   externalId: string;
@@ -179,26 +185,39 @@ export async function signInPhase(
   users: PoolUser[],
   /** Paces the finish stage to this many requests a second instead of saturating it. */
   finishRate?: number,
+  /** Called around each stage, outside its measurement (a profiler's start and stop). */
+  around?: StageHooks,
 ): Promise<CeremonyRun> {
+  type Stage = Awaited<ReturnType<typeof runStage>>;
+  const measured = async (stage: () => Promise<Stage>): Promise<Stage> => {
+    await around?.before();
+    const result = await stage();
+    await around?.after();
+    return result;
+  };
   const base = `/v1/apps/${target.appId}`;
-  const transaction = await runStage({
-    server: target.server,
-    method: 'POST',
-    path: `${base}/transactions/authenticate`,
-    headers: bearer(target.apiKey),
-    requests: users.map((u) => ({ body: json({ external_id: u.externalId }) })),
-    connections: target.connections,
-  });
+  const transaction = await measured(() =>
+    runStage({
+      server: target.server,
+      method: 'POST',
+      path: `${base}/transactions/authenticate`,
+      headers: bearer(target.apiKey),
+      requests: users.map((u) => ({ body: json({ external_id: u.externalId }) })),
+      connections: target.connections,
+    }),
+  );
   const withTx = survivors(users, parsedResponses<{ transaction_id: string }>(transaction));
-  const start = await runStage({
-    server: target.server,
-    method: 'POST',
-    path: `${base}/authenticate/transactions/webauthn/start`,
-    requests: withTx.map(({ answer }) => ({
-      body: json({ transaction_id: answer.transaction_id }),
-    })),
-    connections: target.connections,
-  });
+  const start = await measured(() =>
+    runStage({
+      server: target.server,
+      method: 'POST',
+      path: `${base}/authenticate/transactions/webauthn/start`,
+      requests: withTx.map(({ answer }) => ({
+        body: json({ transaction_id: answer.transaction_id }),
+      })),
+      connections: target.connections,
+    }),
+  );
   const started = survivors(
     withTx,
     parsedResponses<Handshake<PublicKeyCredentialRequestOptionsJSON>>(start),
@@ -211,25 +230,27 @@ export async function signInPhase(
       options: answer.handshake.challenge.publicKey,
     })),
   );
-  const finish = await runStage({
-    server: target.server,
-    method: 'POST',
-    path: `${base}/authenticate/transactions/webauthn/finish`,
-    requests: started.map(({ item, answer }, i) => ({
-      body: json({
-        transaction_id: item.answer.transaction_id,
-        handshake_id: answer.handshake.id,
-        handshake_response: assertions[i],
-      }),
-    })),
-    connections: target.connections,
-    ...(finishRate ? { rate: finishRate } : {}),
-  });
+  const finish = await measured(() =>
+    runStage({
+      server: target.server,
+      method: 'POST',
+      path: `${base}/authenticate/transactions/webauthn/finish`,
+      requests: started.map(({ item, answer }, i) => ({
+        body: json({
+          transaction_id: item.answer.transaction_id,
+          handshake_id: answer.handshake.id,
+          handshake_response: assertions[i],
+        }),
+      })),
+      connections: target.connections,
+      ...(finishRate ? { rate: finishRate } : {}),
+    }),
+  );
   const nonces = parsedResponses<{ nonce: string }>(finish).flatMap((a) => (a ? [a.nonce] : []));
-  const redeem = await redeemStage(target, nonces);
+  const redeem = await measured(async () => (await redeemStage(target, nonces)).stage);
   return {
-    completed: redeem.completed,
-    stages: { transaction, start, finish, redeem: redeem.stage },
+    completed: redeem.ok,
+    stages: { transaction, start, finish, redeem },
     finishStage: 'finish',
   };
 }
