@@ -85,8 +85,20 @@ export function auditOfChange(
   facts: Omit<AuditFacts, 'userId' | 'credentialId'>,
 ): AuditOfChange {
   const { audit } = eventRows(runtime, context, facts);
-  const { userId: _user, credentialId: _credential, ...rest } = audit;
-  return rest;
+  // Written out rather than copied with a rest pattern: on a sign-in's hot path, V8's copies of
+  // objects with many properties were promoted to the old generation and grew the heap by tens of
+  // megabytes between full collections (see `mergeArgs` in the store).
+  return {
+    id: audit.id,
+    appId: audit.appId,
+    type: audit.type,
+    at: audit.at,
+    reason: audit.reason,
+    ip: audit.ip,
+    userAgent: audit.userAgent,
+    requestId: audit.requestId,
+    data: audit.data,
+  };
 }
 
 /** Tells the runtime's observers (metrics) of an event once it is written. */

@@ -29,7 +29,9 @@ export interface IssueCeremonyOptions {
 /** A new ceremony and the facts of its `ceremony.started` event, not yet written. */
 function newCeremony(
   runtime: Runtime,
-  options: IssueCeremonyOptions,
+  options: Omit<IssueCeremonyOptions, 'userId' | 'binding'>,
+  userId: string | null,
+  binding: CeremonyBinding,
 ): { ceremony: CeremonyRecord; facts: AuditFacts } {
   const now = runtime.now();
   const { app } = options;
@@ -38,8 +40,8 @@ function newCeremony(
     appId: app.id,
     kind: options.kind,
     challenge: options.challenge,
-    userId: options.userId,
-    binding: options.binding,
+    userId,
+    binding,
     userVerificationRequired: options.userVerificationRequired,
     conditional: options.kind === 'register' && options.conditional === true,
     recovery: options.kind === 'register' ? (options.recovery ?? null) : null,
@@ -48,15 +50,15 @@ function newCeremony(
     createdAt: now,
   };
   // A transaction always names its user, even before the store has said which one.
-  const discoverable = options.userId === null && options.binding.type !== 'transaction';
+  const discoverable = userId === null && binding.type !== 'transaction';
   const facts: AuditFacts = {
     type: 'ceremony.started',
     appId: app.id,
-    userId: options.userId,
+    userId,
     data: {
       kind: options.kind,
       ceremonyId: ceremony.id,
-      ...bindingFacts(options.binding),
+      ...bindingFacts(binding),
       ...(options.kind === 'authenticate' ? { discoverable } : {}),
       ...(ceremony.conditional ? { upgrade: true } : {}),
       ...(ceremony.recovery ? { recovery: true } : {}),
@@ -77,7 +79,7 @@ export async function issueCeremony(
   options: IssueCeremonyOptions,
   context?: RequestContext,
 ): Promise<CeremonyRecord> {
-  const { ceremony, facts } = newCeremony(runtime, options);
+  const { ceremony, facts } = newCeremony(runtime, options, options.userId, options.binding);
   await runtime.store.ceremonies.insert(ceremony);
   await recordEvent(runtime, context, facts);
   return ceremony;
@@ -110,19 +112,19 @@ export async function issueCeremonyForTransaction(
   credentials: CredentialRecord[];
   ceremony: CeremonyRecord | null;
 } | null> {
-  const { ceremony, facts } = newCeremony(runtime, {
-    ...options,
-    userId: null,
-    binding: { type: 'transaction', transactionId: options.transactionId },
+  // The user is the transaction's, which the store reads as it consumes it; until then the
+  // records name none (they are filled in below rather than copied: this is a sign-in's hot path).
+  const { ceremony, facts } = newCeremony(runtime, options, null, {
+    type: 'transaction',
+    transactionId: options.transactionId,
   });
-  const { userId: _user, ...record } = ceremony;
   const issued = await runtime.store.transactions.consumeForCeremony({
     appId: options.app.id,
     transactionId: options.transactionId,
     kind: options.kind,
     at: ceremony.createdAt,
     requireCredentials: options.requireCredentials,
-    ceremony: record,
+    ceremony,
     audit: auditOfChange(runtime, context, facts),
   });
   if (!issued) return null;
@@ -130,6 +132,8 @@ export async function issueCeremonyForTransaction(
   if (options.requireCredentials && credentials.length === 0) {
     return { transaction, credentials, ceremony: null };
   }
-  observeEvent(runtime, { ...facts, userId: transaction.userId });
-  return { transaction, credentials, ceremony: { ...ceremony, userId: transaction.userId } };
+  facts.userId = transaction.userId;
+  observeEvent(runtime, facts);
+  ceremony.userId = transaction.userId;
+  return { transaction, credentials, ceremony };
 }

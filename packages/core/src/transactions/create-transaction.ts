@@ -59,10 +59,8 @@ export async function createTransaction(
   if (options.kind === 'authenticate') {
     // One store call finds the user, checks they hold a passkey, and writes the transaction and
     // its event: nothing is written for an unknown user or one without passkeys.
-    const { userId: _user, ...transaction } = newTransaction(runtime, app, now, {
-      ...fields,
-      userId: '',
-    });
+    // The user is the store's to find; until then the record names none.
+    const transaction = newTransaction(runtime, app, now, { ...fields, userId: '' });
     const facts = createdFacts(app.id, transaction);
     const userId = await runtime.store.transactions.insertForPasskeyHolder(
       options.externalId,
@@ -70,8 +68,10 @@ export async function createTransaction(
       auditOfChange(runtime, context, facts),
     );
     if (userId === null) throw new LatchkeyError('user_has_no_passkeys', 'user has no passkeys');
-    observeEvent(runtime, { ...facts, userId });
-    return { ...transaction, userId };
+    facts.userId = userId;
+    observeEvent(runtime, facts);
+    transaction.userId = userId;
+    return transaction;
   }
   const displayName = options.passkeyDisplayName ?? options.externalId;
   const user = await runtime.store.users.upsertByExternalId({

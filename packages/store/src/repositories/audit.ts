@@ -78,6 +78,31 @@ export function auditOfChangeArgs(audit: AuditOfChange): AuditOfChangeArgs {
 }
 
 /**
+ * An audit event of a change as a whole record, once its user and credential are known (where
+ * the database cannot write it in the statement that makes the change).
+ */
+export function auditOfChangeRecord(
+  audit: AuditOfChange,
+  userId: string | null,
+  credentialId: string | null,
+  data: AuditEventRecord['data'] = audit.data,
+): AuditEventRecord {
+  return {
+    id: audit.id,
+    appId: audit.appId,
+    type: audit.type,
+    at: audit.at,
+    userId,
+    credentialId,
+    reason: audit.reason,
+    ip: audit.ip,
+    userAgent: audit.userAgent,
+    requestId: audit.requestId,
+    data,
+  };
+}
+
+/**
  * `INSERT INTO audit_events … SELECT … FROM <source>`: the audit event of a change, written by
  * the statement that makes it, with its user and credential (and any other column) taken from
  * the row the change returned.

@@ -10,7 +10,7 @@ import type { StoreDialect } from '../create-store.ts';
 import type { CeremoniesTable, CredentialsTable, Database } from '../schema.ts';
 import { fromFlag, toFlag } from './codec.ts';
 import { credentialByCredentialIdQuery, toCredentialRecord } from './credentials.ts';
-import { type PreparedQuery, prepare, prepareHeldWrite } from './prepared.ts';
+import { mergeArgs, type PreparedQuery, prepare, prepareHeldWrite } from './prepared.ts';
 import type { ColumnTypes } from './typed-select.ts';
 
 function toBinding(row: Selectable<CeremoniesTable>): CeremonyBinding {
@@ -48,14 +48,17 @@ function toRecord(row: Selectable<CeremoniesTable>): CeremonyRecord {
 }
 
 /** The `ceremonies` row of a record. */
-export function toCeremonyRow(ceremony: CeremonyRecord): Selectable<CeremoniesTable> {
+export function toCeremonyRow(
+  ceremony: Omit<CeremonyRecord, 'userId'>,
+  userId: string | null,
+): Selectable<CeremoniesTable> {
   const { binding } = ceremony;
   return {
     id: ceremony.id,
     app_id: ceremony.appId,
     kind: ceremony.kind,
     challenge: ceremony.challenge,
-    user_id: ceremony.userId,
+    user_id: userId,
     binding: binding.type,
     transaction_id: binding.type === 'transaction' ? binding.transactionId : null,
     action_id: binding.type === 'action' ? binding.actionId : null,
@@ -199,7 +202,7 @@ export function createCeremoniesRepository(
   };
   return {
     async insert(ceremony) {
-      await insert(toCeremonyRow(ceremony));
+      await insert(toCeremonyRow(ceremony, ceremony.userId));
     },
 
     async findUnconsumed(appId, id) {
@@ -217,7 +220,8 @@ export function createCeremoniesRepository(
       if (bindings.length === 0) return null;
       const args = argsOf(appId, id, at, bindings);
       if (consumerWithCredential) {
-        const [row] = (await consumerWithCredential(bindings)({ ...args, credentialId })).rows;
+        const [row] = (await consumerWithCredential(bindings)(mergeArgs(args, { credentialId })))
+          .rows;
         if (!row) return null;
         return {
           ceremony: toRecord(row),

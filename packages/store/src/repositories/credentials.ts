@@ -17,7 +17,7 @@ import { underPrefix, withPrefix } from './arg-prefix.ts';
 import { AUDIT_COLUMNS, createAuditRepository, toAuditRow } from './audit.ts';
 import { fromFlag, fromJson, toFlag, toJson, touched } from './codec.ts';
 import { insertNonceQuery, NONCE_COLUMNS, toNonceRow } from './nonces.ts';
-import { affected, type PreparedQuery, prepare } from './prepared.ts';
+import { affected, mergeArgs, type PreparedQuery, prepare } from './prepared.ts';
 import { castValues, columnList } from './typed-select.ts';
 import { recordLoginQuery, toUserRecord } from './users.ts';
 import {
@@ -360,12 +360,12 @@ export function createCredentialsRepository(
           await signInStatement(
             increasing,
             outcome,
-          )({
-            ...args,
-            ...outcomeArgs,
-            userId: options.userId,
-            loginOnlyIfCounted: options.loginOnlyIfCounted ? 1 : 0,
-          })
+          )(
+            mergeArgs<SignIn>(args, outcomeArgs, {
+              userId: options.userId,
+              loginOnlyIfCounted: options.loginOnlyIfCounted ? 1 : 0,
+            }),
+          )
         ).rows;
         return {
           counted: Number(row?.counted ?? 0) > 0,

@@ -6,11 +6,12 @@ import type { Database, NoncesTable, UsersTable } from '../schema.ts';
 import {
   type AuditOfChangeArgs,
   auditOfChangeArgs,
+  auditOfChangeRecord,
   createAuditRepository,
   insertAuditOfChange,
 } from './audit.ts';
 import { fromFlag, toFlag } from './codec.ts';
-import { prepare, prepareHeldWrite } from './prepared.ts';
+import { mergeArgs, prepare, prepareHeldWrite } from './prepared.ts';
 import type { ColumnTypes } from './typed-select.ts';
 import { toUserRecord, userByIdQuery } from './users.ts';
 
@@ -146,7 +147,7 @@ export function createNoncesRepository(db: Kysely<Database>, dialect: StoreDiale
     async redeem(appId, hash, at, event) {
       if (redeem && redeemAudited) {
         const [row] = event
-          ? (await redeemAudited({ appId, hash, at, ...auditOfChangeArgs(event) })).rows
+          ? (await redeemAudited(mergeArgs({ appId, hash, at }, auditOfChangeArgs(event)))).rows
           : (await redeem({ appId, hash, at })).rows;
         return row
           ? { nonce: toRecord(row), user: row.user ? toUserRecord(row.user) : null }
@@ -156,12 +157,12 @@ export function createNoncesRepository(db: Kysely<Database>, dialect: StoreDiale
       if (!row) return null;
       const [user] = (await userById({ appId, id: row.user_id })).rows;
       if (event && user) {
-        await audit.append({
-          ...event,
-          userId: row.user_id,
-          credentialId: row.credential_id,
-          data: { ...event.data, kind: row.kind },
-        });
+        await audit.append(
+          auditOfChangeRecord(event, row.user_id, row.credential_id, {
+            ...event.data,
+            kind: row.kind,
+          }),
+        );
       }
       return { nonce: toRecord(row), user: user ? toUserRecord(user) : null };
     },

@@ -6,13 +6,14 @@ import type { CeremoniesTable, CredentialsTable, Database, TransactionsTable } f
 import {
   type AuditOfChangeArgs,
   auditOfChangeArgs,
+  auditOfChangeRecord,
   createAuditRepository,
   insertAuditOfChange,
 } from './audit.ts';
 import { CEREMONY_COLUMNS, insertCeremonyQuery, toCeremonyRow } from './ceremonies.ts';
 import { fromFlag, fromJson, toFlag, toJson } from './codec.ts';
 import { credentialsOfUserQuery, toCredentialRecord } from './credentials.ts';
-import { prepare, prepareHeldWrite } from './prepared.ts';
+import { mergeArgs, prepare, prepareHeldWrite } from './prepared.ts';
 import { type ColumnTypes, castValues, columnList } from './typed-select.ts';
 
 /** Reads one `transactions` row. */
@@ -34,12 +35,15 @@ export function toTransactionRecord(row: Selectable<TransactionsTable>): Transac
   };
 }
 
-function toRow(transaction: TransactionRecord): Selectable<TransactionsTable> {
+function toRow(
+  transaction: Omit<TransactionRecord, 'userId'>,
+  userId: string,
+): Selectable<TransactionsTable> {
   return {
     id: transaction.id,
     app_id: transaction.appId,
     kind: transaction.kind,
-    user_id: transaction.userId,
+    user_id: userId,
     passkey_display_name: transaction.passkeyDisplayName,
     expires_at: transaction.expiresAt,
     consumed_at: transaction.consumedAt,
@@ -169,7 +173,7 @@ export function createTransactionsRepository(
   );
   return {
     async insert(transaction) {
-      await insert(toRow(transaction));
+      await insert(toRow(transaction, transaction.userId));
     },
 
     async consume(appId, id, kind, at) {
@@ -178,17 +182,17 @@ export function createTransactionsRepository(
     },
 
     async consumeForCeremony(options) {
-      const row = toCeremonyRow({ ...options.ceremony, userId: null });
+      const row = toCeremonyRow(options.ceremony, null);
       if (consumeForCeremony) {
         const [issued] = (
-          await consumeForCeremony({
-            ...row,
-            ...auditOfChangeArgs(options.audit),
-            at: options.at,
-            transactionId: options.transactionId,
-            transactionKind: options.kind,
-            requireCredentials: options.requireCredentials ? 1 : 0,
-          })
+          await consumeForCeremony(
+            mergeArgs<CeremonyArgs>(row, auditOfChangeArgs(options.audit), {
+              at: options.at,
+              transactionId: options.transactionId,
+              transactionKind: options.kind,
+              requireCredentials: options.requireCredentials ? 1 : 0,
+            }),
+          )
         ).rows;
         if (!issued) return null;
         return {
@@ -210,22 +214,21 @@ export function createTransactionsRepository(
         await credentialsOfUser({ appId: options.appId, userId: transaction.userId })
       ).rows.map(toCredentialRecord);
       if (!options.requireCredentials || credentials.length > 0) {
-        await insertCeremony(toCeremonyRow({ ...options.ceremony, userId: transaction.userId }));
-        await audit.append({ ...options.audit, userId: transaction.userId, credentialId: null });
+        await insertCeremony(toCeremonyRow(options.ceremony, transaction.userId));
+        await audit.append(auditOfChangeRecord(options.audit, transaction.userId, null));
       }
       return { transaction, credentials };
     },
 
     async insertForPasskeyHolder(externalId, transaction, event) {
-      const args: HolderArgs = {
-        ...toRow({ ...transaction, userId: '' }),
-        externalId,
-        ...auditOfChangeArgs(event),
-      };
+      const args = mergeArgs<HolderArgs>(
+        toRow(transaction, ''),
+        { externalId },
+        auditOfChangeArgs(event),
+      );
       const [row] = (await insertForHolder(args)).rows;
       if (!row) return null;
-      if (dialect !== 'postgres')
-        await audit.append({ ...event, userId: row.user_id, credentialId: null });
+      if (dialect !== 'postgres') await audit.append(auditOfChangeRecord(event, row.user_id, null));
       return row.user_id;
     },
   };
