@@ -55,6 +55,9 @@ for (const db of databases()) {
           data: null,
         });
       }
+      // A serving store may hold inserts until it flushes (PostgreSQL), as a request does before
+      // it answers; the sweep reads what was written.
+      await h.store.flush();
       return ids;
     }
 
