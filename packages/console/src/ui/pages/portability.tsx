@@ -122,13 +122,7 @@ function ImportPanel(props: { app: App }) {
         repeat: users and passkeys present already are left exactly as they are (a counter is never
         set back), so running the same file again changes nothing.
       </p>
-      <form
-        aria-label="Import passkeys"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void run(false);
-        }}
-      >
+      <form aria-label="Import passkeys" onSubmit={(event) => event.preventDefault()}>
         <label>
           File
           <input
@@ -157,9 +151,10 @@ function ImportPanel(props: { app: App }) {
         </label>
         <div class="actions-row">
           <button
-            type="submit"
+            type="button"
             disabled={!choice.file || busy !== null}
             aria-busy={busy === 'dry-run'}
+            onClick={() => void run(false)}
           >
             Dry run
           </button>
