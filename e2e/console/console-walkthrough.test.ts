@@ -23,15 +23,10 @@ import {
   openBrowser,
   SCREENSHOT_DIR,
 } from '../support/chromium.ts';
+import { consoleShot as shot } from './console-shot.ts';
 
 const skip = browserUnavailableReason() ?? false;
 const SHOP_ORIGIN = 'https://shop.example';
-
-async function shot(page: Page, name: string): Promise<void> {
-  // A full-page screenshot of a scrolled page draws the sticky header mid-page.
-  await page.evaluate('scrollTo(0, 0)');
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `console-${name}.png`), fullPage: true });
-}
 
 describe('the operator console in Chromium', { skip }, () => {
   let dir: string;

@@ -34,6 +34,7 @@ import {
   openBrowser,
   SCREENSHOT_DIR,
 } from '../support/chromium.ts';
+import { consoleShot } from './console-shot.ts';
 
 const skip = browserUnavailableReason() ?? false;
 
@@ -49,10 +50,7 @@ describe('the console’s Webhooks page in Chromium', { skip }, () => {
   let appId: string;
   let secret = '';
 
-  const shot = async (name: string) => {
-    await page.evaluate('scrollTo(0, 0)');
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `console-${name}.png`), fullPage: true });
-  };
+  const shot = (name: string) => consoleShot(page, name);
 
   before(async () => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });

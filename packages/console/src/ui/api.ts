@@ -4,6 +4,10 @@
  * the tab and is never written to disk.
  */
 
+import { ApiError } from './api-error.ts';
+
+export { ApiError } from './api-error.ts';
+
 const STORAGE_KEY = 'latchkey.console.session';
 
 export interface Operator {
@@ -17,17 +21,6 @@ export interface Session {
   session: string;
   expires_at: string;
   operator: Operator;
-}
-
-/** An admin API error, with its stable code. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 let signedOut: (reason: string) => void = () => {};
@@ -53,15 +46,21 @@ function saveSession(session: Session | null): void {
   else sessionStorage.removeItem(STORAGE_KEY);
 }
 
-async function request(method: string, path: string, body?: unknown): Promise<Response> {
+/** A request body as sent: its bytes and its media type. */
+interface Payload {
+  body: BodyInit;
+  type: string;
+}
+
+async function request(method: string, path: string, payload?: Payload): Promise<Response> {
   const session = loadSession();
   const headers: Record<string, string> = {};
   if (session) headers.authorization = `Bearer ${session.session}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (payload) headers['content-type'] = payload.type;
   const response = await fetch(`/admin/v1${path}`, {
     method,
     headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    ...(payload ? { body: payload.body } : {}),
   });
   if (response.ok) return response;
   let code = 'error';
@@ -81,9 +80,22 @@ async function request(method: string, path: string, body?: unknown): Promise<Re
 
 /** Calls the admin API and returns its JSON (undefined for 204). */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await request(method, path, body);
+  const json =
+    body === undefined ? undefined : { body: JSON.stringify(body), type: 'application/json' };
+  const response = await request(method, path, json);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
+}
+
+/**
+ * POSTs a file to the admin API as it is, with its media type, and returns the JSON answer (an
+ * import takes the file itself as its body, not JSON around it).
+ *
+ * @example
+ * await apiUpload<ImportReport>('/apps/a1/import?format=latchkey', file, 'application/x-ndjson');
+ */
+export async function apiUpload<T>(path: string, file: Blob, type: string): Promise<T> {
+  return (await (await request('POST', path, { body: file, type })).json()) as T;
 }
 
 /** Calls the admin API and returns the body as text (the JSON-lines export). */

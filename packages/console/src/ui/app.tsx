@@ -6,6 +6,7 @@ import { AppsPage } from './pages/apps.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { KeysPage } from './pages/keys.tsx';
 import { OverviewPage } from './pages/overview.tsx';
+import { PortabilityPage } from './pages/portability.tsx';
 import { RuleEditorPage, RulesListPage } from './pages/rules.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { LogoMark, SignIn } from './pages/sign-in.tsx';
@@ -20,6 +21,7 @@ const SECTIONS = [
   ['settings', 'Settings'],
   ['keys', 'API keys'],
   ['users', 'Users'],
+  ['portability', 'Export and import'],
   ['rules', 'Rules'],
   ['actions', 'Actions'],
   ['audit', 'Audit'],
@@ -199,6 +201,8 @@ function AppPage(props: {
           search={route.params.get('q') ?? ''}
         />
       );
+    case 'portability':
+      return <PortabilityPage key={app.app_id} app={app} />;
     case 'rules':
       return rest[0] ? (
         <RuleEditorPage app={app} actionCode={rest[0]} vocabulary={vocabulary} />

@@ -195,3 +195,29 @@ export interface Vocabulary {
   action_states: string[];
   rule_variables: Record<string, string>;
 }
+
+/** One user or passkey an import left out, and why. */
+export interface ImportSkip {
+  /** The entry's line (latchkey format) or position in the list (the other formats). */
+  at: number;
+  external_id: string | null;
+  /** Null when the whole user was left out. */
+  credential_id: string | null;
+  /** An import problem code (`IMPORT_PROBLEM_HELP`). */
+  reason: string;
+  message: string;
+}
+
+/** What an import did, or with `dry_run` would do (`POST /apps/{id}/import`). */
+export interface ImportReport {
+  dry_run: boolean;
+  /** False when nothing was (or would be) written. */
+  changed: boolean;
+  entries: number;
+  committed_through: number;
+  users: { created: number; existing: number; skipped: number };
+  passkeys: { imported: number; already_present: number; skipped: number };
+  skipped_by_reason: Record<string, number>;
+  /** The first 100 skips. */
+  skips: ImportSkip[];
+}

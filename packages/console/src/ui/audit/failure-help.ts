@@ -76,6 +76,11 @@ export const FAILURE_HELP: Record<string, string> = {
   invalid_state_transition: 'the action cannot move to that state from where it is',
   idempotency_key_reused: 'the idempotency key was used before with other attributes',
   internal_error: 'a fault on the server (the log has the request id)',
+  // The admin API's own codes, which only its HTTP layer knows.
+  not_found: 'no such route on this server',
+  payload_too_large: 'the request body is larger than the server takes',
+  too_many_requests: 'too many refused credentials from this address; wait and try again',
+  unavailable: 'the server cannot serve this now (its database is unreachable or it is stopping)',
   // Why an action's rules could not decide.
   rule_evaluation_failed: 'a rule could not be evaluated (a wrong type, or an error in its logic)',
   rule_bound_exceeded: 'a rule went past the evaluation limits (too deep or too long)',
@@ -105,6 +110,17 @@ export const FAILURE_HELP: Record<string, string> = {
  * explainFailure('origin_mismatch');
  */
 export function explainFailure(reason: string): string {
-  const help = FAILURE_HELP[reason];
-  return help ? `${help} (${reason})` : reason;
+  return explainCode(FAILURE_HELP, reason);
+}
+
+/**
+ * A code explained from a table of help lines, with the code itself after its sentence; a code
+ * the table lacks is shown as it is. Each vocabulary of codes the console shows has its own table.
+ *
+ * @example
+ * explainCode(FAILURE_HELP, 'origin_mismatch');
+ */
+export function explainCode(help: Readonly<Record<string, string>>, code: string): string {
+  const line = help[code];
+  return line ? `${line} (${code})` : code;
 }

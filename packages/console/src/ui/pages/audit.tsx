@@ -3,6 +3,7 @@ import { api, apiText, query } from '../api.ts';
 import { describeEvent } from '../audit/event-sentence.ts';
 import { explainFailure } from '../audit/failure-help.ts';
 import { Notice } from '../components/notice.tsx';
+import { saveAsFile } from '../download.ts';
 import { navigate } from '../router.ts';
 import type { App, AuditEvent, Vocabulary } from '../types.ts';
 import { useData } from '../use-data.ts';
@@ -102,12 +103,7 @@ export function AuditPage(props: { app: App; params: URLSearchParams; vocabulary
           class="secondary outline"
           onClick={async () => {
             const text = await apiText(`/audit/export${search}`);
-            const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
-            const link = document.createElement('a');
-            link.href = url;
-            link.download = `latchkey-audit-${props.app.app_id}.jsonl`;
-            link.click();
-            URL.revokeObjectURL(url);
+            saveAsFile(text, `latchkey-audit-${props.app.app_id}.jsonl`, 'application/x-ndjson');
           }}
         >
           Export JSON lines

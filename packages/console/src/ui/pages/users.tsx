@@ -19,6 +19,12 @@ export function UsersPage(props: { app: App; search: string }) {
         <h1>Users</h1>
         <p>Users as latchkey knows them, by your app’s own id for each.</p>
       </hgroup>
+      <p>
+        <small>
+          Moving from another passkey server, or to another latchkey?{' '}
+          <a href={href(['apps', props.app.app_id, 'portability'])}>Export or import passkeys</a>
+        </small>
+      </p>
       <form
         aria-label="Find users"
         onSubmit={(event) => {
