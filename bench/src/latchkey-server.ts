@@ -35,6 +35,9 @@ export async function startLatchkey(options: {
   core: number | null;
   redis?: string;
   cpuProfDir?: string;
+  /** More flags for node (a preloaded hook), and environment for the process. */
+  nodeFlags?: string[];
+  env?: Record<string, string>;
 }): Promise<LatchkeyProcess> {
   bundled ??= bundleServer(resolve(ROOT, 'packages/server/dist-bench'));
   const script = await bundled;
@@ -54,9 +57,13 @@ export async function startLatchkey(options: {
     port,
     cwd: ROOT,
     core: options.core,
-    ...(options.cpuProfDir
-      ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', resolve(options.cpuProfDir, options.name)] }
-      : {}),
+    nodeFlags: [
+      ...(options.cpuProfDir
+        ? ['--cpu-prof', '--cpu-prof-dir', resolve(options.cpuProfDir, options.name)]
+        : []),
+      ...(options.nodeFlags ?? []),
+    ],
+    ...(options.env ? { env: options.env } : {}),
   });
   return { ...server, statements: () => readStatements(server.baseUrl) };
 }

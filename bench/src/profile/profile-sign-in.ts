@@ -13,13 +13,12 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SoftwareAuthenticator } from '@latchkey/authenticator';
-import { bundleServer } from '../../../packages/server/scripts/bundle.ts';
 import { BENCH_ORIGIN, createBenchDatabase } from '../bench-database.ts';
 import { type LatchkeyTarget, registrationPhase, signInPhase } from '../latchkey-phases.ts';
-import { canPin, freePort, pinProcess, startServer } from '../processes.ts';
+import { startLatchkey } from '../latchkey-server.ts';
+import { canPin, pinProcess } from '../processes.ts';
 import { summarizeProfile } from './summarize-profile.ts';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const STAGES = ['transaction', 'start', 'finish', 'redeem'] as const;
 
 const { values: flags } = parseArgs({
@@ -38,18 +37,11 @@ if (pin) pinProcess(process.pid, 1);
 
 const database = await createBenchDatabase(flags.db);
 await database.release();
-const script = await bundleServer(resolve(ROOT, 'packages/server/dist-bench'));
-const port = await freePort();
-const server = await startServer({
-  script,
-  args: [
-    'serve',
-    ...['--port', String(port), '--db', database.url, '--log-level', 'warn'],
-    ...(flags.redis ? ['--redis', flags.redis] : []),
-  ],
-  port,
-  cwd: ROOT,
+const server = await startLatchkey({
+  url: database.url,
+  name: 'profiled',
   core: pin ? 0 : null,
+  ...(flags.redis ? { redis: flags.redis } : {}),
   env: { LATCHKEY_PROFILE_DIR: out },
   nodeFlags: ['--import', resolve(import.meta.dirname, 'profiler-hook.mjs')],
 });
